@@ -1,0 +1,96 @@
+"""Portal Integritas: public complaints, gratification reports and whistleblowing for one office."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    load_config(app, config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, overrides: dict) -> None:
+    env_name = overrides.get("PORTAL_ENV") or os.environ.get("PORTAL_ENV", "development")
+    if env_name not in config_module.CONFIGS:
+        raise RuntimeError(f"PORTAL_ENV must be one of {sorted(config_module.CONFIGS)}")
+    app.config.from_object(config_module.CONFIGS[env_name])
+    if overrides.get("instance_path"):
+        app.instance_path = overrides["instance_path"]
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config_module.from_environment(app.instance_path))
+    app.config.update({k: v for k, v in overrides.items() if k != "instance_path"})
+    secret = app.config.get("SECRET_KEY")
+    if app.config["PORTAL_ENV"] == "production":
+        if not secret or str(secret).strip().lower() in config_module.DEFAULT_SECRET_MARKERS or len(str(secret)) < 32:
+            raise RuntimeError("PORTAL_ENV=production needs SECRET_KEY set to a long random value")
+    elif not secret:
+        from .instance_files import secret_key
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite pools one connection per thread; keep them around (no pool_pre_ping churn).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def register_extensions(app: Flask) -> None:
+    from . import database, i18n, security
+    from .crypto import appkey
+    from .extensions import csrf, db, limiter, mail, migrate
+
+    appkey.init_app(app)
+    db.init_app(app)
+    with app.app_context():
+        database.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     render_item=database.render_item, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    mail.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    from . import templating
+    templating.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .complaints.views import bp as complaints_bp
+    from .public import bp as public_bp
+    from .extensions import csrf
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(complaints_bp)
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from . import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from . import cli
+
+    cli.init_app(app)

@@ -1,0 +1,6 @@
+"""Public JSON API v1 (CONTRACT.md): no cookies, no CSRF, rate-limited, described by OpenAPI."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,95 @@
+"""API endpoints: thin wrappers around the same services as the HTML forms."""
+from __future__ import annotations
+
+from flask import current_app, jsonify, request, url_for
+
+from .. import catalog, secrets_util, uploads
+from ..complaints import services as complaint_services
+from ..complaints.validation import validate_complaint
+from ..extensions import limiter
+from ..templating import local_today
+from . import bp
+from .common import invalid, read_input
+from .openapi import document
+
+
+def submit_limit() -> str:
+    return current_app.config["RATELIMIT_SUBMIT"]
+
+
+def lookup_limit() -> str:
+    return current_app.config["RATELIMIT_LOOKUP"]
+
+
+def default_limit() -> str:
+    return current_app.config["RATELIMIT_API_DEFAULT"]
+
+
+def _idempotency_key():
+    value = request.headers.get("Idempotency-Key")
+    return secrets_util.valid_submission_key(value) if value else None
+
+
+@bp.after_request
+def _no_cookies(response):
+    # The API is cookie-less: never hand a session to an API client.
+    response.headers.pop("Set-Cookie", None)
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@bp.get("/openapi.json")
+@limiter.limit(default_limit)
+def openapi():
+    return jsonify(document())
+
+
+@bp.get("/categories")
+@limiter.limit(default_limit)
+def categories():
+    return jsonify({
+        "complaints": catalog.as_options(catalog.COMPLAINT_SERVICES),
+        "complaint_problems": catalog.as_options(catalog.COMPLAINT_PROBLEMS),
+        "complaint_classifications": catalog.as_options(catalog.COMPLAINT_CLASSIFICATIONS),
+        "privacy_modes": catalog.as_options(catalog.PRIVACY_MODES),
+        "gratification_items": catalog.as_options(catalog.GRATIFICATION_ITEMS),
+        "gratification_relations": catalog.as_options(catalog.GRATIFICATION_RELATIONS),
+        "wbs": catalog.as_options(catalog.WBS_CATEGORIES),
+    })
+
+
+@bp.post("/complaints")
+@limiter.limit(submit_limit)
+def create_complaint():
+    data, raw_files = read_input()
+    clean, errors = validate_complaint(data, today=local_today())
+    files = []
+    try:
+        files = uploads.inspect_uploads(raw_files, current_app.config["ATTACHMENT_MAX_FILES"],
+                                        current_app.config["ATTACHMENT_MAX_BYTES"])
+    except uploads.UploadRefused as refused:
+        if refused.status in (413, 415) and not errors:
+            return invalid({"files": [refused.message]}, refused.status)
+        errors.setdefault("files", []).append(refused.message)
+    if errors:
+        return invalid(errors)
+    receipt = complaint_services.submit(clean, files, _idempotency_key())
+    body = {
+        "ticket": receipt.ticket,
+        "access_code": receipt.access_code,
+        "status": receipt.status,
+        "submitted_at": receipt.submitted_at.isoformat(),
+        "verification_due": receipt.verification_due.isoformat() if receipt.verification_due else None,
+        "replayed": receipt.replayed,
+    }
+    status = 200 if receipt.replayed else 201
+    return jsonify(body), status, {"Location": url_for("api.get_complaint", ticket=receipt.ticket)}
+
+
+@bp.get("/complaints/<ticket>")
+@limiter.limit(lookup_limit)
+def get_complaint(ticket: str):
+    complaint = complaint_services.lookup(ticket, request.headers.get("X-Access-Code"))
+    if complaint is None:
+        return jsonify({"error": "not found", "message": "Unknown ticket or wrong access code."}), 404
+    return jsonify(complaint_services.as_api_dict(complaint))

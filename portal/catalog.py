@@ -1,0 +1,107 @@
+"""Code lists of DOMAIN.md §2 (one place): codes are stable identifiers, labels are shown to people."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+# Complaint category = the Disdukcapil service the complaint is about.
+COMPLAINT_SERVICES = {
+    "ktp-el": _l("KTP elektronik (KTP-el)"),
+    "kk": _l("Kartu Keluarga (KK)"),
+    "kia": _l("Kartu Identitas Anak (KIA)"),
+    "ikd": _l("Identitas Kependudukan Digital (IKD)"),
+    "akta-lahir": _l("Akta kelahiran"),
+    "akta-mati": _l("Akta kematian"),
+    "akta-kawin": _l("Akta perkawinan"),
+    "akta-cerai": _l("Akta perceraian"),
+    "pindah-datang": _l("Pindah datang (SKPWNI)"),
+    "perubahan-data": _l("Perubahan data kependudukan"),
+    "layanan-online": _l("Layanan online / antrean daring"),
+    "jemput-bola": _l("Layanan jemput bola"),
+    "lainnya": _l("Lainnya"),
+}
+
+COMPLAINT_PROBLEMS = {
+    "lambat": _l("Pelayanan lambat / tidak selesai"),
+    "persyaratan": _l("Persyaratan tidak jelas atau berubah-ubah"),
+    "pungli": _l("Pungutan liar / calo"),
+    "perilaku": _l("Perilaku petugas"),
+    "sarpras": _l("Sarana dan prasarana"),
+    "sistem": _l("Sistem / blangko tidak tersedia"),
+    "informasi": _l("Informasi tidak tersedia / tidak jelas"),
+    "diskriminasi": _l("Diskriminasi"),
+    "lainnya": _l("Lainnya"),
+}
+
+COMPLAINT_CLASSIFICATIONS = {
+    "pengaduan": _l("Pengaduan"),
+    "aspirasi": _l("Aspirasi / saran"),
+    "informasi": _l("Permintaan informasi"),
+}
+
+# Kanal: how the complaint reached the office (web and API intake are both "web").
+COMPLAINT_CHANNELS = {
+    "web": _l("Portal web"),
+    "lapor": _l("SP4N-LAPOR!"),
+    "whatsapp": _l("WhatsApp"),
+    "email": _l("Surel"),
+    "telepon": _l("Telepon"),
+    "surat": _l("Surat"),
+    "kotak-saran": _l("Kotak saran"),
+    "tatap-muka": _l("Tatap muka"),
+    "medsos": _l("Media sosial"),
+}
+
+PRIVACY_MODES = {
+    "open": _l("Terbuka"),
+    "anonymous": _l("Anonim"),
+    "confidential": _l("Rahasia"),
+}
+
+PRIVACY_EXPLANATIONS = {
+    "open": _l("Nama Anda diketahui petugas pengaduan. Isi pengaduan (tanpa identitas) dapat diumumkan dalam laporan tindak lanjut."),
+    "anonymous": _l("Nama Anda tidak ditampilkan kepada publik maupun kepada pihak yang Anda adukan. Hanya petugas pengaduan yang dapat melihat data yang Anda isi."),
+    "confidential": _l("Isi pengaduan tidak pernah diumumkan. Hanya petugas pengaduan yang dapat membacanya. Cocok untuk hal yang sensitif."),
+}
+
+GRATIFICATION_ITEMS = {
+    "uang": _l("Uang tunai / transfer"),
+    "barang": _l("Barang"),
+    "voucher": _l("Voucher / kartu hadiah"),
+    "parsel": _l("Parsel / makanan"),
+    "rabat": _l("Rabat / diskon"),
+    "tiket": _l("Tiket perjalanan"),
+    "penginapan": _l("Penginapan"),
+    "pinjaman": _l("Pinjaman tanpa bunga"),
+    "karangan-bunga": _l("Karangan bunga"),
+    "fasilitas": _l("Fasilitas lainnya"),
+}
+
+GRATIFICATION_RELATIONS = {
+    "keluarga": _l("Keluarga"),
+    "rekan-kerja": _l("Rekan kerja"),
+    "pengguna-layanan": _l("Pengguna layanan"),
+    "rekanan": _l("Rekanan / vendor"),
+    "lainnya": _l("Lainnya"),
+}
+
+WBS_CATEGORIES = {
+    "suap-pungli": _l("Suap / pungutan liar"),
+    "gratifikasi": _l("Gratifikasi yang tidak dilaporkan"),
+    "penyalahgunaan-wewenang": _l("Penyalahgunaan wewenang"),
+    "benturan-kepentingan": _l("Benturan kepentingan"),
+    "disiplin-asn": _l("Pelanggaran disiplin ASN"),
+    "manipulasi-data": _l("Manipulasi data kependudukan"),
+    "pbj": _l("Pengadaan barang/jasa"),
+    "lainnya": _l("Lainnya"),
+}
+
+
+def as_options(mapping) -> list[dict]:
+    return [{"code": code, "label": str(label)} for code, label in mapping.items()]
+
+
+def label(mapping, code: str | None) -> str:
+    if code is None:
+        return ""
+    value = mapping.get(code)
+    return str(value) if value is not None else code

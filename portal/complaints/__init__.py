@@ -1,0 +1,1 @@
+"""Public complaint channel (pengaduan masyarakat): intake, follow-up by ticket + access code."""

@@ -1,0 +1,87 @@
+"""Public complaint pages: the form, the receipt, and the status page (ticket + access code)."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+
+from .. import secrets_util, uploads
+from ..errors import render_error
+from ..extensions import limiter
+from ..templating import local_today
+from . import services
+from .validation import validate_complaint
+
+bp = Blueprint("complaints", __name__, url_prefix="/pengaduan")
+HONEYPOT_FIELD = "website"
+
+
+def submit_limit() -> str:
+    return current_app.config["RATELIMIT_SUBMIT"]
+
+
+def lookup_limit() -> str:
+    return current_app.config["RATELIMIT_LOOKUP"]
+
+
+def _form(values=None, errors=None, status=200, submission_key=None):
+    return render_template(
+        "complaints/form.html",
+        values=values or {},
+        errors=errors or {},
+        submission_key=submission_key or secrets.token_urlsafe(24),
+        max_files=current_app.config["ATTACHMENT_MAX_FILES"],
+        max_mb=current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024),
+    ), status
+
+
+@bp.get("/baru")
+def new_complaint():
+    return _form()
+
+
+@bp.post("/baru")
+@limiter.limit(submit_limit)
+def submit_complaint():
+    form = request.form
+    if form.get(HONEYPOT_FIELD):
+        return render_error(400, _("Formulir tidak dapat diproses"),
+                            _("Kolom tersembunyi terisi, sehingga kiriman ini dianggap otomatis. Jika Anda manusia, kosongkan kolom tersebut lalu kirim ulang."))
+    submission_key = secrets_util.valid_submission_key(form.get("submission_key"))
+    replay = services.find_replay(submission_key)
+    if replay:
+        return render_template("complaints/receipt.html", receipt=replay)
+    clean, errors = validate_complaint(form, today=local_today())
+    if form.get("declaration") != "yes":
+        errors.setdefault("declaration", []).append(
+            _("Centang pernyataan bahwa isi pengaduan benar dan persetujuan pengolahan data."))
+    status = 422
+    files = []
+    try:
+        files = uploads.inspect_uploads(
+            [(f.filename or "", f.stream) for f in request.files.getlist("files")],
+            current_app.config["ATTACHMENT_MAX_FILES"], current_app.config["ATTACHMENT_MAX_BYTES"])
+    except uploads.UploadRefused as refused:
+        errors.setdefault("files", []).append(refused.message)
+        status = refused.status
+    if errors:
+        return _form(form, errors, status, submission_key)
+    receipt = services.submit(clean, files, submission_key)
+    return render_template("complaints/receipt.html", receipt=receipt)
+
+
+@bp.get("/status")
+def status():
+    return render_template("complaints/status_form.html", values={}, not_found=False)
+
+
+@bp.post("/status")
+@limiter.limit(lookup_limit)
+def show_status():
+    ticket = (request.form.get("ticket") or "").strip()
+    complaint = services.lookup(ticket, request.form.get("access_code"))
+    if complaint is None:
+        return render_template("complaints/status_form.html", values={"ticket": ticket}, not_found=True), 404
+    return render_template("complaints/status.html", complaint=complaint,
+                           timeline=services.public_timeline(complaint))

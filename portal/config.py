@@ -1,0 +1,129 @@
+"""Configuration: defaults, environment variables (twelve-factor) and per-environment classes."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_SECRET_MARKERS = {"", "dev", "change-me", "changeme", "secret", "default"}
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators write the usual postgres URLs; we drive PostgreSQL with psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class BaseConfig:
+    PORTAL_ENV = "development"
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    PORTAL_TIMEZONE = "Asia/Jakarta"
+    PORTAL_LANGUAGES = ("id", "en")
+    PORTAL_OFFICE_NAME = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Serang"
+    PORTAL_OFFICE_SHORT = "Disdukcapil Kab. Serang"
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+    # Attachments: at most five photos/PDFs of 5 MB each (shown on the forms).
+    ATTACHMENT_MAX_FILES = 5
+    ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+    # The whole request may carry all attachments plus the text fields.
+    MAX_CONTENT_LENGTH = 5 * 5 * 1024 * 1024 + 512 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "portal_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+    WTF_CSRF_SSL_STRICT = True
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "fixed-window"
+    # Per client address (kept only as a keyed hash).
+    RATELIMIT_SUBMIT = "20 per hour;5 per minute"
+    RATELIMIT_LOOKUP = "30 per hour;10 per minute"
+    RATELIMIT_API_DEFAULT = "300 per minute"
+
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "portal-integritas@localhost"
+    MAIL_SUPPRESS_SEND = False  # tests send through a real SMTP server
+    MAIL_TIMEOUT_SECONDS = 10
+    MAIL_MAX_ATTEMPTS = 12
+    MAIL_SEND_INLINE = True  # try once right after the commit, off the request path
+
+    PORTAL_BASE_URL = "http://127.0.0.1:5000"
+    # Sealed access codes let a double-clicked form show the same receipt again; kept briefly.
+    RECEIPT_REPLAY_SECONDS = 3600
+
+
+class DevelopmentConfig(BaseConfig):
+    PORTAL_ENV = "development"
+
+
+class TestingConfig(BaseConfig):
+    PORTAL_ENV = "testing"
+    TESTING = True
+    RATELIMIT_SUBMIT = "1000 per minute"
+    RATELIMIT_LOOKUP = "1000 per minute"
+    RATELIMIT_API_DEFAULT = "10000 per minute"
+    MAIL_SEND_INLINE = False
+
+
+class ProductionConfig(BaseConfig):
+    PORTAL_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def from_environment(instance_path: str) -> dict:
+    """Values from the twelve-factor environment; absent variables keep the class defaults."""
+    env = os.environ
+    values: dict = {}
+    db_url = env.get("DATABASE_URL")
+    values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(db_url) if db_url else (
+        "sqlite:///" + str(Path(instance_path) / "portal.db")
+    )
+    if env.get("SECRET_KEY"):
+        values["SECRET_KEY"] = env["SECRET_KEY"]
+    if env.get("RATELIMIT_STORAGE_URI"):
+        values["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
+    if "RATELIMIT_ENABLED" in env:
+        values["RATELIMIT_ENABLED"] = _bool(env["RATELIMIT_ENABLED"], True)
+    for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PORTAL_BASE_URL"):
+        if env.get(name):
+            values[name] = env[name]
+    if env.get("MAIL_PORT"):
+        values["MAIL_PORT"] = int(env["MAIL_PORT"])
+    if "MAIL_USE_TLS" in env:
+        values["MAIL_USE_TLS"] = _bool(env["MAIL_USE_TLS"], False)
+    if "MAIL_USE_SSL" in env:
+        values["MAIL_USE_SSL"] = _bool(env["MAIL_USE_SSL"], False)
+    return values

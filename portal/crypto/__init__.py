@@ -1,0 +1,1 @@
+"""Cryptography only: the application key ring (personal data) and, later, WBS envelopes."""

@@ -1,0 +1,67 @@
+"""Application key ring for personal data at rest (SECURITY.md promise 7), rotatable with MultiFernet."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from flask import current_app
+
+from ..instance_files import read_or_create
+
+KEYRING_FILE = Path("keys") / "app-keyring.json"
+
+
+class KeyRing:
+    """Newest key first: it encrypts; every key in the ring can decrypt."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        raw = read_or_create(path, lambda: json.dumps({"keys": [Fernet.generate_key().decode()]}).encode())
+        self._load(raw)
+
+    def _load(self, raw: bytes) -> None:
+        self.keys = [k.encode() for k in json.loads(raw)["keys"]]
+        self._fernet = MultiFernet([Fernet(k) for k in self.keys])
+
+    def reload(self) -> None:
+        self._load(self.path.read_bytes())
+
+    def encrypt(self, data: bytes) -> bytes:
+        return self._fernet.encrypt(data)
+
+    def decrypt(self, token: bytes) -> bytes:
+        return self._fernet.decrypt(token)
+
+    def rotate_token(self, token: bytes) -> bytes:
+        return self._fernet.rotate(token)
+
+    def add_primary(self) -> None:
+        self._write([Fernet.generate_key()] + self.keys)
+
+    def drop_old(self) -> int:
+        dropped = len(self.keys) - 1
+        self._write(self.keys[:1])
+        return dropped
+
+    def _write(self, keys: list[bytes]) -> None:
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(json.dumps({"keys": [k.decode() for k in keys]}).encode())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+        self.reload()
+
+
+def keyring() -> KeyRing:
+    return current_app.extensions["portal_keyring"]
+
+
+def init_app(app) -> None:
+    app.extensions["portal_keyring"] = KeyRing(Path(app.instance_path) / KEYRING_FILE)
+
+
+__all__ = ["KeyRing", "keyring", "InvalidToken", "init_app"]

@@ -1,0 +1,65 @@
+"""Language selection (Indonesian first, English second) and catalogue compilation."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Blueprint, Flask, current_app, redirect, request
+
+from .extensions import babel
+
+bp = Blueprint("i18n", __name__)
+SOURCE_DIR = Path(__file__).parent / "translations"
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    lang = request.cookies.get(LANG_COOKIE)
+    if lang in current_app.config["PORTAL_LANGUAGES"]:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def compile_catalogues(target: Path) -> None:
+    """Compile each .po into target/<lang>/LC_MESSAGES/messages.mo when missing or stale."""
+    for po_path in SOURCE_DIR.glob("*/LC_MESSAGES/messages.po"):
+        lang = po_path.parent.parent.name
+        mo_path = target / lang / "LC_MESSAGES" / "messages.mo"
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        tmp = mo_path.with_name(f".messages.{os.getpid()}.mo")
+        with tmp.open("wb") as handle:
+            write_mo(handle, catalog)
+        os.replace(tmp, mo_path)
+
+
+def _safe_next(target: str | None) -> str:
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@bp.get("/bahasa/<code>")
+def switch_language(code: str):
+    response = redirect(_safe_next(request.args.get("next")))
+    if code in current_app.config["PORTAL_LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def init_app(app: Flask) -> None:
+    compiled = Path(app.instance_path) / "translations"
+    compile_catalogues(compiled)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)

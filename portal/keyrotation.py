@@ -1,0 +1,45 @@
+"""Application key rotation: every EncryptedText column re-encrypted under the newest key."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from .crypto.appkey import keyring
+from .database import write_transaction
+from .extensions import db
+from .models.types import EncryptedText
+
+
+def encrypted_columns():
+    for mapper in db.Model.registry.mappers:
+        table = mapper.local_table
+        for column in table.columns:
+            if isinstance(column.type, EncryptedText):
+                yield table, column
+
+
+def rotate(drop_old: bool = False, batch: int = 500) -> int:
+    ring = keyring()
+    ring.add_primary()
+    count = 0
+    for table, column in encrypted_columns():
+        pk = list(table.primary_key.columns)[0]
+        last = None
+        while True:
+            # Read raw tokens (bypassing the type) and rewrap them under the new primary key.
+            raw = select(pk, db.literal_column(column.name).label("v")).select_from(table).where(
+                column.isnot(None)).order_by(pk).limit(batch)
+            if last is not None:
+                raw = raw.where(pk > last)
+            rows = db.session.execute(raw).all()
+            db.session.rollback()
+            if not rows:
+                break
+            with write_transaction() as session:
+                for key, token in rows:
+                    session.execute(update(table).where(pk == key).values(
+                        {column.name: db.literal(ring.rotate_token(bytes(token)), db.LargeBinary)}))
+                    count += 1
+            last = rows[-1][0]
+    if drop_old:
+        ring.drop_old()
+    return count

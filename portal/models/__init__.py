@@ -1,0 +1,5 @@
+"""Typed SQLAlchemy models, one module per domain; no view or crypto logic here."""
+from .counters import TicketCounter  # noqa: F401
+from .complaint import Complaint, ComplaintAttachment, ComplaintEvent  # noqa: F401
+from .outbox import OutboxMail  # noqa: F401
+from .calendar import CalendarDay, CalendarOverride  # noqa: F401

@@ -1,0 +1,52 @@
+"""Template helpers: dates in WIB, labels of code lists, the current language."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, get_locale
+
+from . import catalog
+
+
+def local_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
+
+
+def local_today() -> date:
+    return datetime.now(local_tz()).date()
+
+
+def to_local(value: datetime) -> datetime:
+    return value.astimezone(local_tz())
+
+
+def init_app(app: Flask) -> None:
+    @app.template_filter("tanggal")
+    def _tanggal(value):
+        if value is None:
+            return "—"
+        if isinstance(value, datetime):
+            value = to_local(value)
+            return format_date(value.date(), "long") + " " + value.strftime("%H:%M") + " WIB"
+        return format_date(value, "long")
+
+    @app.context_processor
+    def _globals():
+        return {
+            "catalog": catalog,
+            "label": catalog.label,
+            "current_lang": str(get_locale() or "id"),
+            "office_name": current_app.config["PORTAL_OFFICE_NAME"],
+            "office_short": current_app.config["PORTAL_OFFICE_SHORT"],
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }
+
+    app.jinja_env.globals["workflow_label"] = workflow_label
+
+
+def workflow_label(channel: str, code: str) -> str:
+    from .workflow import WORKFLOWS
+
+    return WORKFLOWS[channel].public_label(code)

@@ -1,0 +1,443 @@
+"""Attachment checks, metadata stripping and encrypted storage (SECURITY.md promises 3 and 8)."""
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterable, Protocol
+
+from flask import Request, current_app
+from flask_babel import gettext as _
+from PIL import Image, ImageCms, ImageOps
+from pypdf import PasswordType, PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+logger = logging.getLogger(__name__)
+
+# A phone photo is 12-50 MP; 40 MP keeps decoded pixels under ~160 MB (RGBA) per file,
+# far below Pillow's own bomb limit, which would only warn between 89 and 179 MP.
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_NAME_CHARS = 120
+JPEG_QUALITY = 90
+UPLOAD_DIR = "uploads"
+_STORAGE_NAME = re.compile(r"[0-9a-f]{32}")
+
+# Detected format -> (MIME type, file extension used in the download name).
+_KINDS = {
+    "JPEG": ("image/jpeg", ".jpg"),
+    "PNG": ("image/png", ".png"),
+    "WEBP": ("image/webp", ".webp"),
+    "PDF": ("application/pdf", ".pdf"),
+}
+
+# PDF keys that carry metadata or run something when the document is opened or touched.
+_PDF_DROP_KEYS = frozenset({
+    "/Metadata",      # XMP packet: author, creator tool, dates, document ids
+    "/PieceInfo",     # private data of the authoring application
+    "/AA",            # additional actions (page open/close, field focus...)
+    "/OpenAction",
+    "/JS",
+    "/JavaScript",
+    "/EF",            # embedded files inside file specifications
+    "/RichMediaContent",
+})
+# Actions that run code, open other files or talk to the network without the reader asking.
+_PDF_HOSTILE_ACTIONS = frozenset({
+    "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/ResetForm", "/GoToR", "/GoToE",
+    "/Rendition", "/RichMediaExecute", "/Movie", "/Sound", "/Hide", "/SetOCGState", "/Trans",
+})
+_PDF_HOSTILE_ANNOTS = frozenset({"/FileAttachment", "/Movie", "/Sound", "/Screen", "/RichMedia", "/3D"})
+
+# JPEG segments kept inside PDF images: APP0 (JFIF) and APP14 (Adobe colour transform) are
+# needed to decode correctly; APP1-APP13, APP15 (EXIF, XMP, ICC, IPTC, MakerNotes) and COM go.
+_JPEG_KEEP_APP = frozenset({0xE0, 0xEE})
+
+
+class UploadRefused(Exception):
+    """An attachment we will not store; `message` is shown to the citizen next to the file field."""
+
+    field = "files"
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class CleanFile:
+    original_name: str
+    content_type: str
+    data: bytes
+    size: int
+
+
+class _Ring(Protocol):
+    def encrypt(self, data: bytes) -> bytes: ...
+    def decrypt(self, token: bytes) -> bytes: ...
+
+
+class InMemoryRequest(Request):
+    """Keeps uploaded files in memory: Werkzeug spills parts over 500 KB to a plaintext temp file.
+
+    Use with `app.request_class = InMemoryRequest` and a MAX_CONTENT_LENGTH that bounds memory.
+    """
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        return io.BytesIO()
+
+
+# --------------------------------------------------------------------------- names
+
+
+def safe_name(filename: str | None, extension: str | None = None) -> str:
+    """A display/download name with no path parts, control characters or shell/HTML specials."""
+    name = unicodedata.normalize("NFC", filename or "")
+    # Browsers on Windows may send "C:\\Users\\budi\\foto.jpg"; the folder can name the person.
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r'[<>:"|?*;\'`$]', "_", name)
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    if extension is not None:
+        # The stored type is what we detected, so the download name must not claim another.
+        ext = extension.lstrip(".")
+    suffix = f".{ext}"[:16] if ext else ""
+    stem = stem.rstrip(" .")[: MAX_NAME_CHARS - len(suffix)].rstrip(" .")
+    return (stem or "lampiran") + suffix
+
+
+# --------------------------------------------------------------------------- inspection
+
+
+def _read_limited(stream: BinaryIO, max_bytes: int) -> bytes:
+    chunks: list[bytes] = []
+    remaining = max_bytes + 1
+    while remaining > 0:
+        chunk = stream.read(min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _sniff(data: bytes) -> str | None:
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    # Only at offset 0: readers tolerate junk before the header, which is how polyglots hide.
+    if data.startswith(b"%PDF-"):
+        return "PDF"
+    return None
+
+
+def _megabytes(limit: int) -> str:
+    value = limit / (1024 * 1024)
+    return f"{value:g}" if value >= 1 else f"{value:.2f}"
+
+
+def inspect_upload(filename: str, stream: BinaryIO, max_bytes: int) -> CleanFile:
+    """Read one attachment, check it by content and return a metadata-free copy."""
+    shown = safe_name(filename)
+    try:
+        data = _read_limited(stream, max_bytes)
+    except (OSError, ValueError) as exc:
+        logger.info("attachment unreadable: %s", type(exc).__name__)
+        raise UploadRefused(422, _("Lampiran «%(name)s» tidak dapat dibaca. Silakan kirim ulang.", name=shown)) from None
+    if len(data) > max_bytes:
+        raise UploadRefused(413, _("Lampiran «%(name)s» lebih besar dari %(limit)s MB.",
+                                   name=shown, limit=_megabytes(max_bytes)))
+    if not data:
+        raise UploadRefused(422, _("Lampiran «%(name)s» kosong.", name=shown))
+    kind = _sniff(data)
+    if kind is None:
+        raise UploadRefused(415, _("Lampiran «%(name)s» bukan foto JPEG/PNG/WebP atau PDF.", name=shown))
+    if kind == "PDF":
+        clean = _clean_pdf(data, shown)
+    else:
+        clean = _clean_image(data, kind, shown)
+    content_type, extension = _KINDS[kind]
+    return CleanFile(original_name=safe_name(filename, extension), content_type=content_type,
+                     data=clean, size=len(clean))
+
+
+def inspect_uploads(files: Iterable[tuple[str | None, BinaryIO]], max_files: int, max_bytes: int) -> list[CleanFile]:
+    """Check every attachment of one submission; the first refusal stops the whole submission."""
+    # An <input type=file> left empty still arrives as a part with an empty filename.
+    chosen = [(name, stream) for name, stream in files if name]
+    if len(chosen) > max_files:
+        raise UploadRefused(422, _("Paling banyak %(limit)d lampiran dalam satu laporan.", limit=max_files))
+    return [inspect_upload(name, stream, max_bytes) for name, stream in chosen]
+
+
+# --------------------------------------------------------------------------- images
+
+
+def _clean_image(data: bytes, kind: str, shown: str) -> bytes:
+    too_big = UploadRefused(413, _(
+        "Foto «%(name)s» resolusinya terlalu besar (lebih dari %(limit)d megapiksel). "
+        "Perkecil fotonya lalu kirim lagi.", name=shown, limit=MAX_IMAGE_PIXELS // 1_000_000))
+    broken = UploadRefused(415, _("Foto «%(name)s» rusak atau tidak dapat dibuka.", name=shown))
+    try:
+        # formats=[kind]: only the decoder the magic bytes asked for, never Pillow's whole zoo.
+        with Image.open(io.BytesIO(data), formats=[kind]) as opened:
+            if opened.width * opened.height > MAX_IMAGE_PIXELS:
+                raise too_big
+            opened.load()
+            image = _upright(opened)
+            image = _to_srgb(image)
+            return _encode(image, kind)
+    except UploadRefused:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_big from None
+    except Exception as exc:  # noqa: BLE001 - any decoder failure means a file we cannot vouch for
+        logger.info("image refused: %s", type(exc).__name__)
+        raise broken from None
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception as exc:  # noqa: BLE001 - a broken EXIF block must not cost the citizen the photo
+        logger.info("exif orientation ignored: %s", type(exc).__name__)
+        return image.copy()
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Bake the embedded colour profile into the pixels, because the profile itself is dropped.
+
+    Camera profiles can name the device model, so they go; converting first keeps the colours.
+    """
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image
+    try:
+        return ImageCms.profileToProfile(
+            image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("sRGB"),
+            outputMode="RGBA" if image.mode == "RGBA" else "RGB")
+    except Exception as exc:  # noqa: BLE001 - a bad profile only costs colour accuracy
+        logger.info("colour profile ignored: %s", type(exc).__name__)
+        return image
+
+
+def _encode(image: Image.Image, kind: str) -> bytes:
+    # Pillow's writers copy comments, ICC and transparency from .info; keep only transparency.
+    transparency = image.info.get("transparency")
+    image.info = {} if transparency is None else {"transparency": transparency}
+    out = io.BytesIO()
+    if kind == "JPEG":
+        if image.mode not in ("L", "RGB", "CMYK"):
+            image = image.convert("RGB")
+            image.info = {}
+        image.save(out, "JPEG", quality=JPEG_QUALITY, exif=b"", optimize=True)
+    elif kind == "PNG":
+        if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"):
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+            image.info = {}
+        image.save(out, "PNG", optimize=False)
+    else:
+        if image.mode not in ("RGB", "RGBA"):
+            image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+            image.info = {}
+        image.save(out, "WEBP", quality=JPEG_QUALITY, exif=b"", xmp=b"", icc_profile=b"")
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def _clean_pdf(data: bytes, shown: str) -> bytes:
+    broken = UploadRefused(415, _(
+        "PDF «%(name)s» rusak atau tidak dapat dibaca. Simpan ulang sebagai PDF lalu kirim lagi.", name=shown))
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            # An owner-password-only PDF (print/copy restrictions) opens with the empty user
+            # password; we rewrite it unencrypted. One that needs a password is refused.
+            if reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+                raise UploadRefused(415, _(
+                    "PDF «%(name)s» dikunci dengan kata sandi. Kirim PDF yang tidak dikunci.", name=shown))
+        if len(reader.pages) == 0:
+            raise broken
+        # First copy: pages only, so no catalog (OpenAction, Names/JavaScript, AcroForm, XMP),
+        # no /Info and no original file ID come along. Then strip what hangs off the pages.
+        staging = PdfWriter()
+        for page in reader.pages:
+            staging.add_page(page)
+        _strip_pdf_objects(staging.root_object)
+        # Second copy: clones only what the sanitised pages still reference, so the objects
+        # we unlinked (scripts, XMP streams, embedded files) are not written as orphans.
+        final = PdfWriter()
+        for page in staging.pages:
+            final.add_page(page)
+        final.metadata = None
+        out = io.BytesIO()
+        final.write(out)
+        return out.getvalue()
+    except UploadRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on hostile input
+        logger.info("pdf refused: %s", type(exc).__name__)
+        raise broken from None
+
+
+def _is_hostile(obj: object) -> bool:
+    if not isinstance(obj, DictionaryObject):
+        return False
+    return obj.get("/S") in _PDF_HOSTILE_ACTIONS or (
+        obj.get("/Type") in (None, "/Annot") and obj.get("/Subtype") in _PDF_HOSTILE_ANNOTS)
+
+
+def _strip_pdf_objects(root: DictionaryObject) -> None:
+    """Walk every reachable object once (iteratively: hostile files nest deeply) and clean it."""
+    seen: set[int] = set()
+    pending: list[object] = [root]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, DictionaryObject):
+            for key in list(node.keys()):
+                if key in _PDF_DROP_KEYS:
+                    del node[key]
+                    continue
+                target = node[key].get_object() if isinstance(node[key], IndirectObject) else node[key]
+                if _is_hostile(target):
+                    del node[key]
+                elif isinstance(target, (DictionaryObject, ArrayObject)):
+                    pending.append(target)
+            if isinstance(node, StreamObject) and node.get("/Filter") in ("/DCTDecode", ["/DCTDecode"]):
+                StreamObject.set_data(node, strip_jpeg_segments(node.get_data()))
+        elif isinstance(node, ArrayObject):
+            kept = []
+            for item in node:
+                target = item.get_object() if isinstance(item, IndirectObject) else item
+                if _is_hostile(target):
+                    continue
+                kept.append(item)
+                if isinstance(target, (DictionaryObject, ArrayObject)):
+                    pending.append(target)
+            node[:] = kept
+
+
+def strip_jpeg_segments(data: bytes) -> bytes:
+    """Drop EXIF/XMP/IPTC/ICC/comment segments from a JPEG without re-encoding it.
+
+    Used for JPEGs embedded in PDFs, where re-encoding could break the PDF's colour setup.
+    Unparseable data is returned unchanged (the PDF viewer will not show it either).
+    """
+    if not data.startswith(b"\xff\xd8"):
+        return data
+    out = [b"\xff\xd8"]
+    i = 2
+    while i + 1 < len(data):
+        if data[i] != 0xFF:
+            return data
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker in (0xDA, 0xD9):  # start of scan / end of image: the rest is pixel data
+            out.append(data[i:])
+            return b"".join(out)
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:
+            out.append(data[i:i + 2])
+            i += 2
+            continue
+        if i + 4 > len(data):
+            return data
+        end = i + 2 + int.from_bytes(data[i + 2:i + 4], "big")
+        if end > len(data):
+            return data
+        if not ((0xE1 <= marker <= 0xEF and marker not in _JPEG_KEEP_APP) or marker == 0xFE):
+            out.append(data[i:end])
+        i = end
+    return b"".join(out)
+
+
+# --------------------------------------------------------------------------- storage
+
+
+def _root(root: Path | None) -> Path:
+    return Path(root) if root is not None else Path(current_app.instance_path) / UPLOAD_DIR
+
+
+def _ring(ring: _Ring | None) -> _Ring:
+    if ring is not None:
+        return ring
+    from .crypto.appkey import keyring
+    return keyring()
+
+
+def _path(name: str, root: Path | None) -> Path:
+    # fullmatch, not match+$: "$" would accept a trailing newline.
+    if not isinstance(name, str) or not _STORAGE_NAME.fullmatch(name):
+        raise ValueError("invalid attachment storage name")
+    return _root(root) / name[:2] / name
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def store(data: bytes, *, root: Path | None = None, ring: _Ring | None = None) -> str:
+    """Encrypt in memory and write atomically; returns the storage name to keep in the database.
+
+    `ring` is anything with encrypt/decrypt (default: the app key ring), so a caller with its
+    own per-case key can store through the same path.
+    """
+    token = _ring(ring).encrypt(data)
+    name = secrets.token_hex(16)
+    target = _path(name, root)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = target.with_name(f".{name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(token)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    # The rename is durable only once the directory entry is on disk.
+    _fsync_dir(target.parent)
+    return name
+
+
+def load(name: str, *, root: Path | None = None, ring: _Ring | None = None) -> bytes:
+    """Decrypted bytes of a stored attachment (FileNotFoundError if absent, ValueError if the name is bad)."""
+    return _ring(ring).decrypt(_path(name, root).read_bytes())
+
+
+def delete(name: str, *, root: Path | None = None) -> None:
+    path = _path(name, root)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    _fsync_dir(path.parent)
+
+
+__all__ = [
+    "CleanFile", "InMemoryRequest", "UploadRefused", "delete", "inspect_upload", "inspect_uploads",
+    "load", "safe_name", "store", "strip_jpeg_segments",
+]

@@ -1,0 +1,320 @@
+"""Working days (hari kerja): the one place that decides which dates count for deadlines."""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from types import MappingProxyType
+from typing import NamedTuple, Protocol
+
+import holidays as holidays_pkg
+from flask import current_app, g
+from sqlalchemy import delete, func, insert, select
+
+from .extensions import db
+from .models.calendar import CalendarDay, CalendarOverride
+
+SOURCE_NATIONAL = "nasional"
+SOURCE_CUTI_BERSAMA = "cuti bersama"
+SOURCE_OVERRIDE = "keputusan"
+
+# Whether cuti bersama is a non-working day for legal deadlines is not settled (DOMAIN.md §1),
+# so it is a setting; default: non-working, as the office is closed on those days.
+CONFIG_CUTI_BERSAMA = "WORKDAYS_CUTI_BERSAMA_NON_WORKING"
+
+DEFAULT_FIRST_YEAR = 2020
+DEFAULT_LAST_YEAR = 2035
+NOTE_MAX_LENGTH = 200  # CalendarOverride.note column width
+
+_G_OVERRIDES = "_portal_workday_overrides"
+_ONE_DAY = timedelta(days=1)
+
+
+class Holiday(NamedTuple):
+    name: str
+    source: str  # SOURCE_NATIONAL or SOURCE_CUTI_BERSAMA
+
+
+class Override(NamedTuple):
+    working: bool
+    note: str = ""
+
+
+class HolidayLookup(Protocol):
+    def get(self, day: date, /) -> Holiday | None: ...
+
+
+@functools.lru_cache(maxsize=256)
+def package_holidays(year: int) -> Mapping[date, Holiday]:
+    """Indonesian holidays of one year from the `holidays` package, tagged by source.
+
+    Cached per process: the result depends only on the installed package version.
+    """
+    # The package files cuti bersama (and its "Pengganti Cuti Bersama" replacements) under the
+    # "government" category and statutory holidays under "public"; asking for each category
+    # separately is the only reliable way to tell them apart (names are not a contract).
+    public = holidays_pkg.country_holidays("ID", years=year, categories=("public",), language="id")
+    government = holidays_pkg.country_holidays("ID", years=year, categories=("government",), language="id")
+    result = {day: Holiday(name, SOURCE_CUTI_BERSAMA) for day, name in government.items()}
+    # A national holiday is non-working whatever the cuti bersama setting, so it wins a clash.
+    result.update((day, Holiday(name, SOURCE_NATIONAL)) for day, name in public.items())
+    return MappingProxyType(dict(sorted(result.items())))
+
+
+class _PackageHolidays:
+    """Lazy per-year view over package_holidays, so a calendar covers any date range."""
+
+    def get(self, day: date, /) -> Holiday | None:
+        return package_holidays(day.year).get(day)
+
+
+def _check_date(value: object) -> date:
+    # datetime is a date subclass: accepting it would silently use whatever timezone the
+    # caller's datetime happens to be in. Callers convert to the office's local date first.
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"expected a datetime.date, got {type(value).__name__}")
+    return value
+
+
+# Overrides may be given as Override, (working, note) or a bare bool.
+OverrideInput = Override | tuple[bool, str] | bool
+
+
+def _as_override(value: OverrideInput) -> Override:
+    if isinstance(value, bool):
+        return Override(value, "")
+    working, *rest = value
+    return Override(bool(working), str(rest[0]) if rest else "")
+
+
+class WorkCalendar:
+    """Pure working-day arithmetic over holidays and admin overrides (no I/O)."""
+
+    def __init__(
+        self,
+        holidays: Mapping[date, Holiday] | HolidayLookup,
+        overrides: Mapping[date, OverrideInput] | None = None,
+        *,
+        cuti_bersama_non_working: bool = True,
+    ) -> None:
+        self._holidays = holidays
+        self._overrides: Mapping[date, Override] = {
+            _check_date(day): _as_override(value) for day, value in (overrides or {}).items()
+        }
+        self.cuti_bersama_non_working = bool(cuti_bersama_non_working)
+
+    @classmethod
+    def from_package(
+        cls, overrides: Mapping[date, OverrideInput] | None = None, *, cuti_bersama_non_working: bool = True
+    ) -> WorkCalendar:
+        """A calendar over the package's Indonesian holidays (any year, loaded lazily)."""
+        return cls(_PackageHolidays(), overrides, cuti_bersama_non_working=cuti_bersama_non_working)
+
+    def _closing_holiday(self, day: date) -> Holiday | None:
+        """The package holiday that closes the office on `day`, ignoring overrides."""
+        holiday = self._holidays.get(day)
+        if holiday is None:
+            return None
+        if holiday.source == SOURCE_CUTI_BERSAMA and not self.cuti_bersama_non_working:
+            return None
+        return holiday
+
+    def is_working_day(self, day: date) -> bool:
+        day = _check_date(day)
+        override = self._overrides.get(day)
+        if override is not None:  # a decree beats both the weekend and the package
+            return override.working
+        if self._closing_holiday(day) is not None:
+            return False
+        return day.weekday() < 5
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day strictly after `day`."""
+        return self.add_working_days(day, 1)
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The deadline `n` working days after `start`: day 1 is the first working day after it."""
+        current = _check_date(start)
+        if n < 0:
+            # Counting backwards has no single sensible answer when `start` is not a working day,
+            # and no deadline in the domain needs it.
+            raise ValueError("n must be >= 0")
+        remaining = n
+        while remaining:
+            current += _ONE_DAY
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days d with start < d <= end (negated when end < start)."""
+        start, end = _check_date(start), _check_date(end)
+        if end < start:
+            return -self.working_days_between(end, start)
+        count = 0
+        day = start + _ONE_DAY
+        while day <= end:
+            count += self.is_working_day(day)
+            day += _ONE_DAY
+        return count
+
+    def holidays_between(self, first: date, last: date) -> list[tuple[date, str, str]]:
+        """Holidays that close the office on first..last inclusive, as (date, name, source).
+
+        Holidays on a weekend are listed too; cuti bersama only when configured non-working;
+        a holiday overridden into a working day is left out.
+        """
+        first, last = _check_date(first), _check_date(last)
+        result = []
+        for day in _days(first, last):
+            override = self._overrides.get(day)
+            if override is not None:
+                if not override.working:
+                    result.append((day, override.note or "Libur (keputusan)", SOURCE_OVERRIDE))
+                continue
+            holiday = self._closing_holiday(day)
+            if holiday is not None:
+                result.append((day, holiday.name, holiday.source))
+        return result
+
+
+def _days(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += _ONE_DAY
+
+
+# --- Application context -------------------------------------------------------------------
+
+
+def _load_overrides() -> dict[date, Override]:
+    overrides = g.get(_G_OVERRIDES)
+    if overrides is None:
+        query = select(CalendarOverride.day, CalendarOverride.working, CalendarOverride.note)
+        rows = db.session.execute(query)
+        overrides = {day: Override(working, note or "") for day, working, note in rows}
+        setattr(g, _G_OVERRIDES, overrides)
+    return overrides
+
+
+def _forget_overrides() -> None:
+    g.pop(_G_OVERRIDES, None)
+
+
+def calendar() -> WorkCalendar:
+    """The working-day calendar of the current app context (overrides read once per context)."""
+    # The setting is read on every call (cheap) so a config change never meets a stale calendar.
+    return WorkCalendar.from_package(
+        _load_overrides(),
+        cuti_bersama_non_working=current_app.config.get(CONFIG_CUTI_BERSAMA, True),
+    )
+
+
+def is_working_day(day: date) -> bool:
+    return calendar().is_working_day(day)
+
+
+def next_working_day(day: date) -> date:
+    return calendar().next_working_day(day)
+
+
+def add_working_days(start: date, n: int) -> date:
+    return calendar().add_working_days(start, n)
+
+
+def working_days_between(start: date, end: date) -> int:
+    return calendar().working_days_between(start, end)
+
+
+def holidays_between(first: date, last: date) -> list[tuple[date, str, str]]:
+    return calendar().holidays_between(first, last)
+
+
+# --- Materialised table --------------------------------------------------------------------
+
+
+@contextmanager
+def _write_transaction() -> Iterator[None]:
+    """One write transaction on the real session: committed on success, rolled back on error."""
+    # Same contract as portal.database.write_transaction, which calls in_transaction() on the
+    # scoped_session proxy; SQLAlchemy 2.1's proxy lacks it, so use the session behind it.
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    # Take SQLite's write lock up front (see portal.database) so a concurrent writer waits.
+    session.connection(execution_options={"sqlite_immediate": True})
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _write_calendar_table(first_year: int, last_year: int) -> int:
+    if first_year > last_year:
+        raise ValueError("first_year must be <= last_year")
+    cal = calendar()
+    rows = []
+    index = 0
+    for day in _days(date(first_year, 1, 1), date(last_year, 12, 31)):
+        working = cal.is_working_day(day)
+        # Counted up to and including the day, so index(b) - index(a) counts start < d <= end,
+        # exactly like working_days_between: SQL reports and Python SLA checks must agree.
+        index += working
+        rows.append({"day": day, "working": working, "workday_index": index})
+    db.session.execute(delete(CalendarDay))
+    db.session.execute(insert(CalendarDay), rows)
+    return len(rows)
+
+
+def rebuild_calendar_table(first_year: int = DEFAULT_FIRST_YEAR, last_year: int = DEFAULT_LAST_YEAR) -> int:
+    """Rewrite calendar_days for first_year..last_year in one transaction; returns the row count."""
+    with _write_transaction():
+        _forget_overrides()  # another context may have changed them since this one read them
+        return _write_calendar_table(first_year, last_year)
+
+
+def _table_years() -> tuple[int, int]:
+    first, last = db.session.execute(select(func.min(CalendarDay.day), func.max(CalendarDay.day))).one()
+    if first is None:
+        return DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
+    return first.year, last.year
+
+
+def set_override(day: date, working: bool, note: str = "") -> None:
+    """Declare `day` a working day or a holiday (decree) and rebuild the table, in one transaction."""
+    day = _check_date(day)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValueError(f"note is longer than {NOTE_MAX_LENGTH} characters")
+    try:
+        with _write_transaction():
+            first_year, last_year = _table_years()
+            db.session.merge(CalendarOverride(day=day, working=bool(working), note=note))
+            db.session.flush()
+            _forget_overrides()
+            _write_calendar_table(first_year, last_year)
+    finally:
+        # On failure the rolled-back override must not linger in this context's cache either.
+        _forget_overrides()
+
+
+def remove_override(day: date) -> bool:
+    """Drop the override of `day` (if any) and rebuild the table; returns whether one existed."""
+    day = _check_date(day)
+    try:
+        with _write_transaction():
+            existing = db.session.get(CalendarOverride, day)
+            if existing is None:
+                return False
+            first_year, last_year = _table_years()
+            db.session.delete(existing)
+            db.session.flush()
+            _forget_overrides()
+            _write_calendar_table(first_year, last_year)
+            return True
+    finally:
+        _forget_overrides()
