@@ -76,7 +76,10 @@ def attacker_years(cpu_ms: float) -> float:
 
 def main() -> None:
     print(f"cpus={os.cpu_count()} repeats={REPEATS} (median); receipt space 10^16")
-    print(f"{'t':>2} {'m MiB':>6} {'p':>2} {'wall ms':>8} {'cpu ms':>7} {'2-proc ms':>9} {'core-years for 10^16':>21}  note")
+    print(
+        f"{'t':>2} {'m MiB':>6} {'p':>2} {'wall ms':>8} {'cpu ms':>7} {'2-proc ms':>9} "
+        f"{'core-years for 10^16':>21}  note"
+    )
     pool = ProcessPoolExecutor(max_workers=2)
     pool.map(_worker_wall_ms, [KdfParams(1, 8, 1)] * 2)  # start both workers before timing
     for params in CANDIDATES:

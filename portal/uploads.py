@@ -18,6 +18,9 @@ from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 logger = logging.getLogger(__name__)
+# pypdf's warnings quote fragments of the document being parsed; a tip's words must never
+# reach a log (promise 3), and our own log lines name only the exception type.
+logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
 
 # A phone photo is 12-50 MP; 40 MP keeps decoded pixels under ~160 MB (RGBA) per file,
 # far below Pillow's own bomb limit, which would only warn between 89 and 179 MP.

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple, Protocol
@@ -12,6 +11,7 @@ import holidays as holidays_pkg
 from flask import current_app, g
 from sqlalchemy import delete, func, insert, select
 
+from .database import write_transaction
 from .extensions import db
 from .models.calendar import CalendarDay, CalendarOverride
 
@@ -235,24 +235,6 @@ def holidays_between(first: date, last: date) -> list[tuple[date, str, str]]:
 # --- Materialised table --------------------------------------------------------------------
 
 
-@contextmanager
-def _write_transaction() -> Iterator[None]:
-    """One write transaction on the real session: committed on success, rolled back on error."""
-    # Same contract as portal.database.write_transaction, which calls in_transaction() on the
-    # scoped_session proxy; SQLAlchemy 2.1's proxy lacks it, so use the session behind it.
-    session = db.session()
-    if session.in_transaction():
-        session.commit()
-    # Take SQLite's write lock up front (see portal.database) so a concurrent writer waits.
-    session.connection(execution_options={"sqlite_immediate": True})
-    try:
-        yield
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-
-
 def _write_calendar_table(first_year: int, last_year: int) -> int:
     if first_year > last_year:
         raise ValueError("first_year must be <= last_year")
@@ -272,7 +254,7 @@ def _write_calendar_table(first_year: int, last_year: int) -> int:
 
 def rebuild_calendar_table(first_year: int = DEFAULT_FIRST_YEAR, last_year: int = DEFAULT_LAST_YEAR) -> int:
     """Rewrite calendar_days for first_year..last_year in one transaction; returns the row count."""
-    with _write_transaction():
+    with write_transaction():
         _forget_overrides()  # another context may have changed them since this one read them
         return _write_calendar_table(first_year, last_year)
 
@@ -291,7 +273,7 @@ def set_override(day: date, working: bool, note: str = "") -> None:
     if len(note) > NOTE_MAX_LENGTH:
         raise ValueError(f"note is longer than {NOTE_MAX_LENGTH} characters")
     try:
-        with _write_transaction():
+        with write_transaction():
             first_year, last_year = _table_years()
             db.session.merge(CalendarOverride(day=day, working=bool(working), note=note))
             db.session.flush()
@@ -306,7 +288,7 @@ def remove_override(day: date) -> bool:
     """Drop the override of `day` (if any) and rebuild the table; returns whether one existed."""
     day = _check_date(day)
     try:
-        with _write_transaction():
+        with write_transaction():
             existing = db.session.get(CalendarOverride, day)
             if existing is None:
                 return False

@@ -118,7 +118,8 @@ class KdfParams:
     MAX_PARALLELISM = 16
 
     def __post_init__(self) -> None:
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (self.time_cost, self.memory_kib, self.parallelism)):
+        values = (self.time_cost, self.memory_kib, self.parallelism)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
             raise ValueError("KDF parameters must be integers")
         if not 1 <= self.parallelism <= self.MAX_PARALLELISM:
             raise ValueError(f"parallelism must be 1..{self.MAX_PARALLELISM}")
@@ -190,7 +191,9 @@ def generate_keypair() -> tuple[bytes, bytes]:
     """A fresh X25519 key pair as raw 32-byte (private, public)."""
     private = X25519PrivateKey.generate()
     return (
-        private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()),
+        private.private_bytes(
+            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+        ),
         private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw),
     )
 
@@ -624,7 +627,8 @@ def unwrap_for_session(session_secret: bytes, blob: bytes, aad: bytes = b"") -> 
     p = 2 + KEY_ID_SIZE
     _check_header(blob, _KIND_SESSION, p + NONCE_SIZE + KEY_SIZE + TAG_SIZE)
     blob = bytes(blob)
-    private = _gcm_open(_session_key(bytes(session_secret)), blob[p : p + NONCE_SIZE], blob[p + NONCE_SIZE :], blob[:p] + bytes(aad))
+    key = _session_key(bytes(session_secret))
+    private = _gcm_open(key, blob[p : p + NONCE_SIZE], blob[p + NONCE_SIZE :], blob[:p] + bytes(aad))
     if len(private) != KEY_SIZE or not hmac.compare_digest(_key_id_bytes(public_key(private)), blob[2:p]):
         raise DecryptionError()
     return private

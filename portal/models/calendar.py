@@ -22,6 +22,6 @@ class CalendarDay(db.Model):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     working: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    # Number of working days strictly before this day since the table's first day: the working
-    # days between a and b are index(b) - index(a).
+    # Working days from the table's first day up to and including this day: the working days
+    # d with a < d <= b number index(b) - index(a), as workdays.working_days_between counts.
     workday_index: Mapped[int] = mapped_column(nullable=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -33,23 +32,9 @@ def make_app(instance_path, **config):
         "instance_path": str(instance_path),
         **config,
     }
-    try:
-        from portal import create_app
+    from portal import create_app
 
-        app = create_app(settings_)
-    except ImportError as exc:
-        # Other parts of the app are still being written; until create_app imports cleanly, the
-        # database paths are exercised on a bare Flask app with the same db and engine setup.
-        # A broken import among the modules this one depends on must still fail the test.
-        if (exc.name or "").startswith(OWN_MODULES):
-            raise
-        from portal import database
-
-        app = Flask(__name__, instance_path=str(instance_path))
-        app.config.update({k: v for k, v in settings_.items() if k != "instance_path"})
-        db.init_app(app)
-        with app.app_context():
-            database.configure_engine(db.engine, 30_000)
+    app = create_app(settings_)
     with app.app_context():
         db.create_all()
     return app
