@@ -22,6 +22,7 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	$(BIN)/flask --app wsgi db upgrade
+	PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/flask --app wsgi setup link
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 test: $(DEVSTAMP)

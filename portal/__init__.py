@@ -21,6 +21,10 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, config or {})
+    from .uploads import InMemoryRequest
+
+    # Uploads stay in memory (bounded by MAX_CONTENT_LENGTH): no plaintext temp file on disk.
+    app.request_class = InMemoryRequest
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -68,6 +72,9 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    from .auth import access
+
+    access.init_app(app)
     from . import templating
     templating.init_app(app)
 
@@ -78,8 +85,13 @@ def register_blueprints(app: Flask) -> None:
     from .public import bp as public_bp
     from .extensions import csrf
 
+    from .auth.views import bp as auth_bp
+    from .backoffice import bp as backoffice_bp
+
     app.register_blueprint(public_bp)
     app.register_blueprint(complaints_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(backoffice_bp)
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
 

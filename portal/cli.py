@@ -8,6 +8,50 @@ from flask.cli import AppGroup
 demo_cli = AppGroup("demo", help="Data demo yang realistis dan dapat diulang.")
 mail_cli = AppGroup("mail", help="Antrean surel keluar.")
 keys_cli = AppGroup("keys", help="Kunci aplikasi untuk data pribadi.")
+users_cli = AppGroup("users", help="Akun petugas kantor.")
+setup_cli = AppGroup("setup", help="Pemasangan pertama.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", "roles", required=True, multiple=True,
+              type=click.Choice(["admin", "complaints", "gratification", "wbs", "leader"]),
+              help="Repeat for several roles.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email: str, name: str, roles: tuple, password_stdin: bool):
+    """Create a back-office account; the last line printed is the TOTP enrolment URI."""
+    import sys
+
+    from .auth import services
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
+    try:
+        user, uri = services.create_user(email, name, set(roles), password, enrolled_secret=True)
+    except services.AuthError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"akun dibuat: {user.email} ({', '.join(sorted(user.roles))})")
+    click.echo("Pindai URI berikut dengan aplikasi autentikator (hanya ditampilkan sekali):")
+    click.echo(uri)
+
+
+@setup_cli.command("link")
+def setup_link():
+    """Print a one-time link to create the first admin, when no admin exists yet."""
+    from flask import current_app
+
+    from .auth import setup
+
+    if setup.admin_exists():
+        click.echo("Admin sudah ada. Masuk di /kantor/masuk.")
+        return
+    token = setup.issue_token()
+    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
+    click.echo("Belum ada admin. Buka tautan sekali-pakai ini (berlaku 24 jam) untuk membuat admin pertama:")
+    click.echo(f"{base}/kantor/pasang/{token}")
 
 
 @demo_cli.command("seed")
@@ -44,5 +88,6 @@ def keys_rotate(drop_old: bool):
 
 
 def init_app(app: Flask) -> None:
-    for group in (demo_cli, mail_cli, keys_cli):
+    from .audit import audit_cli
+    for group in (demo_cli, mail_cli, keys_cli, users_cli, setup_cli, audit_cli):
         app.cli.add_command(group)

@@ -87,6 +87,9 @@ class TestingConfig(BaseConfig):
     RATELIMIT_LOOKUP = "1000 per minute"
     RATELIMIT_API_DEFAULT = "10000 per minute"
     MAIL_SEND_INLINE = False
+    # Fast hashes for speed in tests only (production keeps Argon2id t=3, 64 MiB).
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_KIB = 8192
 
 
 class ProductionConfig(BaseConfig):

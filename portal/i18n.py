@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Blueprint, Flask, current_app, redirect, request
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
 
 from .extensions import babel
 
@@ -17,6 +17,8 @@ LANG_COOKIE = "lang"
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     lang = request.cookies.get(LANG_COOKIE)
     if lang in current_app.config["PORTAL_LANGUAGES"]:
         return lang

@@ -444,3 +444,21 @@ __all__ = [
     "CleanFile", "InMemoryRequest", "UploadRefused", "delete", "inspect_upload", "inspect_uploads",
     "load", "safe_name", "store", "strip_jpeg_segments",
 ]
+
+
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf"}
+
+
+def extension_for(content_type: str) -> str:
+    return _EXTENSIONS.get(content_type, ".bin")
+
+
+def download_response(data: bytes, content_type: str, download_name: str):
+    """Served only as a download under a safe name, never rendered inline by the browser."""
+    from flask import Response
+
+    response = Response(data, mimetype=content_type if content_type in _EXTENSIONS else "application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe_name(download_name)}"'
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

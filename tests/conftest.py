@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from portal import create_app
 from portal.config import normalise_database_url
 from portal.extensions import db
+from staff import ROLE_EMAILS, Accounts
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -228,3 +229,26 @@ def tmp_copy(tmp_path):
         shutil.copytree(src, dst)
         return dst
     return copy
+
+
+@pytest.fixture
+def accounts(app):
+    return Accounts(app)
+
+
+
+
+@pytest.fixture
+def staff(app, accounts):
+    """One account per role, created with real TOTP secrets."""
+    for role, email in ROLE_EMAILS.items():
+        accounts.create(email, {role})
+    return accounts
+
+
+@pytest.fixture
+def as_role(app, staff):
+    def signed_in(role: str):
+        client = app.test_client()
+        return staff.login(client, ROLE_EMAILS[role])
+    return signed_in

@@ -83,5 +83,25 @@ def show_status():
     complaint = services.lookup(ticket, request.form.get("access_code"))
     if complaint is None:
         return render_template("complaints/status_form.html", values={"ticket": ticket}, not_found=True), 404
-    return render_template("complaints/status.html", complaint=complaint,
-                           timeline=services.public_timeline(complaint))
+    return _status_page(complaint, request.form.get("access_code"))
+
+
+def _status_page(complaint, access_code, rating_error=None, status=200):
+    return render_template("complaints/status.html", complaint=complaint, access_code=access_code,
+                           timeline=services.public_timeline(complaint), rating_error=rating_error), status
+
+
+@bp.post("/status/nilai")
+@limiter.limit(lookup_limit)
+def rate_answer():
+    from .casework import CaseError, rate
+
+    code = request.form.get("access_code")
+    complaint = services.lookup(request.form.get("ticket"), code)
+    if complaint is None:
+        return render_template("complaints/status_form.html", values={}, not_found=True), 404
+    try:
+        rate(complaint, request.form.get("rating"), request.form.get("comment"))
+    except CaseError as exc:
+        return _status_page(complaint, code, exc.message, 422)
+    return _status_page(services.lookup(complaint.ticket, code), code)

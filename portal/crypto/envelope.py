@@ -10,9 +10,9 @@
 # without a flag day.
 #
 # Choice of KDF parameters, measured with bench/kdf_params.py on the 2-core target machine
-# (argon2-cffi 25.1; median ms per derivation, alone / with both cores deriving at once):
-#   t=2 m=16 MiB 15/15   t=2 m=24 MiB 23/25   t=3 m=24 MiB 34/35   t=2 m=32 MiB 38/40
-#   t=1 m=46 MiB 36/40   t=3 m=64 MiB 126/220 (p=1)
+# (argon2-cffi 25.1; median CPU ms per derivation, alone / with both cores deriving at once):
+#   t=2 m=16 MiB 15/15   t=2 m=24 MiB 23/23   t=3 m=24 MiB 34/35   t=2 m=32 MiB 38/40
+#   t=1 m=46 MiB 35/38   t=3 m=64 MiB 120/135 (all p=1)
 # RECEIPT_KDF = t=3, m=24 MiB, p=1 (~34 ms CPU). Budget: >= 18 tip submissions/s on gunicorn -w 2
 # is ~111 ms CPU per submission, of which the receipt derivation may take <= ~40 ms; 34 ms keeps
 # a margin for noise and memory-bandwidth contention (18/s x 34 ms = 31% of the machine).
@@ -21,7 +21,7 @@
 # per-tip shortcut exists and every candidate costs one derivation: 10^16 x 34 ms ~ 1.1e7
 # core-years for the whole space (half on average), each guess holding 24 MiB of RAM, which
 # caps GPU/ASIC parallelism. Without the pepper (instance/, not the DB) no guess can be checked.
-# PASSWORD_KDF = t=3, m=64 MiB, p=1 (RFC 9106 second recommendation; ~130 ms, ~220 ms under load):
+# PASSWORD_KDF = t=3, m=64 MiB, p=1 (RFC 9106 second recommendation; ~120-135 ms CPU):
 # paid once per handler login, never per request, and passwords have far less entropy than
 # receipts, so it is as strong as login latency allows.
 from __future__ import annotations

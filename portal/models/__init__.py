@@ -3,4 +3,5 @@ from .counters import TicketCounter  # noqa: F401
 from .complaint import Complaint, ComplaintAttachment, ComplaintEvent  # noqa: F401
 from .outbox import OutboxMail  # noqa: F401
 from .calendar import CalendarDay, CalendarOverride  # noqa: F401
-from .user import ROLES, RecoveryCode, User  # noqa: F401
+from .user import ROLES, LoginThrottle, RecoveryCode, User, UserSession  # noqa: F401
+from .audit import AuditEntry, AuditHead  # noqa: F401

@@ -44,11 +44,14 @@ class Complaint(db.Model):
     submitted_on: Mapped[date] = mapped_column(Date, nullable=False)  # local (WIB) calendar day
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # deadline of the current step
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
 
     # Milestones for the timeliness figures (local days).
     verified_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     first_response_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     completed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The day the case left the open balance (Selesai, Ditutup, Arsip, Bukan Kewenangan).
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
     rating_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
 

@@ -445,7 +445,10 @@ def test_format_and_normalise_receipt():
         assert normalise_receipt(typed) == "1234567890123456"
     assert normalise_receipt(format_receipt("0012345678901234")) == "0012345678901234"
     arabic_indic = "\u0661\u0662\u0663\u0664" * 4  # str.isdigit() is True for these
-    bad_inputs = ("123456789012345", "12345678901234567", "1234 5678 9012 345x", "", arabic_indic, None, 1234567890123456, "1" * 1000)
+    bad_inputs = (
+        "123456789012345", "12345678901234567", "1234 5678 9012 345x", "",
+        arabic_indic, None, 1234567890123456, "1" * 1000,
+    )
     for bad in bad_inputs:
         assert normalise_receipt(bad) is None
     with pytest.raises(ValueError):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
 import struct
 
@@ -422,3 +423,16 @@ def test_default_storage_is_instance_uploads_with_app_keyring(tmp_path):
     with app.app_context():
         uploads.delete(name)
     assert not stored.exists()
+
+
+def test_pdf_parser_warnings_do_not_leak_content_into_logs(caplog):
+    # pypdf warns about this damage and quotes the bytes around it; tip text must not be logged.
+    caplog.set_level(logging.DEBUG)
+    damaged = hostile_pdf().replace(b"/Rect [", b"/Rect @", 1)
+    try:
+        inspect_upload("rusak.pdf", io.BytesIO(damaged), MAX)
+    except UploadRefused:
+        pass
+    assert "Subtype /Link" not in caplog.text
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]
+    assert all("rusak" not in r.getMessage() for r in caplog.records)

@@ -1,0 +1,1 @@
+"""Back-office accounts: passwords, TOTP, server-side sessions, role checks, first admin."""

@@ -1,0 +1,125 @@
+"""Who may reach what: server-side sessions, idle expiry, and the roles every route declares."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import delete, select, update
+
+from ..extensions import db, login_manager
+from ..models import User, UserSession
+from ..models.types import utcnow
+
+SESSION_KEY = "sid"
+PUBLIC = "public"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> UserSession:
+    """A fresh, not yet verified session: whatever the browser held before is thrown away."""
+    token = secrets.token_urlsafe(32)
+    record = UserSession(token_hash=_hash(token), user_id=user.id, verified=False)
+    db.session.add(record)
+    session.clear()
+    session[SESSION_KEY] = token
+    session.permanent = False
+    g.user_session = record
+    return record
+
+
+def verify_session(record: UserSession) -> None:
+    """The second factor passed: a new token (new session id) and the session admits its user."""
+    token = secrets.token_urlsafe(32)
+    record.token_hash = _hash(token)
+    record.verified = True
+    record.last_seen = utcnow()
+    session[SESSION_KEY] = token
+
+
+def current_session() -> UserSession | None:
+    if "user_session" in g:
+        return g.user_session
+    token = session.get(SESSION_KEY)
+    record = None
+    if isinstance(token, str):
+        record = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+        idle = timedelta(seconds=current_app.config["SESSION_IDLE_SECONDS"] if record is None or record.verified
+                         else current_app.config["LOGIN_PENDING_SECONDS"])
+        if record is not None and utcnow() - record.last_seen > idle:
+            db.session.delete(record)
+            db.session.commit()
+            record = None
+            g.session_expired = True
+    g.user_session = record
+    return record
+
+
+def end_session() -> None:
+    record = current_session()
+    if record is not None:
+        db.session.execute(delete(UserSession).where(UserSession.id == record.id))
+        db.session.commit()
+    session.clear()
+    g.user_session = None
+
+
+def end_all_sessions(user_id: int, keep: int | None = None) -> None:
+    query = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep is not None:
+        query = query.where(UserSession.id != keep)
+    db.session.execute(query)
+
+
+@login_manager.request_loader
+def _load_user(_request):
+    record = current_session()
+    if record is None or not record.verified:
+        return None
+    user = db.session.get(User, record.user_id)
+    if user is None or not user.active:
+        return None
+    # Touch at most once a minute: idle expiry needs minutes, not a write per request.
+    if utcnow() - record.last_seen > timedelta(seconds=60):
+        db.session.execute(update(UserSession).where(UserSession.id == record.id).values(last_seen=utcnow()))
+        db.session.commit()
+    return user
+
+
+def public(view):
+    """Mark a view as reachable by anyone (the route walk test checks every view is marked)."""
+    view.portal_roles = PUBLIC
+    return view
+
+
+def roles_required(*roles: str):
+    """Signed-in (with second factor) and holding one of `roles`; `()` means any signed-in account."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if request.method == "GET":
+                    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                abort(401)
+            if roles and not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.portal_roles = frozenset(roles) if roles else frozenset({"*"})
+        return wrapper
+
+    return decorator
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # our own server-side sessions do this job
+    app.config.setdefault("SESSION_IDLE_SECONDS", 30 * 60)
+    app.config.setdefault("LOGIN_PENDING_SECONDS", 5 * 60)

@@ -1,0 +1,280 @@
+"""Sign-in, second factor, recovery codes, password change and account administration."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import audit
+from ..database import write_transaction
+from ..extensions import db
+from ..models import LoginThrottle, RecoveryCode, User
+from ..models.types import utcnow
+from ..ratelimit import client_key
+from ..secrets_util import pepper
+from . import passwords, totp
+from .access import end_all_sessions
+
+ACCOUNT_FAILURES_BEFORE_LOCK = 5
+RECOVERY_CODE_COUNT = 10
+
+
+class AuthError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _generic_failure() -> AuthError:
+    return AuthError(_("Surel atau kata sandi salah."))
+
+
+def _address_limit() -> tuple[int, timedelta]:
+    cfg = current_app.config
+    return cfg.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20), timedelta(seconds=cfg.get("LOGIN_ADDRESS_WINDOW_SECONDS", 900))
+
+
+def _address_blocked(session, key: str) -> bool:
+    limit, window = _address_limit()
+    row = session.get(LoginThrottle, key)
+    return row is not None and utcnow() - row.window_start < window and row.failures >= limit
+
+
+def _record_address_failure(session, key: str) -> None:
+    _, window = _address_limit()
+    row = session.get(LoginThrottle, key)
+    now = utcnow()
+    if row is None:
+        session.add(LoginThrottle(key=key, failures=1, window_start=now))
+    elif now - row.window_start >= window:
+        row.failures, row.window_start = 1, now
+    else:
+        row.failures += 1
+
+
+def _lock_duration(failures: int) -> timedelta:
+    return timedelta(minutes=min(15 * 2 ** max(failures - ACCOUNT_FAILURES_BEFORE_LOCK, 0), 24 * 60))
+
+
+def _register_failure(session, user: User | None, key: str, action: str) -> None:
+    _record_address_failure(session, key)
+    if user is not None:
+        user.failed_logins += 1
+        if user.failed_logins >= ACCOUNT_FAILURES_BEFORE_LOCK:
+            user.locked_until = utcnow() + _lock_duration(user.failed_logins)
+    audit.log(action, actor=user, detail={"reason": "credentials"} if user else {"reason": "unknown account"})
+
+
+def find_user(email: str | None) -> User | None:
+    if not email or not isinstance(email, str) or len(email) > 254:
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def check_password(email: str | None, password: str | None) -> User:
+    """First step of sign-in. Raises AuthError with a message that reveals nothing extra."""
+    key = client_key()
+    password = password or ""
+    user = find_user(email)
+    user_id = user.id if user else None
+    record_failure = True
+    if _address_blocked(db.session, key):
+        failure, record_failure = AuthError(_("Terlalu banyak percobaan masuk dari alamat ini. Coba lagi dalam 15 menit.")), False
+    elif user is None:
+        passwords.burn_time(password)  # the same cost as a real account: no account oracle
+        failure = _generic_failure()
+    elif user.locked_until and user.locked_until > utcnow():
+        passwords.burn_time(password)
+        failure, record_failure = AuthError(_("Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi nanti atau hubungi admin.")), False
+    elif passwords.verify_password(user.password_hash, password) and user.active:
+        db.session.rollback()
+        return db.session.get(User, user_id)
+    else:
+        failure = _generic_failure()
+    db.session.rollback()
+    # The slow hash ran outside the write lock; only the counters are written here.
+    if record_failure:
+        with write_transaction() as session:
+            _register_failure(session, session.get(User, user_id) if user_id else None, key, "login_failed")
+    raise failure
+
+
+def check_second_factor(user_id: int, code: str | None) -> User:
+    """Second step: a TOTP code (never the same one twice) or an unused recovery code."""
+    key = client_key()
+    with write_transaction() as session:
+        user = session.get(User, user_id)
+        if user is None or not user.active or not user.totp_secret or user.totp_enrolled_at is None:
+            raise AuthError(_("Sesi masuk tidak valid. Silakan masuk kembali."))
+        if user.locked_until and user.locked_until > utcnow():
+            raise AuthError(_("Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi nanti atau hubungi admin."))
+        step = totp.matching_step(user.totp_secret, code, user.totp_last_step)
+        used_recovery = None
+        if step is None:
+            used_recovery = _match_recovery_code(user, code)
+        if step is None and used_recovery is None:
+            _register_failure(session, user, key, "login_failed")
+            failure = AuthError(_("Kode verifikasi salah atau sudah dipakai."))
+        else:
+            if step is not None:
+                user.totp_last_step = step
+            else:
+                used_recovery.used_at = utcnow()
+            _signed_in(user, "recovery_code" if used_recovery else "totp")
+            return user
+    raise failure
+
+
+def _signed_in(user: User, method: str) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    audit.log("login", actor=user, detail={"method": method})
+
+
+def begin_enrolment(user_id: int) -> tuple[str, str]:
+    """A new (unconfirmed) TOTP secret for an account without one; returns (secret, otpauth URI)."""
+    with write_transaction() as session:
+        user = session.get(User, user_id)
+        if user.totp_enrolled_at is not None:
+            raise AuthError(_("Verifikasi dua langkah sudah aktif untuk akun ini."))
+        if not user.totp_secret:
+            user.totp_secret = totp.new_secret()
+        return user.totp_secret, totp.provisioning_uri(user.totp_secret, user.email)
+
+
+def confirm_enrolment(user_id: int, code: str | None) -> list[str]:
+    """Confirm the secret with a first code; returns the recovery codes to show once."""
+    with write_transaction() as session:
+        user = session.get(User, user_id)
+        if user.totp_enrolled_at is not None or not user.totp_secret:
+            raise AuthError(_("Sesi pendaftaran tidak valid. Silakan masuk kembali."))
+        step = totp.matching_step(user.totp_secret, code, user.totp_last_step)
+        if step is None:
+            raise AuthError(_("Kode verifikasi salah. Pastikan jam ponsel Anda tepat lalu coba lagi."))
+        user.totp_last_step = step
+        user.totp_enrolled_at = utcnow()
+        codes = _new_recovery_codes(user)
+        audit.log("totp_enrolled", actor=user)
+        _signed_in(user, "totp")
+        return codes
+
+
+def _code_hash(code: str) -> str:
+    normalised = "".join(ch for ch in code.lower() if ch.isalnum())
+    return hmac.new(pepper(), b"recovery:" + normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    user.recovery_codes.clear()
+    codes = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = secrets.token_hex(5)
+        code = f"{raw[:5]}-{raw[5:]}"
+        codes.append(code)
+        user.recovery_codes.append(RecoveryCode(code_hash=_code_hash(code)))
+    return codes
+
+
+def _match_recovery_code(user: User, code: str | None) -> RecoveryCode | None:
+    if not code or len(code) > 40:
+        return None
+    wanted = _code_hash(code)
+    for item in user.recovery_codes:
+        if item.used_at is None and hmac.compare_digest(item.code_hash, wanted):
+            return item
+    return None
+
+
+def regenerate_recovery_codes(user_id: int) -> list[str]:
+    with write_transaction() as session:
+        user = session.get(User, user_id)
+        codes = _new_recovery_codes(user)
+        audit.log("recovery_codes_regenerated", actor=user)
+        return codes
+
+
+def change_password(user_id: int, current: str, new: str, confirm: str) -> dict[str, list[str]]:
+    """Errors by field, or {} when changed (every other session of the account ends)."""
+    errors: dict[str, list[str]] = {}
+    with write_transaction() as session:
+        user = session.get(User, user_id)
+        if not passwords.verify_password(user.password_hash, current or ""):
+            errors["current"] = [_("Kata sandi saat ini salah.")]
+        problems = passwords.policy_errors(new, email=user.email, name=user.name)
+        if problems:
+            errors["new"] = problems
+        elif new != confirm:
+            errors["confirm"] = [_("Konfirmasi kata sandi tidak sama.")]
+        if errors:
+            return errors
+        old_hash = user.password_hash
+        user.password_hash = passwords.hash_password(new)
+        user.password_changed_at = utcnow()
+        from .. import hooks
+
+        hooks.password_changed(user, current, new, old_hash)
+        audit.log("password_change", actor=user)
+    return {}
+
+
+def create_user(email: str, name: str, roles, password: str, *, actor: User | None = None,
+                enrolled_secret: bool = False) -> tuple[User, str | None]:
+    """Create an account; returns (user, otpauth URI when a TOTP secret was issued)."""
+    email = (email or "").strip()
+    if find_user(email) is not None:
+        raise AuthError(_("Surel sudah dipakai akun lain."))
+    problems = passwords.policy_errors(password, email=email, name=name)
+    if problems:
+        raise AuthError(" ".join(problems))
+    with write_transaction() as session:
+        user = User(email=email, name=name.strip(), password_hash=passwords.hash_password(password))
+        user.roles = roles
+        uri = None
+        if enrolled_secret:
+            user.totp_secret = totp.new_secret()
+            user.totp_enrolled_at = utcnow()
+            uri = totp.provisioning_uri(user.totp_secret, user.email)
+        session.add(user)
+        session.flush()
+        audit.log("account_create", actor=actor, detail={"user_id": user.id, "roles": sorted(user.roles)})
+    return user, uri
+
+
+def set_active(user_id: int, active: bool, actor: User) -> None:
+    with write_transaction() as session:
+        user = session.get(User, user_id)
+        user.active = active
+        user.session_version += 1
+        if not active:
+            end_all_sessions(user.id)
+        audit.log("account_enable" if active else "account_disable", actor=actor, detail={"user_id": user.id})
+
+
+def set_roles(user_id: int, roles, actor: User) -> None:
+    with write_transaction() as session:
+        user = session.get(User, user_id)
+        before = sorted(user.roles)
+        user.roles = roles
+        from .. import hooks
+
+        hooks.roles_changed(user, set(before), set(roles))
+        audit.log("role_change", actor=actor, detail={"user_id": user.id, "from": before, "to": sorted(user.roles)})
+
+
+def reset_second_factor(user_id: int, actor: User) -> None:
+    """Admin help for a lost phone: the account enrols again at its next sign-in."""
+    with write_transaction() as session:
+        user = session.get(User, user_id)
+        user.totp_secret = None
+        user.totp_enrolled_at = None
+        user.totp_last_step = None
+        user.recovery_codes.clear()
+        end_all_sessions(user.id)
+        audit.log("totp_reset", actor=actor, detail={"user_id": user.id})

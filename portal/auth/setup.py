@@ -1,0 +1,53 @@
+"""First administrator of a new installation: a one-time link printed on the server's console."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import time
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import User
+
+TOKEN_FILE = "setup-token.json"
+TOKEN_SECONDS = 24 * 3600
+
+
+def _path() -> Path:
+    return Path(current_app.instance_path) / TOKEN_FILE
+
+
+def admin_exists() -> bool:
+    return any("admin" in u.roles for u in db.session.scalars(select(User).where(User.active.is_(True))))
+
+
+def issue_token() -> str:
+    """A new one-time token; only its hash is kept (in instance/, readable by the server alone)."""
+    token = secrets.token_urlsafe(24)
+    record = {"hash": hashlib.sha256(token.encode()).hexdigest(), "expires": time.time() + TOKEN_SECONDS}
+    tmp = _path().with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(record, handle)
+    os.replace(tmp, _path())
+    return token
+
+
+def token_valid(token: str | None) -> bool:
+    if not token or admin_exists():
+        return False
+    try:
+        record = json.loads(_path().read_text())
+    except (FileNotFoundError, ValueError):
+        return False
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return secrets.compare_digest(digest, record.get("hash", "")) and time.time() < record.get("expires", 0)
+
+
+def consume_token() -> None:
+    _path().unlink(missing_ok=True)

@@ -1,0 +1,43 @@
+"""The first page after sign-in: what is waiting, due and overdue, per channel the account may see."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..auth.access import roles_required
+from ..extensions import db
+from ..models import Complaint
+from ..templating import local_today
+from ..workflow import COMPLAINTS
+from . import bp
+
+# Channels add a function(user, today) -> dict to show their numbers on the dashboard.
+WIDGETS = []
+
+
+def complaint_numbers(user, today) -> dict | None:
+    if not user.has_role("complaints"):
+        return None
+    open_statuses = [s for s, st in COMPLAINTS.statuses.items() if not st.terminal and s != "completed"]
+    base = select(func.count()).select_from(Complaint).where(Complaint.status.in_(open_statuses))
+    return {
+        "title": "Pengaduan",
+        "endpoint": "backoffice.complaint_queue",
+        "open": db.session.scalar(base),
+        "new": db.session.scalar(select(func.count()).select_from(Complaint).where(Complaint.status == "unverified")),
+        "overdue": db.session.scalar(base.where(Complaint.due_on < today)),
+        "mine": db.session.scalar(base.where(Complaint.assigned_to_id == user.id)),
+    }
+
+
+WIDGETS.append(complaint_numbers)
+
+
+@bp.get("/")
+@roles_required()
+def dashboard():
+    today = local_today()
+    user = current_user._get_current_object()
+    panels = [panel for panel in (widget(user, today) for widget in WIDGETS) if panel]
+    return render_template("backoffice/dashboard.html", panels=panels)

@@ -1,0 +1,91 @@
+"""Monthly and semester reports (DOMAIN.md §4): one registry of report builders per channel.
+
+A channel module registers its builder with `@register("complaints", …)` and is listed in
+BUILTIN_MODULES; `build_report(channel, period)` finds it. Figures are SQL aggregates.
+
+    from portal.reports import build_report, Period
+    report = build_report("complaints", Period.parse("2026-10"))
+    report.as_dict(); report.to_csv()
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .aggregate import Column, Report, ReportError, Table  # noqa: F401
+from .periods import MONTH, SEMESTER, Period, PeriodError  # noqa: F401
+
+# The channels CONTRACT.md names for `reports build`; a name here that no module registered
+# yet answers "not yet available" rather than "unknown".
+CONTRACT_CHANNELS = ("complaints", "gratification", "wbs")
+
+# Modules that register builders when imported. Add a channel's module here.
+BUILTIN_MODULES = ("portal.reports.complaints",)
+
+Builder = Callable[[Period], Report]
+
+
+@dataclass(frozen=True)
+class ChannelReports:
+    channel: str
+    label: str
+    build: Builder
+    kinds: tuple[str, ...] = (MONTH, SEMESTER)
+
+
+class UnknownChannel(ReportError):
+    pass
+
+
+class PeriodNotOffered(ReportError):
+    pass
+
+
+_REGISTRY: dict[str, ChannelReports] = {}
+_loaded = False
+
+
+def register(channel: str, label: str, *, kinds: tuple[str, ...] = (MONTH, SEMESTER)):
+    """Decorator: `builder(period) -> Report` becomes the report of `channel`."""
+
+    def decorate(builder: Builder) -> Builder:
+        _REGISTRY[channel] = ChannelReports(channel, label, builder, tuple(kinds))
+        return builder
+
+    return decorate
+
+
+def _load_builtin() -> None:
+    global _loaded
+    if not _loaded:
+        for name in BUILTIN_MODULES:
+            importlib.import_module(name)
+        _loaded = True
+
+
+def registry() -> dict[str, ChannelReports]:
+    _load_builtin()
+    return dict(_REGISTRY)
+
+
+def get_channel(channel: str) -> ChannelReports:
+    entries = registry()
+    entry = entries.get(channel)
+    if entry is not None:
+        return entry
+    available = ", ".join(sorted(entries)) or "-"
+    if channel in CONTRACT_CHANNELS:
+        raise UnknownChannel(f"laporan kanal {channel!r} belum tersedia (tersedia: {available})")
+    raise UnknownChannel(f"kanal laporan tidak dikenal: {channel!r} (tersedia: {available})")
+
+
+def build_report(channel: str, period: Period | str) -> Report:
+    """Build the report of `channel` for `period` (a Period or a code like "2026-10")."""
+    entry = get_channel(channel)
+    if not isinstance(period, Period):
+        period = Period.parse(period)
+    if period.kind not in entry.kinds:
+        offered = " atau ".join("bulanan" if k == MONTH else "semester" for k in entry.kinds)
+        raise PeriodNotOffered(f"laporan kanal {channel!r} hanya tersedia {offered}, bukan {period.code}")
+    return entry.build(period)

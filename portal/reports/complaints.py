@@ -1,0 +1,564 @@
+"""Complaint (pengaduan) reports, DOMAIN.md §4: every figure is an SQL aggregate.
+
+Definitions (all dates are the office's local days; a period is [start, end]):
+
+* finished: a complaint is finished on its completion date when its status is `completed` or
+  `closed` (date = completed_on), or when it was archived / found not the office's authority
+  (terminal statuses with no way out, so status_changed_at is the moment it ended).
+  A completed case that was reopened is in process again (its status is no longer final).
+* opening balance: filed before the start and not finished before the start.
+* received: filed in the period. verified: verified_on in the period.
+* completed: finished as completed/closed in the period; dropped: archived / not authority
+  in the period. closing balance = opening + received − completed − dropped.
+* status at period end: the current status when it last changed before the end; otherwise the
+  last status of the case's history before the end (complaint_events), falling back to the
+  milestone dates. in process = dispositioned + in progress at the end.
+* timeliness (T4), against the SLA of the workflow (portal.workflow.COMPLAINTS):
+  verification: complaints verified in the period, submitted_on → verified_on;
+  first response: first response in the period, verified_on → first_response_on;
+  completion: completed in the period, submitted_on → completed_on; mean and median of it.
+  Working days come from the calendar_days table: days(a, b) = index(b) − index(a).
+* completion rate (T5) = completed ÷ (opening + received) × 100.
+* public list (T6): only complaints filed as open (privacy = "open") received in the period:
+  ticket, date, service, a redacted and truncated subject, public follow-ups before the end.
+* satisfaction (T7): ratings (1–5) of the complaints completed in the period.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy.orm import aliased
+
+from ..catalog import COMPLAINT_CHANNELS, COMPLAINT_PROBLEMS, COMPLAINT_SERVICES
+from ..extensions import db
+from ..models import CalendarDay, Complaint, ComplaintEvent
+from ..templating import local_tz
+from ..workflow import COMPLAINTS
+from . import register
+from .aggregate import Column, Report, ReportError, Table, change, median, ordered_codes, pct, rounded, sum_rows
+from .periods import Period
+
+CHANNEL = "complaints"
+
+RESOLVED = ("completed", "closed")  # finished with an answer; date = completed_on
+DROPPED = ("archived", "not_authority")  # finished without one; terminal, date = status_changed_at
+OPEN = tuple(code for code in COMPLAINTS.statuses if code not in RESOLVED + DROPPED)
+IN_PROCESS = ("dispositioned", "in_progress")
+STATUS_ORDER = tuple(COMPLAINTS.statuses)
+for _code in RESOLVED + DROPPED + IN_PROCESS:
+    assert _code in COMPLAINTS.statuses, _code
+assert all(COMPLAINTS.statuses[code].terminal for code in DROPPED)
+
+# Event kinds that are not a follow-up by the office.
+NOT_FOLLOW_UPS = ("submitted", "rating")
+SUBJECT_MAX = 100
+RATINGS = (1, 2, 3, 4, 5)
+
+
+def sla_days() -> dict[str, int]:
+    """The SLAs the timeliness figures use, from the workflow (one place for deadlines)."""
+    statuses = COMPLAINTS.statuses
+    return {
+        "verification": statuses["unverified"].sla_days,
+        "first_response": statuses["dispositioned"].sla_days,
+        "completion": statuses["in_progress"].sla_days,
+    }
+
+
+def sla_bases() -> dict[str, str]:
+    statuses = COMPLAINTS.statuses
+    return {
+        "verification": statuses["unverified"].sla_basis,
+        "first_response": statuses["dispositioned"].sla_basis,
+        "completion": statuses["in_progress"].sla_basis,
+    }
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period's local days [start, end] and the UTC instants [start_utc, end_utc)."""
+
+    start: date
+    end: date
+    start_utc: datetime
+    end_utc: datetime
+
+    @classmethod
+    def of(cls, period: Period) -> Window:
+        start_utc, end_utc = period.utc_bounds(local_tz())
+        return cls(period.start, period.end, start_utc, end_utc)
+
+
+# --- T1: balance per channel and status at the end ---------------------------------------
+
+
+def _status_from_history(w: Window):
+    """Status of a case at the end of the window from its history (only evaluated when the
+    current status changed after the end): the last status event before the end, or the
+    milestones when the history says nothing usable."""
+    last_event = (
+        select(ComplaintEvent.status_to)
+        .where(ComplaintEvent.complaint_id == Complaint.id,
+               ComplaintEvent.status_to.is_not(None),
+               ComplaintEvent.at < w.end_utc)
+        .order_by(ComplaintEvent.at.desc(), ComplaintEvent.id.desc())
+        .limit(1)
+        .correlate(Complaint)
+        .scalar_subquery()
+    )
+    milestones = case(
+        (Complaint.first_response_on <= w.end, literal("in_progress")),
+        (Complaint.verified_on <= w.end, literal("dispositioned")),
+        else_=literal("unverified"),
+    )
+    # Simple CASE: the subquery runs once per row, and a finished status in the history of a
+    # case that is not finished by our definition falls back to the milestones.
+    return case({code: literal(code) for code in OPEN}, value=last_event, else_=milestones)
+
+
+def _population(w: Window):
+    """Cases open at some time in the window (opening balance + received), as disjoint parts
+    that each use one index, with the status each had at the end of the window."""
+    history = _status_from_history(w)
+    filed = Complaint.submitted_on <= w.end
+
+    def part(where, status_at_end):
+        return select(
+            Complaint.channel.label("channel"),
+            status_at_end.label("status"),
+            case((Complaint.submitted_on < w.start, 1), else_=0).label("opening"),
+            case((Complaint.verified_on.between(w.start, w.end), 1), else_=0).label("verified"),
+        ).where(*where)
+
+    changed_before_end = Complaint.status_changed_at < w.end_utc
+    open_now = part(
+        [Complaint.status.in_(OPEN), filed],
+        case((changed_before_end, Complaint.status), else_=history))
+    resolved = part(
+        [Complaint.status.in_(RESOLVED), Complaint.completed_on >= w.start, filed],
+        case((Complaint.completed_on <= w.end,
+              case((and_(Complaint.status == "closed", changed_before_end), literal("closed")),
+                   else_=literal("completed"))),
+             else_=history))
+    # A resolved status without a completion date is not finished: counted as open.
+    resolved_undated = part(
+        [Complaint.status.in_(RESOLVED), Complaint.completed_on.is_(None), filed], history)
+    dropped = part(
+        [Complaint.status.in_(DROPPED), Complaint.status_changed_at >= w.start_utc, filed],
+        case((changed_before_end, Complaint.status), else_=history))
+    return union_all(open_now, resolved, resolved_undated, dropped).subquery("population")
+
+
+def balance(w: Window) -> dict[str, dict]:
+    """Per channel: opening, received, verified, in_process, completed, dropped, closing and
+    the count per status at the end of the window. One query; a few dozen rows come back."""
+    pop = _population(w)
+    stmt = (
+        select(pop.c.channel, pop.c.status, func.count(), func.sum(pop.c.opening), func.sum(pop.c.verified))
+        .group_by(pop.c.channel, pop.c.status)
+    )
+    per_channel: dict[str, dict] = {}
+    for channel, status, n, opening, verified in db.session.execute(stmt):
+        entry = per_channel.setdefault(channel, _empty_balance())
+        entry["population"] += n
+        entry["opening"] += int(opening or 0)
+        entry["verified"] += int(verified or 0)
+        entry["status"][status] = entry["status"].get(status, 0) + n
+    for entry in per_channel.values():
+        _finish_balance(entry)
+    return per_channel
+
+
+def _empty_balance() -> dict:
+    return {"population": 0, "opening": 0, "verified": 0, "status": {}}
+
+
+def _finish_balance(entry: dict) -> None:
+    status = entry["status"]
+    for code in STATUS_ORDER:
+        status.setdefault(code, 0)
+    entry["received"] = entry["population"] - entry["opening"]
+    entry["completed"] = sum(status[c] for c in RESOLVED)
+    entry["dropped"] = sum(status[c] for c in DROPPED)
+    entry["in_process"] = sum(status[c] for c in IN_PROCESS)
+    entry["closing"] = entry["population"] - entry["completed"] - entry["dropped"]
+    entry["completion_rate"] = pct(entry["completed"], entry["opening"] + entry["received"])
+
+
+def total_balance(per_channel: dict[str, dict]) -> dict:
+    total = _empty_balance()
+    for entry in per_channel.values():
+        total["population"] += entry["population"]
+        total["opening"] += entry["opening"]
+        total["verified"] += entry["verified"]
+        for code, n in entry["status"].items():
+            total["status"][code] = total["status"].get(code, 0) + n
+    _finish_balance(total)
+    return total
+
+
+# --- T2: service × problem ---------------------------------------------------------------
+
+
+def service_problem(w: Window) -> dict[tuple[str, str], int]:
+    stmt = (
+        select(Complaint.category, Complaint.problem, func.count())
+        .where(Complaint.submitted_on.between(w.start, w.end))
+        .group_by(Complaint.category, Complaint.problem)
+    )
+    return {(category, problem): n for category, problem, n in db.session.execute(stmt)}
+
+
+# --- T4 / T7: timeliness and satisfaction -------------------------------------------------
+
+
+def timeliness(w: Window) -> dict:
+    sla = sla_days()
+    cal_a, cal_b = aliased(CalendarDay), aliased(CalendarDay)
+
+    days = cal_b.workday_index - cal_a.workday_index
+    verified = db.session.execute(
+        select(func.count(), func.sum(case((days <= sla["verification"], 1), else_=0)))
+        .select_from(Complaint)
+        .join(cal_a, cal_a.day == Complaint.submitted_on)
+        .join(cal_b, cal_b.day == Complaint.verified_on)
+        .where(Complaint.verified_on.between(w.start, w.end))
+    ).one()
+
+    responded = db.session.execute(
+        select(func.count(), func.sum(case((days <= sla["first_response"], 1), else_=0)))
+        .select_from(Complaint)
+        .join(cal_a, cal_a.day == Complaint.verified_on)
+        .join(cal_b, cal_b.day == Complaint.first_response_on)
+        .where(Complaint.first_response_on.between(w.start, w.end))
+    ).one()
+
+    completed_where = (Complaint.status.in_(RESOLVED), Complaint.completed_on.between(w.start, w.end))
+    rated = Complaint.rating.between(RATINGS[0], RATINGS[-1])
+    completed = db.session.execute(
+        select(
+            func.count(),
+            func.sum(case((days <= sla["completion"], 1), else_=0)),
+            func.avg(days),
+            func.count(case((rated, 1))),
+            func.avg(case((rated, Complaint.rating))),
+            *(func.sum(case((Complaint.rating == k, 1), else_=0)) for k in RATINGS),
+        )
+        .select_from(Complaint)
+        .join(cal_a, cal_a.day == Complaint.submitted_on)
+        .join(cal_b, cal_b.day == Complaint.completed_on)
+        .where(*completed_where)
+    ).one()
+    n_completed = completed[0]
+    middle = median(
+        select(days.label("x"))
+        .select_from(Complaint)
+        .join(cal_a, cal_a.day == Complaint.submitted_on)
+        .join(cal_b, cal_b.day == Complaint.completed_on)
+        .where(*completed_where),
+        n_completed,
+    )
+    return {
+        "verification": _share(verified[0], verified[1]),
+        "first_response": _share(responded[0], responded[1]),
+        "completion": _share(n_completed, completed[1]),
+        "mean_workdays_to_complete": rounded(completed[2], 1),
+        "median_workdays_to_complete": rounded(middle, 1),
+        "ratings": {
+            "count": int(completed[3] or 0),
+            "mean": rounded(completed[4], 2),
+            "distribution": {str(k): int(v or 0) for k, v in zip(RATINGS, completed[5:])},
+        },
+    }
+
+
+def _share(total: int | None, on_time: int | None) -> dict:
+    total, on_time = int(total or 0), int(on_time or 0)
+    return {"total": total, "on_time": on_time, "late": total - on_time, "pct": pct(on_time, total)}
+
+
+# --- T6: public list ---------------------------------------------------------------------
+
+_EMAIL_RE = re.compile(r"[^\s@]+@[^\s@]+")
+# Phone numbers, NIK, KK and account numbers: runs of 6+ digits, separators allowed inside.
+_NUMBER_RE = re.compile(r"\+?\d(?:[\d\s.\-/]{4,}\d)")
+_SPACE_RE = re.compile(r"\s+")
+REDACTED = "[…]"
+
+
+def public_summary(subject: str | None, fallback: str) -> str:
+    """A subject fit for publication: numbers and e-mail addresses removed, truncated."""
+    text = _SPACE_RE.sub(" ", subject or "").strip()
+    text = _EMAIL_RE.sub(REDACTED, text)
+    text = _NUMBER_RE.sub(lambda m: REDACTED if sum(ch.isdigit() for ch in m[0]) >= 6 else m[0], text)
+    if not text:
+        text = fallback
+    if len(text) > SUBJECT_MAX:
+        text = text[: SUBJECT_MAX - 1].rstrip() + "…"
+    return text
+
+
+def public_list(w: Window) -> list[dict]:
+    event = ComplaintEvent
+    visible = (event.complaint_id == Complaint.id, event.public.is_(True), event.at < w.end_utc)
+    follow_ups = (
+        select(func.count()).select_from(event)
+        .where(*visible, event.kind.not_in(NOT_FOLLOW_UPS))
+        .correlate(Complaint).scalar_subquery()
+    )
+    last_status = (
+        select(event.status_to).where(*visible, event.status_to.is_not(None))
+        .order_by(event.at.desc(), event.id.desc()).limit(1)
+        .correlate(Complaint).scalar_subquery()
+    )
+    last_at = (
+        select(func.max(event.at)).where(*visible, event.kind.not_in(NOT_FOLLOW_UPS))
+        .correlate(Complaint).scalar_subquery()
+    )
+    stmt = (
+        select(Complaint.ticket, Complaint.submitted_on, Complaint.category, Complaint.problem,
+               Complaint.subject, follow_ups, last_status, last_at)
+        .where(Complaint.privacy == "open", Complaint.submitted_on.between(w.start, w.end))
+        .order_by(Complaint.submitted_on, Complaint.ticket)
+    )
+    tz = local_tz()
+    services = {code: str(label) for code, label in COMPLAINT_SERVICES.items()}
+    problems = {code: str(label) for code, label in COMPLAINT_PROBLEMS.items()}
+    status_labels = {code: COMPLAINTS.public_label(code) for code in COMPLAINTS.statuses}
+    rows = []
+    for ticket, submitted_on, category, problem, subject, n, status, at in db.session.execute(stmt):
+        rows.append({
+            "ticket": ticket,
+            "submitted_on": submitted_on.isoformat(),
+            "service": services.get(category, category),
+            "summary": public_summary(subject, problems.get(problem, problem)),
+            "follow_ups": int(n or 0),
+            "last_follow_up_on": at.astimezone(tz).date().isoformat() if at else None,
+            "status": status,
+            "status_label": status_labels.get(status, status) if status else None,
+        })
+    return rows
+
+
+# --- Checks --------------------------------------------------------------------------------
+
+
+def check_calendar(w: Window) -> None:
+    """Working-day figures join calendar_days: refuse to build over a calendar with holes."""
+    first, last = db.session.execute(select(func.min(CalendarDay.day), func.max(CalendarDay.day))).one()
+    oldest = db.session.scalar(select(func.min(Complaint.submitted_on)))
+    if first is None:
+        raise ReportError("tabel kalender hari kerja (calendar_days) kosong; bangun ulang kalender terlebih dahulu")
+    need_from = min(oldest, w.start) if oldest else w.start
+    if first > need_from or last < w.end:
+        raise ReportError(
+            f"tabel kalender hari kerja hanya mencakup {first.isoformat()}–{last.isoformat()}, "
+            f"laporan memerlukan {need_from.isoformat()}–{w.end.isoformat()}; bangun ulang kalender")
+
+
+# --- Report assembly ---------------------------------------------------------------------
+
+T1_COLUMNS = [
+    Column("channel", "Kode kanal"),
+    Column("label", "Kanal"),
+    Column("opening", "Saldo awal"),
+    Column("received", "Masuk"),
+    Column("verified", "Diverifikasi"),
+    Column("in_process", "Dalam proses"),
+    Column("completed", "Selesai"),
+    Column("dropped", "Diarsipkan / bukan kewenangan"),
+    Column("closing", "Saldo akhir"),
+]
+BALANCE_KEYS = ("opening", "received", "verified", "in_process", "completed", "dropped", "closing")
+
+
+def _channel_labels() -> dict[str, str]:
+    return {code: str(label) for code, label in COMPLAINT_CHANNELS.items()}
+
+
+def _t1_tables(per_channel: dict[str, dict]) -> tuple[Table, Table, dict]:
+    labels = _channel_labels()
+    codes = ordered_codes(labels, per_channel)
+    rows, status_rows = [], []
+    for code in codes:
+        entry = per_channel.get(code)
+        if entry is None:
+            entry = _empty_balance()
+            _finish_balance(entry)
+        base = {"channel": code, "label": labels.get(code, code)}
+        rows.append({**base, **{k: entry[k] for k in BALANCE_KEYS}})
+        status_rows.append({**base, **entry["status"], "total": entry["population"]})
+    total = total_balance(per_channel)
+    t1 = Table("t1", "T1. Rekapitulasi pengaduan per kanal", T1_COLUMNS, rows,
+               {"channel": "", "label": "Jumlah", **{k: total[k] for k in BALANCE_KEYS}},
+               note="Saldo akhir = saldo awal + masuk − selesai − diarsipkan/bukan kewenangan.")
+    status_columns = [Column("channel", "Kode kanal"), Column("label", "Kanal")] + [
+        Column(code, COMPLAINTS.label(code)) for code in STATUS_ORDER] + [Column("total", "Jumlah")]
+    t1_status = Table("t1_status", "T1. Status pengaduan pada akhir periode per kanal", status_columns, status_rows,
+                      {"channel": "", "label": "Jumlah", **total["status"], "total": total["population"]},
+                      note="Pengaduan saldo awal dan pengaduan masuk, menurut status pada akhir periode.")
+    return t1, t1_status, total
+
+
+def _t2_table(counts: dict[tuple[str, str], int]) -> Table:
+    services = {code: str(label) for code, label in COMPLAINT_SERVICES.items()}
+    problems = {code: str(label) for code, label in COMPLAINT_PROBLEMS.items()}
+    service_codes = ordered_codes(services, (s for s, _ in counts))
+    problem_codes = ordered_codes(problems, (p for _, p in counts))
+    rows = []
+    for service in service_codes:
+        row = {"service": service, "label": services.get(service, service)}
+        for problem in problem_codes:
+            row[problem] = counts.get((service, problem), 0)
+        row["total"] = sum(row[p] for p in problem_codes)
+        rows.append(row)
+    columns = [Column("service", "Kode layanan"), Column("label", "Layanan")] + [
+        Column(p, problems.get(p, p)) for p in problem_codes] + [Column("total", "Jumlah")]
+    total = {"service": "", "label": "Jumlah", **sum_rows(rows, problem_codes + ["total"])}
+    return Table("t2", "T2. Pengaduan masuk menurut layanan dan masalah", columns, rows, total)
+
+
+def _t4_table(t: dict) -> Table:
+    sla, bases = sla_days(), sla_bases()
+    columns = [Column("measure", "Kode"), Column("label", "Ukuran"), Column("sla_workdays", "Batas (hari kerja)"),
+               Column("total", "Jumlah"), Column("on_time", "Tepat waktu"), Column("late", "Terlambat"),
+               Column("pct", "% tepat waktu")]
+    rows = [
+        {"measure": "verification", "label": "Verifikasi", "sla_workdays": sla["verification"], **t["verification"]},
+        {"measure": "first_response", "label": "Tindak lanjut pertama setelah verifikasi",
+         "sla_workdays": sla["first_response"], **t["first_response"]},
+        {"measure": "completion", "label": "Penyelesaian sejak pengaduan diterima",
+         "sla_workdays": sla["completion"], **t["completion"]},
+    ]
+    note = (f"Rata-rata {_fmt(t['mean_workdays_to_complete'])} dan median "
+            f"{_fmt(t['median_workdays_to_complete'])} hari kerja sampai selesai. Dasar: "
+            + "; ".join(bases.values()))
+    return Table("t4", "T4. Ketepatan waktu penanganan", columns, rows, note=note)
+
+
+def _fmt(value) -> str:
+    return "-" if value is None else str(value).replace(".", ",")
+
+
+def _t5_table(t1: Table) -> Table:
+    columns = [Column("channel", "Kode kanal"), Column("label", "Kanal"), Column("base", "Saldo awal + masuk"),
+               Column("completed", "Selesai"), Column("rate", "Tingkat penyelesaian (%)")]
+
+    def row(r):
+        base = r["opening"] + r["received"]
+        return {"channel": r["channel"], "label": r["label"], "base": base, "completed": r["completed"],
+                "rate": pct(r["completed"], base)}
+
+    return Table("t5", "T5. Tingkat penyelesaian", columns, [row(r) for r in t1.rows], row(t1.total),
+                 note="Tingkat penyelesaian = selesai ÷ (saldo awal + masuk) × 100%.")
+
+
+def _t6_table(rows: list[dict]) -> Table:
+    columns = [Column("ticket", "Nomor tiket"), Column("submitted_on", "Tanggal"), Column("service", "Layanan"),
+               Column("summary", "Ringkasan"), Column("follow_ups", "Tindak lanjut publik"),
+               Column("last_follow_up_on", "Tindak lanjut terakhir"), Column("status_label", "Status"),
+               Column("status", "Kode status")]
+    return Table("t6", "T6. Daftar tindak lanjut pengaduan (terbuka, tanpa identitas)", columns, rows,
+                 note="Hanya pengaduan yang diajukan sebagai terbuka; identitas pelapor tidak dicantumkan.")
+
+
+def _t7_table(ratings: dict) -> Table:
+    columns = [Column("rating", "Nilai"), Column("count", "Jumlah"), Column("pct", "%")]
+    n = ratings["count"]
+    rows = [{"rating": int(k), "count": v, "pct": pct(v, n)} for k, v in ratings["distribution"].items()]
+    return Table("t7", "T7. Kepuasan pelapor", columns, rows, {"rating": "Jumlah", "count": n, "pct": pct(n, n)},
+                 note=f"Rata-rata nilai {_fmt(ratings['mean'])} dari 5, atas pengaduan yang selesai dalam periode.")
+
+
+def _summary(total: dict, t: dict) -> dict:
+    return {
+        **{k: total[k] for k in BALANCE_KEYS},
+        "completion_rate": total["completion_rate"],
+        "verified_within_sla_pct": t["verification"]["pct"],
+        "responded_within_sla_pct": t["first_response"]["pct"],
+        "completed_within_sla_pct": t["completion"]["pct"],
+        "mean_workdays_to_complete": t["mean_workdays_to_complete"],
+        "median_workdays_to_complete": t["median_workdays_to_complete"],
+        "ratings": t["ratings"]["count"],
+        "mean_rating": t["ratings"]["mean"],
+        "rating_distribution": dict(t["ratings"]["distribution"]),
+        "sla_workdays": sla_days(),
+    }
+
+
+def _core(period: Period) -> tuple[Window, dict, Table, Table, dict, dict]:
+    w = Window.of(period)
+    check_calendar(w)
+    per_channel = balance(w)
+    t1, t1_status, total = _t1_tables(per_channel)
+    t = timeliness(w)
+    return w, per_channel, t1, t1_status, total, t
+
+
+TREND = [
+    ("received", "Pengaduan masuk"),
+    ("verified", "Diverifikasi"),
+    ("completed", "Selesai"),
+    ("closing", "Saldo akhir"),
+    ("completion_rate", "Tingkat penyelesaian (%)"),
+    ("verified_within_sla_pct", "% verifikasi tepat waktu"),
+    ("responded_within_sla_pct", "% tindak lanjut pertama tepat waktu"),
+    ("completed_within_sla_pct", "% selesai tepat waktu"),
+    ("mean_workdays_to_complete", "Rata-rata hari kerja sampai selesai"),
+    ("median_workdays_to_complete", "Median hari kerja sampai selesai"),
+    ("mean_rating", "Rata-rata kepuasan"),
+]
+
+
+@register(CHANNEL, "Pengaduan masyarakat")
+def build(period: Period) -> Report:
+    w, _, t1, t1_status, total, t = _core(period)
+    summary = _summary(total, t)
+    tables = [t1, t1_status, _t2_table(service_problem(w)), _t4_table(t), _t5_table(t1)]
+    if period.is_month:
+        title = f"Laporan Bulanan Tindak Lanjut Pengaduan Masyarakat — {period.label}"
+        tables.append(_t6_table(public_list(w)))
+    else:
+        title = f"Monitoring dan Evaluasi Pengaduan Masyarakat — {period.label}"
+        tables.append(_months_table(period))
+    tables.append(_t7_table(t["ratings"]))
+    if period.is_semester:
+        tables.append(_trend_table(period, summary))
+    return Report(CHANNEL, period, title, total["received"], summary, tables)
+
+
+def monthly_balance(month: Period) -> dict:
+    w = Window.of(month)
+    return total_balance(balance(w))
+
+
+def _months_table(semester: Period) -> Table:
+    columns = [Column("period", "Periode"), Column("label", "Bulan"), Column("opening", "Saldo awal"),
+               Column("received", "Masuk"), Column("verified", "Diverifikasi"), Column("completed", "Selesai"),
+               Column("dropped", "Diarsipkan / bukan kewenangan"), Column("closing", "Saldo akhir"),
+               Column("completion_rate", "Tingkat penyelesaian (%)")]
+    rows = []
+    for month in semester.months():
+        b = monthly_balance(month)
+        rows.append({"period": month.code, "label": month.label,
+                     **{k: b[k] for k in ("opening", "received", "verified", "completed", "dropped", "closing",
+                                          "completion_rate")}})
+    sums = sum_rows(rows, ("received", "verified", "completed", "dropped"))
+    total = {"period": semester.code, "label": "Semester", "opening": rows[0]["opening"], **sums,
+             "closing": rows[-1]["closing"], "completion_rate": pct(sums["completed"], rows[0]["opening"] + sums["received"])}
+    return Table("months", "Rincian per bulan", columns, rows, total,
+                 note="Masuk, diverifikasi dan selesai semester = jumlah enam bulan; saldo awal = bulan pertama; "
+                      "saldo akhir = bulan terakhir.")
+
+
+def _trend_table(period: Period, summary: dict) -> Table:
+    previous = period.previous()
+    _, _, _, _, prev_total, prev_t = _core(previous)
+    prev_summary = _summary(prev_total, prev_t)
+    columns = [Column("figure", "Kode"), Column("label", "Ukuran"), Column("current", period.label),
+               Column("previous", previous.label), Column("change", "Perubahan"), Column("change_pct", "Perubahan (%)")]
+    rows = [{"figure": key, "label": label, **change(summary[key], prev_summary[key])} for key, label in TREND]
+    return Table("trend", f"Tren dibanding {previous.label}", columns, rows)
