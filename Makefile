@@ -6,7 +6,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-long bench clean
+.PHONY: run test test-long bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test-long: $(DEVSTAMP)
 
 bench: $(DEVSTAMP)
 	$(BIN)/python bench/run_all.py
+
+# Re-extract every msgid (portal/*.py + templates/) and merge it into the English catalogue.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o /tmp/messages.pot .
+	$(BIN)/pybabel update -i /tmp/messages.pot -d portal/translations -l en --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache

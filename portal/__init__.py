@@ -25,6 +25,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Uploads stay in memory (bounded by MAX_CONTENT_LENGTH): no plaintext temp file on disk.
     app.request_class = InMemoryRequest
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops:
+        # Behind a reverse proxy, rate limits must key on the citizen's address, not the proxy's.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -86,14 +92,20 @@ def register_blueprints(app: Flask) -> None:
     from .extensions import csrf
 
     from .auth.views import bp as auth_bp
+    from .whistle import bp as whistle_bp  # before the back office: adds its WBS routes to it
     from .backoffice import bp as backoffice_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(complaints_bp)
+    from .gratification.views import bp as gratification_bp
+    app.register_blueprint(gratification_bp)
+    app.register_blueprint(whistle_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(backoffice_bp)
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
+    from .ops import bp as ops_bp  # /healthz
+    app.register_blueprint(ops_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

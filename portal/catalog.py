@@ -84,6 +84,26 @@ GRATIFICATION_RELATIONS = {
     "lainnya": _l("Lainnya"),
 }
 
+# Acara/peristiwa of a gift: the exemption hints (portal.gratification.exemptions) key on it.
+GRATIFICATION_OCCASIONS = {
+    "pernikahan-adat": _l("Pernikahan, kelahiran, atau upacara adat/agama"),
+    "pisah-sambut": _l("Pisah sambut, pensiun, atau mutasi jabatan"),
+    "ulang-tahun": _l("Ulang tahun"),
+    "hari-raya": _l("Hari raya (Lebaran, Natal, Imlek, dan lainnya)"),
+    "kedinasan": _l("Kegiatan kedinasan atau pelayanan"),
+    "lainnya": _l("Lainnya"),
+}
+
+GRATIFICATION_ACTIONS = {
+    "accepted": _l("Penerimaan (saya menerima pemberian)"),
+    "refused": _l("Penolakan (saya menolak pemberian)"),
+}
+
+GRATIFICATION_KPK_DECISIONS = {
+    "milik_negara": _l("Milik negara"),
+    "milik_penerima": _l("Milik penerima"),
+}
+
 WBS_CATEGORIES = {
     "suap-pungli": _l("Suap / pungutan liar"),
     "gratifikasi": _l("Gratifikasi yang tidak dilaporkan"),

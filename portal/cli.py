@@ -10,6 +10,26 @@ mail_cli = AppGroup("mail", help="Antrean surel keluar.")
 keys_cli = AppGroup("keys", help="Kunci aplikasi untuk data pribadi.")
 users_cli = AppGroup("users", help="Akun petugas kantor.")
 setup_cli = AppGroup("setup", help="Pemasangan pertama.")
+reports_cli = AppGroup("reports", help="Laporan bulanan dan semester (pengaduan, gratifikasi, WBS).")
+
+
+@reports_cli.command("build")
+@click.option("--channel", required=True, help="complaints, gratification atau wbs.")
+@click.option("--period", required=True, help="Bulan YYYY-MM (2026-10) atau semester YYYY-S1 / YYYY-S2.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+def reports_build(channel: str, period: str, fmt: str):
+    """Print the report of CHANNEL for PERIOD, computed from the database."""
+    from .reports import PeriodError, PeriodNotOffered, ReportError, UnknownChannel, build_report
+
+    try:
+        report = build_report(channel, period)
+    except UnknownChannel as exc:
+        raise click.BadParameter(str(exc), param_hint="'--channel'") from None
+    except (PeriodError, PeriodNotOffered) as exc:
+        raise click.BadParameter(str(exc), param_hint="'--period'") from None
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.to_json() if fmt == "json" else report.to_csv(), nl=fmt == "json")
 
 
 @users_cli.command("create")
@@ -89,5 +109,9 @@ def keys_rotate(drop_old: bool):
 
 def init_app(app: Flask) -> None:
     from .audit import audit_cli
-    for group in (demo_cli, mail_cli, keys_cli, users_cli, setup_cli, audit_cli):
+    from .backoffice.digest import cases_cli
+    from .ops import backup_cli
+    for group in (demo_cli, mail_cli, keys_cli, users_cli, setup_cli, audit_cli, reports_cli, cases_cli, backup_cli):
         app.cli.add_command(group)
+    from .whistle.cli import wbs_cli
+    app.cli.add_command(wbs_cli)

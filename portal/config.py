@@ -123,6 +123,8 @@ def from_environment(instance_path: str) -> dict:
     for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PORTAL_BASE_URL"):
         if env.get(name):
             values[name] = env[name]
+    if env.get("PROXY_FIX_X_FOR"):
+        values["PROXY_FIX_X_FOR"] = int(env["PROXY_FIX_X_FOR"])
     if env.get("MAIL_PORT"):
         values["MAIL_PORT"] = int(env["MAIL_PORT"])
     if "MAIL_USE_TLS" in env:

@@ -8,7 +8,7 @@ from . import secrets_util, tickets, workdays
 from .database import write_transaction
 from .models import Complaint, ComplaintEvent
 from .templating import local_today, local_tz
-from .workflow import COMPLAINTS
+from .workflow import COMPLAINTS, sla_days
 
 COMPLAINT_SAMPLES = [
     ("ktp-el", "sistem", "pengaduan", "open", "KTP-el belum dicetak",
@@ -114,7 +114,7 @@ def seed_complaints(months: int, per_month: int, rng: random.Random) -> int:
                     if status == "completed":
                         complaint.completed_on = day
                         complaint.rating = rng.choice([2, 3, 3, 4, 4, 4, 5, 5, 5, 5])
-                sla = COMPLAINTS.statuses[complaint.status].sla_days
+                sla = sla_days("complaints", complaint.status)
                 complaint.due_on = cal.add_working_days(complaint.status_changed_at.astimezone(local_tz()).date(), sla) if sla else None
                 session.add(complaint)
                 created += 1
@@ -123,4 +123,8 @@ def seed_complaints(months: int, per_month: int, rng: random.Random) -> int:
 
 def seed(months: int = 6, per_month: int = 30, seed: int = 2026) -> dict[str, int]:
     rng = random.Random(seed)
-    return {"complaints": seed_complaints(months, per_month, rng)}
+    from .whistle.demo import seed_wbs
+    from .gratification.demo import seed_gratification  # own random stream: other channels' data stay as they were
+
+    return {"complaints": seed_complaints(months, per_month, rng), "wbs": seed_wbs(months, per_month, rng),
+            "gratification": seed_gratification(months, per_month, random.Random(f"gratification-{seed}"))}

@@ -1,6 +1,8 @@
 """Application key rotation: every EncryptedText column re-encrypted under the newest key."""
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import select, update
 
 from .crypto.appkey import keyring
@@ -17,9 +19,12 @@ def encrypted_columns():
                 yield table, column
 
 
-def rotate(drop_old: bool = False, batch: int = 500) -> int:
+def rotate(drop_old: bool = False, batch: int = 500, grace_seconds: float = 1.0) -> int:
     ring = keyring()
     ring.add_primary()
+    # Workers notice the new key file at their next encryption; let requests that began under the
+    # old key commit before the scan, so none of their rows is missed by the re-encryption.
+    time.sleep(grace_seconds)
     count = 0
     for table, column in encrypted_columns():
         pk = list(table.primary_key.columns)[0]

@@ -92,4 +92,134 @@ COMPLAINTS = Workflow(
     reason_required=frozenset({"archived", "not_authority", "closed", "pending"}),
 )
 
-WORKFLOWS = {"complaints": COMPLAINTS}
+# WBS (DOMAIN.md §3): Diterima → Telaah (Tidak Memenuhi → Ditutup+alasan | Butuh Info via kode)
+# → Klarifikasi/Audit atau Diteruskan (Inspektorat/APH/KPK) → Rekomendasi → Tindak Lanjut → Selesai.
+# The SLA values are office practice [M]: check them against the SK of the Tim WBS and adjust them
+# in the admin SLA table; the basis is shown next to each.
+_WBS_PRACTICE = "SE MenPANRB 8/2012 (pedoman WBS) dan SOP Tim WBS (praktik; sesuaikan dengan SK Tim WBS)"
+WBS = Workflow(
+    channel="wbs",
+    initial="received",
+    statuses={
+        "received": Status("received", _l("Diterima"), sla_days=3,
+                           sla_basis=_WBS_PRACTICE + ": laporan dicatat dan mulai ditelaah paling lama 3 hari kerja"),
+        "telaah": Status("telaah", _l("Telaah"), sla_days=14,
+                         sla_basis=_WBS_PRACTICE + ": telaah kelengkapan 4W1H dan bukti awal paling lama 14 hari kerja"),
+        "need_info": Status("need_info", _l("Butuh Informasi Tambahan"), _l("Menunggu informasi tambahan dari Anda"),
+                            sla_days=30, sla_basis=_WBS_PRACTICE + ": pelapor melengkapi melalui kotak pesan, 30 hari kerja"),
+        "clarification": Status("clarification", _l("Klarifikasi / Audit"), _l("Sedang diklarifikasi"), sla_days=30,
+                                sla_basis=_WBS_PRACTICE + ": klarifikasi/audit investigatif paling lama 30 hari kerja"),
+        "forwarded_inspektorat": Status("forwarded_inspektorat", _l("Diteruskan ke Inspektorat"), sla_days=60,
+                                        sla_basis="Perbup/SOP pengawasan: pemantauan hasil dari APIP (praktik)"),
+        "forwarded_aph": Status("forwarded_aph", _l("Diteruskan ke Aparat Penegak Hukum"), sla_days=60,
+                                sla_basis="Pemantauan hasil dari APH (praktik)"),
+        "forwarded_kpk": Status("forwarded_kpk", _l("Diteruskan ke KPK"), sla_days=60,
+                                sla_basis="Pemantauan hasil dari KPK (praktik)"),
+        "recommendation": Status("recommendation", _l("Rekomendasi"), sla_days=14,
+                                 sla_basis=_WBS_PRACTICE + ": rekomendasi kepada pimpinan paling lama 14 hari kerja"),
+        "follow_up": Status("follow_up", _l("Tindak Lanjut"), sla_days=60,
+                            sla_basis=_WBS_PRACTICE + ": tindak lanjut rekomendasi paling lama 60 hari kerja"),
+        "done": Status("done", _l("Selesai"), terminal=True),
+        "closed": Status("closed", _l("Ditutup (tidak memenuhi syarat)"), _l("Ditutup"), terminal=True),
+    },
+    transitions=_t({
+        "received": {"telaah", "closed"},
+        "telaah": {"closed", "need_info", "clarification", "forwarded_inspektorat", "forwarded_aph", "forwarded_kpk"},
+        "need_info": {"telaah", "closed"},
+        "clarification": {"recommendation", "forwarded_inspektorat", "forwarded_aph", "forwarded_kpk", "closed"},
+        "forwarded_inspektorat": {"recommendation", "follow_up", "done"},
+        "forwarded_aph": {"recommendation", "follow_up", "done"},
+        "forwarded_kpk": {"recommendation", "follow_up", "done"},
+        "recommendation": {"follow_up"},
+        "follow_up": {"done"},
+    }),
+    reason_required=frozenset({"closed", "need_info", "forwarded_inspektorat", "forwarded_aph", "forwarded_kpk"}),
+)
+
+# Gratifikasi (DOMAIN.md §3): Dilaporkan → Verifikasi UPG (Lengkap | Perlu Lengkap ≤20 HK) →
+# Analisis (Tidak Wajib Lapor → Arsip | Wajib) → Diteruskan ke UPG Kab./KPK → SK KPK (Milik Negara |
+# Milik Penerima) → Tindak Lanjut SK → Selesai. Penolakan: Dilaporkan → Dicatat → Selesai.
+# The web form submits at once, so there is no Draf status. One table serves both kinds of report;
+# portal.gratification.services.next_statuses() keeps refusals on their short path. Entering
+# "forwarded" needs the GOL number and date, "decided" the decree number, date and decision: those
+# are fields of GratificationReport, checked by the back office, not reasons.
+_UPG_TO_KPK = ("UPG meneruskan laporan ke KPK paling lama 10 hari kerja sejak laporan diterima UPG "
+               "(peraturan instansi, mis. Perban BPIP 4/2021 Ps 7; sesuaikan dengan Perbup yang berlaku)")
+GRATIFICATION = Workflow(
+    channel="gratification",
+    initial="reported",
+    statuses={
+        "reported": Status("reported", _l("Dilaporkan"), _l("Diterima UPG, menunggu verifikasi"), sla_days=10,
+                           sla_basis=_UPG_TO_KPK),
+        "incomplete": Status("incomplete", _l("Verifikasi: Perlu Dilengkapi"), _l("Perlu dilengkapi oleh pelapor"),
+                             sla_days=20, sla_basis="PerKPK 1/2026: laporan yang tidak dilengkapi paling lama "
+                                                    "20 hari kerja sejak tanggal laporan tidak diproses lebih lanjut"),
+        "analysis": Status("analysis", _l("Verifikasi Lengkap - Analisis"), _l("Sedang dianalisis UPG"), sla_days=10,
+                           sla_basis=_UPG_TO_KPK),
+        "forwarded": Status("forwarded", _l("Diteruskan ke UPG Kabupaten/KPK"), sla_days=30,
+                            sla_basis="UU 30/2002 Ps 17: KPK menetapkan status kepemilikan gratifikasi paling lama "
+                                      "30 hari kerja sejak laporan diterima"),
+        "decided": Status("decided", _l("SK KPK Diterbitkan"), sla_days=7,
+                          sla_basis="UU 30/2002 Ps 17: penyerahan gratifikasi yang ditetapkan milik negara kepada "
+                                    "Menteri Keuangan paling lama 7 hari kerja"),
+        "follow_up": Status("follow_up", _l("Tindak Lanjut SK"), sla_days=7,
+                            sla_basis="UU 30/2002 Ps 17: penyerahan/penyetoran paling lama 7 hari kerja sejak SK"),
+        "recorded": Status("recorded", _l("Penolakan Dicatat")),
+        "done": Status("done", _l("Selesai"), terminal=True),
+        "archived": Status("archived", _l("Arsip - Tidak Wajib Lapor"), _l("Tidak wajib dilaporkan ke KPK"),
+                           terminal=True),
+        "stopped": Status("stopped", _l("Dihentikan - Tidak Dilengkapi"), terminal=True),
+    },
+    transitions=_t({
+        "reported": {"analysis", "incomplete", "recorded"},
+        "incomplete": {"analysis", "recorded", "stopped"},
+        "analysis": {"forwarded", "archived", "incomplete"},
+        "forwarded": {"decided"},
+        "decided": {"follow_up", "done"},
+        "follow_up": {"done"},
+        "recorded": {"done"},
+    }),
+    # Told to the reporter: what is missing, why no report to KPK is needed, why it stopped.
+    reason_required=frozenset({"incomplete", "archived", "stopped"}),
+)
+
+WORKFLOWS = {"complaints": COMPLAINTS, "wbs": WBS, "gratification": GRATIFICATION}
+
+
+# --- Deadlines: the one lookup every deadline computation goes through -----------------------
+
+_G_SLA = "_portal_sla_settings"
+
+
+def _sla_settings() -> dict:
+    """Admin overrides (portal.models.settings.SlaSetting), read once per app context."""
+    from flask import g
+
+    cached = g.get(_G_SLA)
+    if cached is None:
+        from sqlalchemy import select
+
+        from .extensions import db
+        from .models.settings import SlaSetting
+
+        rows = db.session.execute(select(SlaSetting.channel, SlaSetting.status, SlaSetting.days, SlaSetting.basis))
+        cached = {(channel, status): (days, basis) for channel, status, days, basis in rows}
+        setattr(g, _G_SLA, cached)
+    return cached
+
+
+def forget_sla_settings() -> None:
+    """Call after changing SlaSetting rows so this context reads them again."""
+    from flask import g
+
+    g.pop(_G_SLA, None)
+
+
+def sla(channel: str, status: str) -> tuple[int | None, str]:
+    """(working days, legal basis) of a step: the admin's setting, else the default above."""
+    default = WORKFLOWS[channel].statuses[status]
+    return _sla_settings().get((channel, status), (default.sla_days, default.sla_basis))
+
+
+def sla_days(channel: str, status: str) -> int | None:
+    return sla(channel, status)[0]

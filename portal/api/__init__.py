@@ -4,3 +4,5 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from . import views  # noqa: E402,F401
+from . import wbs  # noqa: E402,F401
+from . import gratification  # noqa: E402,F401

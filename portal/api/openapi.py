@@ -23,8 +23,8 @@ def _err(description: str, schema=None) -> dict:
 
 COMMON_ERRORS = {
     "400": _err("Malformed body"),
-    "413": _err("Body or attachment too large", {"oneOf": [ERROR, VALIDATION]}),
-    "415": _err("Unsupported body or attachment type", {"oneOf": [ERROR, VALIDATION]}),
+    "413": _err("Body or attachment too large", {"anyOf": [ERROR, VALIDATION]}),
+    "415": _err("Unsupported body or attachment type", {"anyOf": [ERROR, VALIDATION]}),
     "422": _err("Invalid fields", VALIDATION),
     "429": _err("Rate limited"),
 }
@@ -134,5 +134,178 @@ def document() -> dict:
                     "429": COMMON_ERRORS["429"],
                 },
             }},
+            **wbs_paths(),
+            **gratification_paths(),
         },
+    }
+
+
+def wbs_paths() -> dict:
+    """The WBS endpoints (portal/api/wbs.py); the receipt travels only in the X-Receipt header."""
+    from ..whistle.validation import CONTACT_MAX, MESSAGE_MAX, SHORT_MAX, TEXT_MAX, WHAT_MIN
+
+    receipt_header = {"name": "X-Receipt", "in": "header", "required": True,
+                      "schema": {"type": "string", "pattern": "^[0-9 -]{16,39}$"},
+                      "description": "The 16-digit receipt (spaces and hyphens ignored)."}
+    tip_input = {
+        "type": "object",
+        "required": ["what"],
+        "properties": {
+            "what": {"type": "string", "minLength": WHAT_MIN, "maxLength": TEXT_MAX, "description": "What happened"},
+            "who": {"type": "string", "maxLength": SHORT_MAX, "description": "Who is involved"},
+            "where": {"type": "string", "maxLength": SHORT_MAX},
+            "when": {"type": "string", "maxLength": SHORT_MAX},
+            "how": {"type": "string", "maxLength": TEXT_MAX},
+            "category": {"type": "string", "enum": _codes(catalog.WBS_CATEGORIES), "default": "lainnya"},
+            "contact": {"type": "string", "maxLength": CONTACT_MAX, "description": "Optional; kept encrypted"},
+        },
+    }
+    multipart = {"type": "object", "properties": {**tip_input["properties"], "files": {
+        "type": "array", "items": {"type": "string", "format": "binary"}}}, "required": ["what"]}
+    message = {"type": "object", "properties": {
+        "id": {"type": "integer"}, "from": {"type": "string", "enum": ["reporter", "handler"]},
+        "on": {"type": "string", "format": "date"}, "body": {"type": ["string", "null"]},
+        "intact": {"type": "boolean"}}}
+    mailbox = {"type": "object", "required": ["status", "messages"], "properties": {
+        "status": {"type": "string"}, "status_label": {"type": "string"}, "category": {"type": ["string", "null"]},
+        "submitted_on": {"type": "string", "format": "date"}, "messages": {"type": "array", "items": message},
+        "attachments": {"type": "array", "items": {"type": "object"}}}}
+    not_found = _err("Unknown receipt")
+    return {
+        "/wbs/tips": {"post": {
+            "summary": "Send a whistleblowing tip (4W1H); the receipt is shown once and never stored in clear",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": tip_input},
+                                                          "multipart/form-data": {"schema": multipart}}},
+            "responses": {"201": {"description": "Stored", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["receipt"],
+                "properties": {"receipt": {"type": "string", "pattern": "^[0-9]{16}$"}}}}}}, **COMMON_ERRORS},
+        }},
+        "/wbs/tips/me": {"get": {
+            "summary": "Status and messages of the tip named by the receipt",
+            "parameters": [receipt_header],
+            "responses": {"200": {"description": "The mailbox", "content": {"application/json": {"schema": mailbox}}},
+                          "404": not_found, "409": _err("Stored data failed its integrity check"),
+                          "429": COMMON_ERRORS["429"]},
+        }},
+        "/wbs/tips/me/messages": {"post": {
+            "summary": "Answer the handlers",
+            "parameters": [receipt_header],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["body"],
+                "properties": {"body": {"type": "string", "minLength": 1, "maxLength": MESSAGE_MAX}}}}}},
+            "responses": {"201": {"description": "Stored", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}}}}},
+                "404": not_found, **COMMON_ERRORS},
+        }},
+        "/wbs/tips/me/files": {"post": {
+            "summary": "Add evidence (multipart field `files`)",
+            "parameters": [receipt_header],
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "properties": {"files": {"type": "array", "items": {
+                    "type": "string", "format": "binary"}}}}}}},
+            "responses": {"201": {"description": "Stored", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"stored": {"type": "integer"}}}}}},
+                "404": not_found, **COMMON_ERRORS},
+        }},
+    }
+
+
+def gratification_paths() -> dict:
+    """The gratification endpoints (portal/api/gratification.py)."""
+    from ..gratification.validation import CONFIRM_FIELD, DESCRIPTION_MAX, DESCRIPTION_MIN, VALUE_MAX
+
+    report_input = {
+        "type": "object",
+        "required": ["action", "reporter_name", "reporter_position", "reporter_unit", "giver_relation",
+                     "item_type", "description", "received_on", "occasion"],
+        "description": "Give reporter_phone or reporter_email (at least one).",
+        "properties": {
+            "action": {"type": "string", "enum": _codes(catalog.GRATIFICATION_ACTIONS)},
+            "reporter_name": {"type": "string", "maxLength": 120},
+            "reporter_nip": {"type": "string", "pattern": "^[0-9 ]{18,}$", "description": "18 digits (NIP)"},
+            "reporter_position": {"type": "string", "maxLength": 150},
+            "reporter_unit": {"type": "string", "maxLength": 200},
+            "reporter_phone": {"type": "string"},
+            "reporter_email": {"type": "string", "format": "email"},
+            "giver_name": {"type": "string", "maxLength": 120},
+            "giver_institution": {"type": "string", "maxLength": 200},
+            "giver_relation": {"type": "string", "enum": _codes(catalog.GRATIFICATION_RELATIONS)},
+            "item_type": {"type": "string", "enum": _codes(catalog.GRATIFICATION_ITEMS),
+                          "description": "Object type (GET /categories → gratification_items)"},
+            "description": {"type": "string", "minLength": DESCRIPTION_MIN, "maxLength": DESCRIPTION_MAX},
+            "estimated_value": {"type": "integer", "minimum": 1, "maximum": VALUE_MAX,
+                                "description": "Whole rupiah; omit when unknown"},
+            "received_on": {"type": "string", "format": "date", "description": "Not in the future"},
+            "place_received": {"type": "string", "maxLength": 200},
+            "occasion": {"type": "string", "enum": _codes(catalog.GRATIFICATION_OCCASIONS)},
+            "perishable": {"type": "boolean", "default": False},
+            "deposited_with_upg": {"type": "boolean", "default": False},
+            CONFIRM_FIELD: {"type": "boolean", "default": False,
+                            "description": "Confirms a receipt date more than two years back"},
+        },
+    }
+    multipart = {"type": "object", "properties": {**report_input["properties"], "files": {
+        "type": "array", "items": {"type": "string", "format": "binary"}}}}
+    receipt = {
+        "type": "object",
+        "required": ["ticket", "access_code", "status", "submitted_at", "report_deadline", "late", "exemption_hint"],
+        "properties": {
+            "ticket": {"type": "string", "pattern": "^GRT-[0-9]{4}-[0-9]{6,}$"},
+            "access_code": {"type": ["string", "null"], "description": "Shown once; null on a replay after the replay window"},
+            "status": {"type": "string"},
+            "submitted_at": {"type": "string", "format": "date-time"},
+            "received_on": {"type": "string", "format": "date"},
+            "report_deadline": {"type": "string", "format": "date",
+                                "description": "30 working days after receipt (UU 20/2001 Ps 12C)"},
+            "late": {"type": "boolean", "description": "Reported after report_deadline"},
+            "exemption_hint": {"type": ["string", "null"],
+                               "description": "Plain-language hint that the gift looks exempt; never a refusal"},
+            "exemption_rule": {"type": ["string", "null"]},
+            "replayed": {"type": "boolean"},
+        },
+    }
+    timeline_entry = {"type": "object", "properties": {
+        "at": {"type": "string", "format": "date-time"}, "kind": {"type": "string"},
+        "status": {"type": ["string", "null"]}, "status_label": {"type": ["string", "null"]},
+        "body": {"type": ["string", "null"]}}}
+    view = {
+        "type": "object",
+        "required": ["ticket", "status", "category", "submitted_at", "report_deadline", "late", "timeline"],
+        "properties": {
+            "ticket": {"type": "string"}, "status": {"type": "string"}, "status_label": {"type": "string"},
+            "category": {"type": "string", "description": "item_type"},
+            "action": {"type": "string"}, "submitted_at": {"type": "string", "format": "date-time"},
+            "received_on": {"type": "string", "format": "date"},
+            "report_deadline": {"type": "string", "format": "date"}, "late": {"type": "boolean"},
+            "kpk_decision": {"type": ["string", "null"], "enum": [*_codes(catalog.GRATIFICATION_KPK_DECISIONS), None]},
+            "timeline": {"type": "array", "items": timeline_entry},
+        },
+    }
+    return {
+        "/gratifications": {"post": {
+            "summary": "Report a gratification received or refused",
+            "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
+                            "schema": {"type": "string", "minLength": 16, "maxLength": 128},
+                            "description": "Repeat a request with the same key to get the same ticket (no duplicate)."}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": report_input},
+                                                          "multipart/form-data": {"schema": multipart}}},
+            "responses": {
+                "201": {"description": "Stored", "content": {"application/json": {"schema": receipt}}},
+                "200": {"description": "Already stored with this Idempotency-Key",
+                        "content": {"application/json": {"schema": receipt}}},
+                **COMMON_ERRORS,
+            },
+        }},
+        "/gratifications/{ticket}": {"get": {
+            "summary": "Status and public timeline of a gratification report",
+            "parameters": [
+                {"name": "ticket", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "X-Access-Code", "in": "header", "required": True, "schema": {"type": "string"}},
+            ],
+            "responses": {
+                "200": {"description": "The report", "content": {"application/json": {"schema": view}}},
+                "404": _err("Unknown ticket or wrong access code (indistinguishable)"),
+                "429": COMMON_ERRORS["429"],
+            },
+        }},
     }

@@ -21,4 +21,4 @@ def _office_menu():
     return {"office_menu": MENU}
 
 
-from . import complaints, dashboard  # noqa: E402,F401
+from . import admin, complaints, dashboard, digest  # noqa: E402,F401

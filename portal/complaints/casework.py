@@ -10,7 +10,7 @@ from ..database import write_transaction
 from ..models import Complaint, ComplaintEvent, User
 from ..models.types import utcnow
 from ..templating import local_today, to_local
-from ..workflow import COMPLAINTS, ReasonRequired, TransitionRefused
+from ..workflow import COMPLAINTS, ReasonRequired, TransitionRefused, sla_days
 
 CHANNEL = "complaints"
 TERMINAL_DAY_STATUSES = {"completed", "closed", "archived", "not_authority"}
@@ -43,7 +43,7 @@ def _clean_text(value, field: str, *, required: bool, max_len: int) -> str | Non
 
 
 def due_for(status: str, since) -> object:
-    days = COMPLAINTS.statuses[status].sla_days
+    days = sla_days(CHANNEL, status)
     return workdays.add_working_days(since, days) if days else None
 
 

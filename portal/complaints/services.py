@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import notify, secrets_util, tickets, uploads, workdays
+from .. import notify, secrets_util, tickets, uploads
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Complaint, ComplaintAttachment, ComplaintEvent
 from ..models.types import utcnow
 from ..templating import local_today
 from ..workflow import COMPLAINTS
+from . import casework
 
 TICKET_PREFIX = "PGD"
 
@@ -79,7 +80,7 @@ def submit(clean: dict, files: list, submission_key: str | None = None) -> Recei
                 submitted_at=now,
                 submitted_on=today,
                 status_changed_at=now,
-                due_on=workdays.add_working_days(today, COMPLAINTS.statuses[COMPLAINTS.initial].sla_days),
+                due_on=casework.due_for(COMPLAINTS.initial, today),
                 **{k: clean.get(k) for k in (
                     "classification", "category", "problem", "privacy", "subject", "description", "location",
                     "incident_date", "requested_resolution", "name", "nik", "email", "phone", "address")},

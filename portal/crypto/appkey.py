@@ -18,15 +18,28 @@ class KeyRing:
 
     def __init__(self, path: Path):
         self.path = path
-        raw = read_or_create(path, lambda: json.dumps({"keys": [Fernet.generate_key().decode()]}).encode())
-        self._load(raw)
+        read_or_create(path, lambda: json.dumps({"keys": [Fernet.generate_key().decode()]}).encode())
+        self._loaded_stamp = None
+        self.reload()
+
+    def _stamp(self):
+        stat = self.path.stat()
+        return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
     def _load(self, raw: bytes) -> None:
         self.keys = [k.encode() for k in json.loads(raw)["keys"]]
         self._fernet = MultiFernet([Fernet(k) for k in self.keys])
 
     def reload(self) -> None:
+        stamp = self._stamp()
         self._load(self.path.read_bytes())
+        self._loaded_stamp = stamp
+
+    def fresh(self) -> "KeyRing":
+        """Follow a rotation done by another process (`flask keys rotate` while workers run)."""
+        if self._stamp() != self._loaded_stamp:
+            self.reload()
+        return self
 
     def encrypt(self, data: bytes) -> bytes:
         return self._fernet.encrypt(data)
@@ -57,7 +70,7 @@ class KeyRing:
 
 
 def keyring() -> KeyRing:
-    return current_app.extensions["portal_keyring"]
+    return current_app.extensions["portal_keyring"].fresh()
 
 
 def init_app(app) -> None:

@@ -63,6 +63,15 @@ class Complaint(db.Model):
     __table_args__ = (
         Index("ix_complaints_status_submitted", "status", "submitted_on"),
         Index("ix_complaints_submitted_on", "submitted_on"),
+        # Monthly reports (portal.reports.complaints), each covering what its query reads: the
+        # cases open now, those that left the balance (by day), and one per timeliness milestone.
+        Index("ix_complaints_report_open", "status", "submitted_on", "channel", "verified_on", "first_response_on",
+              "status_changed_at"),
+        Index("ix_complaints_report_closed", "status", "closed_on", "submitted_on", "channel", "verified_on",
+              "first_response_on", "status_changed_at"),
+        Index("ix_complaints_status_completed", "status", "completed_on", "submitted_on", "rating"),
+        Index("ix_complaints_verified_on", "verified_on", "submitted_on"),
+        Index("ix_complaints_first_response_on", "first_response_on", "verified_on"),
     )
 
 
@@ -82,6 +91,12 @@ class ComplaintEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
+
+    __table_args__ = (
+        # A case's history in time order, covering what reports read (status at a period's
+        # end, public follow-ups) so they never touch the table rows.
+        Index("ix_complaint_events_complaint_at", "complaint_id", "at", "status_to", "kind", "public"),
+    )
 
 
 class ComplaintAttachment(db.Model):

@@ -2,10 +2,11 @@
 
 Definitions (all dates are the office's local days; a period is [start, end]):
 
-* finished: a complaint is finished on its completion date when its status is `completed` or
-  `closed` (date = completed_on), or when it was archived / found not the office's authority
-  (terminal statuses with no way out, so status_changed_at is the moment it ended).
-  A completed case that was reopened is in process again (its status is no longer final).
+* finished: a complaint has left the balance on `closed_on` (set by the back office when it
+  reaches Selesai, Ditutup, Arsip or Bukan Kewenangan, cleared when a completed case is
+  reopened) if its status is one of those. Rows written without closed_on fall back to
+  completed_on for completed/closed and, for archived / not authority (terminal statuses with
+  no way out), to status_changed_at. A resolved status with no date at all is not finished.
 * opening balance: filed before the start and not finished before the start.
 * received: filed in the period. verified: verified_on in the period.
 * completed: finished as completed/closed in the period; dropped: archived / not authority
@@ -29,13 +30,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..catalog import COMPLAINT_CHANNELS, COMPLAINT_PROBLEMS, COMPLAINT_SERVICES
 from ..extensions import db
 from ..models import CalendarDay, Complaint, ComplaintEvent
 from ..templating import local_tz
+from .. import workflow
 from ..workflow import COMPLAINTS
 from . import register
 from .aggregate import Column, Report, ReportError, Table, change, median, ordered_codes, pct, rounded, sum_rows
@@ -43,9 +45,10 @@ from .periods import Period
 
 CHANNEL = "complaints"
 
-RESOLVED = ("completed", "closed")  # finished with an answer; date = completed_on
-DROPPED = ("archived", "not_authority")  # finished without one; terminal, date = status_changed_at
+RESOLVED = ("completed", "closed")  # finished with an answer (Selesai, Ditutup)
+DROPPED = ("archived", "not_authority")  # finished without one; terminal statuses
 OPEN = tuple(code for code in COMPLAINTS.statuses if code not in RESOLVED + DROPPED)
+FINISHED = RESOLVED + DROPPED
 IN_PROCESS = ("dispositioned", "in_progress")
 STATUS_ORDER = tuple(COMPLAINTS.statuses)
 for _code in RESOLVED + DROPPED + IN_PROCESS:
@@ -55,26 +58,24 @@ assert all(COMPLAINTS.statuses[code].terminal for code in DROPPED)
 # Event kinds that are not a follow-up by the office.
 NOT_FOLLOW_UPS = ("submitted", "rating")
 SUBJECT_MAX = 100
+# Closing an open range with a far bound makes it two-sided, which SQLite's planner (without
+# ANALYZE statistics) rates as more selective than the one-sided "filed before the end":
+# each part then walks the index of the way it left the balance, not the whole history.
+FAR_FUTURE = date(9999, 12, 31)
 RATINGS = (1, 2, 3, 4, 5)
 
 
-def sla_days() -> dict[str, int]:
-    """The SLAs the timeliness figures use, from the workflow (one place for deadlines)."""
-    statuses = COMPLAINTS.statuses
-    return {
-        "verification": statuses["unverified"].sla_days,
-        "first_response": statuses["dispositioned"].sla_days,
-        "completion": statuses["in_progress"].sla_days,
-    }
+# The workflow step whose deadline each timeliness measure checks.
+SLA_STEPS = {"verification": "unverified", "first_response": "dispositioned", "completion": "in_progress"}
+
+
+def sla_days() -> dict[str, int | None]:
+    """The SLAs the timeliness figures use: the workflow's, or the admin's override of them."""
+    return {measure: workflow.sla(CHANNEL, status)[0] for measure, status in SLA_STEPS.items()}
 
 
 def sla_bases() -> dict[str, str]:
-    statuses = COMPLAINTS.statuses
-    return {
-        "verification": statuses["unverified"].sla_basis,
-        "first_response": statuses["dispositioned"].sla_basis,
-        "completion": statuses["in_progress"].sla_basis,
-    }
+    return {measure: workflow.sla(CHANNEL, status)[1] for measure, status in SLA_STEPS.items()}
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,9 @@ class Window:
 # --- T1: balance per channel and status at the end ---------------------------------------
 
 
-def _status_from_history(w: Window):
-    """Status of a case at the end of the window from its history (only evaluated when the
-    current status changed after the end): the last status event before the end, or the
-    milestones when the history says nothing usable."""
-    last_event = (
+def _last_status_event(w: Window):
+    """The status a case's history (complaint_events) gives it at the end of the window."""
+    return (
         select(ComplaintEvent.status_to)
         .where(ComplaintEvent.complaint_id == Complaint.id,
                ComplaintEvent.status_to.is_not(None),
@@ -109,14 +108,21 @@ def _status_from_history(w: Window):
         .correlate(Complaint)
         .scalar_subquery()
     )
-    milestones = case(
+
+
+def _milestone_status(w: Window):
+    return case(
         (Complaint.first_response_on <= w.end, literal("in_progress")),
         (Complaint.verified_on <= w.end, literal("dispositioned")),
         else_=literal("unverified"),
     )
-    # Simple CASE: the subquery runs once per row, and a finished status in the history of a
-    # case that is not finished by our definition falls back to the milestones.
-    return case({code: literal(code) for code in OPEN}, value=last_event, else_=milestones)
+
+
+def _status_from_history(w: Window):
+    """Status at the end of the window of a case not finished by then whose current status
+    changed after the end: the last status of its history before the end, or the milestones
+    when the history says nothing usable. Simple CASE: the subquery runs once per row."""
+    return case({code: literal(code) for code in OPEN}, value=_last_status_event(w), else_=_milestone_status(w))
 
 
 def _population(w: Window):
@@ -124,6 +130,12 @@ def _population(w: Window):
     that each use one index, with the status each had at the end of the window."""
     history = _status_from_history(w)
     filed = Complaint.submitted_on <= w.end
+    changed_before_end = Complaint.status_changed_at < w.end_utc
+    # Status at the end of a case finished by then: its status, except that a case closed
+    # (after the citizen's rating) only after the end was still "completed" at the end.
+    finished_status = case(
+        (and_(Complaint.status == "closed", Complaint.status_changed_at >= w.end_utc), literal("completed")),
+        else_=Complaint.status)
 
     def part(where, status_at_end):
         return select(
@@ -133,23 +145,23 @@ def _population(w: Window):
             case((Complaint.verified_on.between(w.start, w.end), 1), else_=0).label("verified"),
         ).where(*where)
 
-    changed_before_end = Complaint.status_changed_at < w.end_utc
-    open_now = part(
-        [Complaint.status.in_(OPEN), filed],
-        case((changed_before_end, Complaint.status), else_=history))
-    resolved = part(
-        [Complaint.status.in_(RESOLVED), Complaint.completed_on >= w.start, filed],
-        case((Complaint.completed_on <= w.end,
-              case((and_(Complaint.status == "closed", changed_before_end), literal("closed")),
-                   else_=literal("completed"))),
-             else_=history))
-    # A resolved status without a completion date is not finished: counted as open.
-    resolved_undated = part(
-        [Complaint.status.in_(RESOLVED), Complaint.completed_on.is_(None), filed], history)
-    dropped = part(
-        [Complaint.status.in_(DROPPED), Complaint.status_changed_at >= w.start_utc, filed],
-        case((changed_before_end, Complaint.status), else_=history))
-    return union_all(open_now, resolved, resolved_undated, dropped).subquery("population")
+    parts = [
+        # Open now: its current status held at the end unless it changed after the end.
+        part([Complaint.status.in_(OPEN), filed], case((changed_before_end, Complaint.status), else_=history)),
+        # Finished, with the day it left the balance recorded (closed_on, set by casework).
+        part([Complaint.status.in_(FINISHED), Complaint.closed_on.between(w.start, FAR_FUTURE), filed],
+             case((Complaint.closed_on <= w.end, finished_status), else_=history)),
+        # Finished before closed_on existed (or written without it): completed_on for the
+        # resolved (no date at all: not finished, it stays in the balance), and the terminal
+        # transition itself for archived / not authority. Both walk the closed_on IS NULL rows.
+        part([Complaint.status.in_(RESOLVED), Complaint.closed_on.is_(None), filed,
+              or_(Complaint.completed_on.is_(None), Complaint.completed_on >= w.start)],
+             case((Complaint.completed_on <= w.end, finished_status), else_=history)),
+        part([Complaint.status.in_(DROPPED), Complaint.closed_on.is_(None),
+              Complaint.status_changed_at >= w.start_utc, filed],
+             case((changed_before_end, Complaint.status), else_=history)),
+    ]
+    return union_all(*parts).subquery("population")
 
 
 def balance(w: Window) -> dict[str, dict]:
@@ -220,8 +232,13 @@ def timeliness(w: Window) -> dict:
     cal_a, cal_b = aliased(CalendarDay), aliased(CalendarDay)
 
     days = cal_b.workday_index - cal_a.workday_index
+
+    def on_time(measure):  # a step without a deadline has no "on time" figure
+        limit = sla[measure]
+        return func.sum(case((days <= limit, 1), else_=0)) if limit is not None else literal(None)
+
     verified = db.session.execute(
-        select(func.count(), func.sum(case((days <= sla["verification"], 1), else_=0)))
+        select(func.count(), on_time("verification"))
         .select_from(Complaint)
         .join(cal_a, cal_a.day == Complaint.submitted_on)
         .join(cal_b, cal_b.day == Complaint.verified_on)
@@ -229,7 +246,7 @@ def timeliness(w: Window) -> dict:
     ).one()
 
     responded = db.session.execute(
-        select(func.count(), func.sum(case((days <= sla["first_response"], 1), else_=0)))
+        select(func.count(), on_time("first_response"))
         .select_from(Complaint)
         .join(cal_a, cal_a.day == Complaint.verified_on)
         .join(cal_b, cal_b.day == Complaint.first_response_on)
@@ -241,7 +258,7 @@ def timeliness(w: Window) -> dict:
     completed = db.session.execute(
         select(
             func.count(),
-            func.sum(case((days <= sla["completion"], 1), else_=0)),
+            on_time("completion"),
             func.avg(days),
             func.count(case((rated, 1))),
             func.avg(case((rated, Complaint.rating))),
@@ -276,7 +293,10 @@ def timeliness(w: Window) -> dict:
 
 
 def _share(total: int | None, on_time: int | None) -> dict:
-    total, on_time = int(total or 0), int(on_time or 0)
+    total = int(total or 0)
+    if on_time is None and total:
+        return {"total": total, "on_time": None, "late": None, "pct": None}
+    on_time = int(on_time or 0)
     return {"total": total, "on_time": on_time, "late": total - on_time, "pct": pct(on_time, total)}
 
 
@@ -285,15 +305,17 @@ def _share(total: int | None, on_time: int | None) -> dict:
 _EMAIL_RE = re.compile(r"[^\s@]+@[^\s@]+")
 # Phone numbers, NIK, KK and account numbers: runs of 6+ digits, separators allowed inside.
 _NUMBER_RE = re.compile(r"\+?\d(?:[\d\s.\-/]{4,}\d)")
-_SPACE_RE = re.compile(r"\s+")
+_DIGIT_RE = re.compile(r"\d")
 REDACTED = "[…]"
 
 
 def public_summary(subject: str | None, fallback: str) -> str:
     """A subject fit for publication: numbers and e-mail addresses removed, truncated."""
-    text = _SPACE_RE.sub(" ", subject or "").strip()
-    text = _EMAIL_RE.sub(REDACTED, text)
-    text = _NUMBER_RE.sub(lambda m: REDACTED if sum(ch.isdigit() for ch in m[0]) >= 6 else m[0], text)
+    text = " ".join((subject or "").split())
+    if "@" in text:
+        text = _EMAIL_RE.sub(REDACTED, text)
+    if _DIGIT_RE.search(text):
+        text = _NUMBER_RE.sub(lambda m: REDACTED if sum(ch.isdigit() for ch in m[0]) >= 6 else m[0], text)
     if not text:
         text = fallback
     if len(text) > SUBJECT_MAX:
@@ -302,45 +324,40 @@ def public_summary(subject: str | None, fallback: str) -> str:
 
 
 def public_list(w: Window) -> list[dict]:
+    """T6 rows: open complaints received in the window, without anything identifying."""
     event = ComplaintEvent
-    visible = (event.complaint_id == Complaint.id, event.public.is_(True), event.at < w.end_utc)
     follow_ups = (
         select(func.count()).select_from(event)
-        .where(*visible, event.kind.not_in(NOT_FOLLOW_UPS))
+        .where(event.complaint_id == Complaint.id, event.public.is_(True), event.at < w.end_utc,
+               event.kind.not_in(NOT_FOLLOW_UPS))
         .correlate(Complaint).scalar_subquery()
     )
-    last_status = (
-        select(event.status_to).where(*visible, event.status_to.is_not(None))
-        .order_by(event.at.desc(), event.id.desc()).limit(1)
-        .correlate(Complaint).scalar_subquery()
-    )
-    last_at = (
-        select(func.max(event.at)).where(*visible, event.kind.not_in(NOT_FOLLOW_UPS))
-        .correlate(Complaint).scalar_subquery()
+    # Status at the end of the window (status changes are public lines of the timeline).
+    status_at_end = case(
+        (Complaint.status_changed_at < w.end_utc, Complaint.status),
+        else_=func.coalesce(_last_status_event(w), _milestone_status(w)),
     )
     stmt = (
         select(Complaint.ticket, Complaint.submitted_on, Complaint.category, Complaint.problem,
-               Complaint.subject, follow_ups, last_status, last_at)
+               Complaint.subject, follow_ups, status_at_end)
         .where(Complaint.privacy == "open", Complaint.submitted_on.between(w.start, w.end))
-        .order_by(Complaint.submitted_on, Complaint.ticket)
+        .order_by(Complaint.submitted_on, Complaint.id)  # ids grow with filing: ticket order
     )
-    tz = local_tz()
     services = {code: str(label) for code, label in COMPLAINT_SERVICES.items()}
     problems = {code: str(label) for code, label in COMPLAINT_PROBLEMS.items()}
     status_labels = {code: COMPLAINTS.public_label(code) for code in COMPLAINTS.statuses}
-    rows = []
-    for ticket, submitted_on, category, problem, subject, n, status, at in db.session.execute(stmt):
-        rows.append({
+    return [
+        {
             "ticket": ticket,
             "submitted_on": submitted_on.isoformat(),
             "service": services.get(category, category),
             "summary": public_summary(subject, problems.get(problem, problem)),
             "follow_ups": int(n or 0),
-            "last_follow_up_on": at.astimezone(tz).date().isoformat() if at else None,
             "status": status,
-            "status_label": status_labels.get(status, status) if status else None,
-        })
-    return rows
+            "status_label": status_labels.get(status, status),
+        }
+        for ticket, submitted_on, category, problem, subject, n, status in db.session.execute(stmt)
+    ]
 
 
 # --- Checks --------------------------------------------------------------------------------
@@ -459,7 +476,7 @@ def _t5_table(t1: Table) -> Table:
 def _t6_table(rows: list[dict]) -> Table:
     columns = [Column("ticket", "Nomor tiket"), Column("submitted_on", "Tanggal"), Column("service", "Layanan"),
                Column("summary", "Ringkasan"), Column("follow_ups", "Tindak lanjut publik"),
-               Column("last_follow_up_on", "Tindak lanjut terakhir"), Column("status_label", "Status"),
+               Column("status_label", "Status pada akhir periode"),
                Column("status", "Kode status")]
     return Table("t6", "T6. Daftar tindak lanjut pengaduan (terbuka, tanpa identitas)", columns, rows,
                  note="Hanya pengaduan yang diajukan sebagai terbuka; identitas pelapor tidak dicantumkan.")

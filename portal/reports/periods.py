@@ -20,8 +20,8 @@ SEMESTER_NAMES_ID = ("I", "II")
 
 MIN_YEAR, MAX_YEAR = 2000, 2999
 
-_MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
-_SEMESTER_RE = re.compile(r"(\d{4})-[Ss](\d+)")
+_MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
+_SEMESTER_RE = re.compile(r"(\d{4})-[Ss](\d{1,2})", re.ASCII)
 
 
 class PeriodError(ValueError):

@@ -38,6 +38,7 @@ def append(n, actor=None, *, action="case_view", channel="complaints", prefix="P
 
 def raw(sql, **params):
     """Tamper as an attacker with database access would: plain SQL, no ORM, committed."""
+    db.session.rollback()  # end the session's read snapshot (SQLite WAL) so it sees the change
     with db.engine.begin() as conn:
         conn.execute(text(sql), params)
 
@@ -318,7 +319,7 @@ def test_search_filters_and_pages(app):
         page1, total = audit.search(per_page=3, page=1)
         page3, _ = audit.search(per_page=3, page=3)
         assert total == 7 and len(page1) == 3 and len(page3) == 1
-        assert audit.search(action="nothing")== ([], 0)
+        assert audit.search(action="nothing") == ([], 0)
 
 
 # --------------------------------------------------------------------------- no content

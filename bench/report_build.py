@@ -1,0 +1,213 @@
+"""Build time of a monthly complaint report over a large SQLite database.
+
+    .venv/bin/python bench/report_build.py [--rows 1000000] [--month 2026-10] [--keep PATH]
+
+Bulk-inserts ROWS complaints (and their status history) spread over the 24 months that end
+with MONTH into a temporary SQLite file with plain executemany, builds the working-day
+calendar, then prints the build time of the monthly report (every table, as a dict) beside the time
+of the bare SQL aggregate (received per channel in the same month) on the same data.
+Times are medians of 5 runs after a first (cold) one.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+# Run from anywhere: make the project importable without installing it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import text  # noqa: E402
+
+from portal import create_app  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.models import Complaint, ComplaintEvent  # noqa: E402
+from portal.reports import build_report  # noqa: E402
+from portal.reports.periods import Period  # noqa: E402
+
+CHANNELS = ["web"] * 12 + ["lapor"] * 3 + ["whatsapp"] * 2 + ["tatap-muka", "email", "surat", "telepon", "medsos"]
+SERVICES = ["ktp-el", "kk", "kia", "ikd", "akta-lahir", "akta-mati", "akta-kawin", "akta-cerai", "pindah-datang",
+            "perubahan-data", "layanan-online", "jemput-bola", "lainnya"]
+PROBLEMS = ["lambat", "persyaratan", "pungli", "perilaku", "sarpras", "sistem", "informasi", "diskriminasi", "lainnya"]
+PRIVACY = ["open"] * 6 + ["anonymous"] * 3 + ["confidential"]
+SUBJECTS = ["KTP-el belum dicetak", "Antrean online penuh", "Salah ketik nama di KK", "Petugas tidak ramah",
+            "Blangko habis", "Persyaratan akta berubah-ubah", None]
+REPEATS = 5
+
+
+def month_starts(last: Period, count: int) -> list[date]:
+    months, p = [], last
+    for _ in range(count):
+        months.append(p.start)
+        p = p.previous()
+    return months[::-1]
+
+
+def utc_text(day: date, rng: random.Random) -> str:
+    """A time during office hours (07:00–15:59 WIB = 00:00–08:59 UTC, the same day) as stored."""
+    return f"{day.isoformat()} {rng.randrange(9):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}.000000"
+
+
+def generate(rows: int, last: Period, now: date, seed: int):
+    """Yield (complaint tuple, [event tuples]) with a realistic status mix for its age."""
+    rng = random.Random(seed)
+    starts = month_starts(last, 24)
+    first_day, last_day = starts[0], last.end
+    span = (last_day - first_day).days + 1
+    descr = "Uraian pengaduan untuk uji beban laporan bulanan; tanpa data pribadi. " * 2
+    for i in range(1, rows + 1):
+        # Ids grow with time, as they do when cases are filed one after another.
+        submitted = first_day + timedelta(days=(i - 1) * span // rows)
+        sub_at = utc_text(submitted, rng)
+        r = rng.random()
+        # The path the case will take, and how long each step takes (calendar days).
+        if r < 0.04:
+            path = ["archived"]
+        elif r < 0.08:
+            path = ["not_authority"]
+        elif r < 0.11:
+            path = ["pending"]
+        else:
+            path = ["dispositioned", "in_progress", "completed"] + (["closed"] if rng.random() < 0.4 else [])
+        status, changed_at = "unverified", sub_at
+        verified = responded = completed = closed = None
+        rating = None
+        events = [(i, sub_at, "submitted", 1, None, "unverified")]
+        day = submitted
+        for step in path:
+            day = day + timedelta(days={"dispositioned": rng.randint(0, 5), "in_progress": rng.randint(0, 8),
+                                        "completed": rng.randint(3, 80), "closed": rng.randint(1, 14)}.get(
+                step, rng.randint(0, 6)))
+            if day > now:
+                break
+            at = utc_text(day, rng)
+            events.append((i, at, "status", 1, status, step))
+            status, changed_at = step, at
+            if step == "dispositioned":
+                verified = day
+            elif step == "in_progress":
+                responded = day
+            elif step == "completed":
+                completed = closed = day
+                rating = rng.choice([None, 2, 3, 3, 4, 4, 4, 5, 5, 5, 5])
+            elif step in ("archived", "not_authority"):
+                closed = day
+        complaint = (
+            i, f"PGD-{submitted.year}-{i:07d}", "0" * 64, rng.choice(CHANNELS), "pengaduan", rng.choice(SERVICES),
+            rng.choice(PROBLEMS), rng.choice(PRIVACY), rng.choice(SUBJECTS), descr, status, sub_at,
+            submitted.isoformat(), changed_at, verified and verified.isoformat(), responded and responded.isoformat(),
+            completed and completed.isoformat(), closed and closed.isoformat(), rating,
+        )
+        yield complaint, events
+
+
+COMPLAINT_SQL = (
+    "INSERT INTO complaints (id, ticket, access_code_hash, channel, classification, category, problem, privacy, "
+    "subject, description, status, submitted_at, submitted_on, status_changed_at, verified_on, first_response_on, "
+    "completed_on, closed_on, rating) VALUES (" + ", ".join(["?"] * 19) + ")"
+)
+EVENT_SQL = ("INSERT INTO complaint_events (complaint_id, at, kind, public, status_from, status_to) "
+             "VALUES (?, ?, ?, ?, ?, ?)")
+
+
+def load(app, rows: int, last: Period, now: date, seed: int) -> float:
+    t0 = time.perf_counter()
+    tables = [Complaint.__table__, ComplaintEvent.__table__]
+    with app.app_context():
+        db.create_all()
+        indexes = [ix for table in tables for ix in table.indexes]
+        with db.engine.begin() as conn:
+            for ix in indexes:  # bulk load first, index afterwards (much faster)
+                conn.exec_driver_sql(f'DROP INDEX IF EXISTS "{ix.name}"')
+        raw = db.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("PRAGMA synchronous = OFF")
+            cur.execute("BEGIN")
+            batch, events = [], []
+            for complaint, evs in generate(rows, last, now, seed):
+                batch.append(complaint)
+                events.extend(evs)
+                if len(batch) >= 50_000:
+                    cur.executemany(COMPLAINT_SQL, batch)
+                    cur.executemany(EVENT_SQL, events)
+                    batch, events = [], []
+            if batch:
+                cur.executemany(COMPLAINT_SQL, batch)
+                cur.executemany(EVENT_SQL, events)
+            cur.execute("COMMIT")
+            cur.close()
+        finally:
+            raw.close()
+        with db.engine.begin() as conn:
+            for ix in indexes:
+                ix.create(conn)
+        from portal import workdays
+        workdays.rebuild_calendar_table()
+    return time.perf_counter() - t0
+
+
+def timed(fn, repeats: int = REPEATS) -> tuple[float, float, float, object]:
+    """(first run ms, median wall ms and median CPU ms of the following runs, last result).
+
+    CPU time is shown beside wall time because a busy host inflates the latter."""
+    walls, cpus, result = [], [], None
+    for _ in range(repeats + 1):
+        w0, c0 = time.perf_counter(), time.process_time()
+        result = fn()
+        walls.append((time.perf_counter() - w0) * 1000)
+        cpus.append((time.process_time() - c0) * 1000)
+    return walls[0], statistics.median(walls[1:]), statistics.median(cpus[1:]), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--month", default="2026-10", help="the reported month (the last of the 24 seeded)")
+    parser.add_argument("--also", default="", help="comma-separated extra months to time, e.g. 2025-06")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--keep", help="keep the database at this path (reused when it exists)")
+    args = parser.parse_args()
+    month = Period.parse(args.month)
+    now = month.end + timedelta(days=5)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(args.keep) if args.keep else Path(tmp) / "bench.db"
+        app = create_app({
+            "PORTAL_ENV": "testing", "instance_path": str(Path(tmp) / "instance"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench-" + "x" * 32,
+        })
+        if not path.exists() or path.stat().st_size == 0:
+            seconds = load(app, args.rows, month, now, args.seed)
+            print(f"loaded {args.rows:,} complaints (+ history) and the calendar in {seconds:.1f} s")
+        with app.app_context():
+            n = db.session.scalar(text("SELECT count(*) FROM complaints"))
+            events = db.session.scalar(text("SELECT count(*) FROM complaint_events"))
+            print(f"database: {n:,} complaints, {events:,} events, {path.stat().st_size / 1e6:.0f} MB")
+            for code in [args.month] + [m for m in args.also.split(",") if m]:
+                period = Period.parse(code)
+                bare = text("SELECT channel, count(*) FROM complaints WHERE submitted_on BETWEEN :s AND :e "
+                            "GROUP BY channel")
+                params = {"s": period.start.isoformat(), "e": period.end.isoformat()}
+                first_bare, bare_ms, bare_cpu, _ = timed(lambda: db.session.execute(bare, params).all())
+                first_build, build_ms, build_cpu, report = timed(
+                    lambda: build_report("complaints", period).as_dict())
+                _, json_ms, _, _ = timed(lambda: json.dumps(report, ensure_ascii=False))
+                db.session.rollback()
+                print(f"{period.code}: report build {build_ms:.0f} ms (CPU {build_cpu:.0f} ms, first run "
+                      f"{first_build:.0f} ms); bare aggregate query {bare_ms:.1f} ms (CPU {bare_cpu:.1f} ms, first run "
+                      f"{first_bare:.1f} ms); JSON rendering {json_ms:.0f} ms more; received {report['received']:,}, "
+                      f"opening {report['summary']['opening']:,}, T6 rows {len(report['tables']['t6']['rows']):,}")
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

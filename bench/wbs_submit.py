@@ -1,0 +1,144 @@
+"""WBS tip submissions per second under `gunicorn -w 2`, with the real receipt derivation.
+
+    .venv/bin/python bench/wbs_submit.py [--seconds 15] [--clients 16] [--database-url URL]
+
+1. A throw-away instance folder (PORTAL_INSTANCE_PATH) and database (SQLite in that folder, or a
+   fresh schema in the PostgreSQL database given by --database-url); `flask --app wsgi db upgrade`,
+   then the WBS tables are created if no migration has them yet (the lead generates migrations).
+2. Two appointed handlers with real key pairs (private halves wrapped by Argon2id of their
+   passwords) and an organisation recovery key, so every tip is sealed three times (two handlers +
+   recovery) and wrapped under its receipt — exactly what production does.
+3. `gunicorn -w 2` serving wsgi:app (RATELIMIT_ENABLED=0: limits are not what is measured).
+4. The latency of one submission on the idle server (median of 15 sequential ones), then CLIENTS
+   threads POSTing JSON tips for SECONDS seconds. Prints tips/s, p50/p99, errors (must be 0), the
+   RECEIPT_KDF parameters and what they cost an attacker; exit 1 below TARGET tips/s or on errors.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from complaint_submit import BIN, ROOT, Server, drive, drop_pg_schema, pg_schema  # noqa: E402
+
+TARGET = 18.0  # tips/s: 20 x GlobaLeaks' 0.9 tips/s on this machine kind
+TIP = {
+    "what": "Operator SIAK mencetak KTP-el di luar jam dinas untuk calo dengan imbalan Rp300.000 per keping; "
+            "bukti percakapan tersedia dan dapat dikirim kemudian.",
+    "who": "Operator SIAK bagian pencetakan",
+    "where": "Ruang cetak KTP-el lantai 2",
+    "when": "Setiap Sabtu sejak Maret",
+    "how": "Calo mengirim daftar NIK lewat WhatsApp, operator mencetak dan menyerahkan di parkiran.",
+    "category": "suap-pungli",
+    "contact": "Sinyal: 0812 0000 0000",
+}
+
+SETUP = r'''
+from portal import create_app
+from portal.auth import services
+from portal.database import write_transaction
+from portal.extensions import db
+from portal.models.wbs import WbsHandler
+from portal.whistle import keys
+
+app = create_app()
+with app.app_context():
+    db.create_all()  # only the tables no migration has created yet
+    ids = []
+    for n in (1, 2):
+        user, _ = services.create_user(f"wbs{n}@bench.example", f"Handler {n}", {"wbs"},
+                                       "kata sandi bench yang panjang 2026", enrolled_secret=True)
+        ids.append(user.id)
+    keys.appoint("800/BENCH/2026", "2026-01-02", ids)
+    for uid in ids:
+        with write_transaction() as session:
+            user = session.get(services.User, uid)
+            keys.create_keypair(session.get(WbsHandler, uid), user, "kata sandi bench yang panjang 2026")
+    keys.create_recovery_key()
+    print("recipients:", len(keys.recipients()))
+'''
+
+
+def one_latency(port: int, repeats: int = 15) -> float:
+    body = json.dumps(TIP).encode()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    times = []
+    for _ in range(repeats):
+        began = time.monotonic()
+        conn.request("POST", "/api/v1/wbs/tips", body=body, headers={"Content-Type": "application/json"})
+        response = conn.getresponse()
+        response.read()
+        if response.status != 201:
+            raise RuntimeError(f"single submission answered {response.status}")
+        times.append(time.monotonic() - began)
+    conn.close()
+    return statistics.median(times) * 1000
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database-url", help="PostgreSQL URL (postgresql://…); default SQLite in a temp dir")
+    args = parser.parse_args(argv)
+
+    from portal.crypto.envelope import RECEIPT_KDF
+
+    workdir = Path(tempfile.mkdtemp(prefix="portal-wbs-bench-"))
+    schema = None
+    try:
+        if args.database_url:
+            schema, url = pg_schema(args.database_url)
+            backend = "PostgreSQL"
+        else:
+            url = "sqlite:///" + str(workdir / "instance" / "portal.db")
+            backend = "SQLite (WAL, synchronous=FULL)"
+        base_env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "DATABASE_URL", "RATELIMIT_"))}
+        env = {**base_env, "PORTAL_INSTANCE_PATH": str(workdir / "instance"), "DATABASE_URL": url,
+               "RATELIMIT_ENABLED": "0", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": "1"}
+        print(f"# {args.clients} clients, {args.seconds:g} s (+{args.warmup:g} s warm-up), gunicorn -w {args.workers}, "
+              f"{backend}, {os.cpu_count()} CPUs", flush=True)
+        subprocess.run([str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        setup = subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True,
+                               text=True)
+        print("# " + setup.stdout.strip() + " (2 handlers + recovery key; + the receipt wrap)", flush=True)
+
+        server = Server("wsgi:app", env, workdir, ROOT, args.workers, "/api/v1/categories", "wbs")
+        try:
+            server.wait_ready()
+            single = one_latency(server.port)
+            result = drive(server.port, "/api/v1/wbs/tips", json.dumps(TIP).encode(), args.clients, args.seconds,
+                           args.warmup, "wbs")
+        finally:
+            server.stop()
+    finally:
+        if schema:
+            drop_pg_schema(args.database_url, schema)
+        if os.environ.get("BENCH_KEEP") != "1":
+            import shutil
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    errors = sum(result.errors.values())
+    print(result.line().replace("submissions/s", "tips/s"))
+    print(f"one submission (idle server, median of 15): {single:.1f} ms")
+    print(f"RECEIPT_KDF: Argon2id t={RECEIPT_KDF.time_cost} m={RECEIPT_KDF.memory_kib // 1024} MiB "
+          f"p={RECEIPT_KDF.parallelism}, salt = 32-byte pepper in instance/; one derivation per submission "
+          f"and per look-up; brute force = 10^16 derivations (see bench/kdf_params.py for the core-years)")
+    verdict = "OK" if result.rate >= TARGET and errors == 0 else "BELOW TARGET" if errors == 0 else "ERRORS"
+    print(f"target >= {TARGET:g} tips/s with 0 errors: {verdict}")
+    return 0 if verdict == "OK" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""API endpoints of the gratification channel: thin wrappers around portal.gratification.services."""
+from __future__ import annotations
+
+from flask import current_app, jsonify, request, url_for
+
+from .. import uploads
+from ..extensions import limiter
+from ..gratification import services
+from ..gratification.validation import validate
+from . import bp
+from .common import invalid, read_input
+from .views import _idempotency_key, lookup_limit, submit_limit
+
+
+@bp.post("/gratifications")
+@limiter.limit(submit_limit)
+def create_gratification():
+    data, raw_files = read_input()
+    clean, errors = validate(data)
+    files = []
+    try:
+        files = uploads.inspect_uploads(raw_files, current_app.config["ATTACHMENT_MAX_FILES"],
+                                        current_app.config["ATTACHMENT_MAX_BYTES"])
+    except uploads.UploadRefused as refused:
+        if refused.status in (413, 415) and not errors:
+            return invalid({"files": [refused.message]}, refused.status)
+        errors.setdefault("files", []).append(refused.message)
+    if errors:
+        return invalid(errors)
+    receipt = services.submit(clean, files, _idempotency_key())
+    body = {
+        "ticket": receipt.ticket,
+        "access_code": receipt.access_code,
+        "status": receipt.status,
+        "submitted_at": receipt.submitted_at.isoformat(),
+        "received_on": receipt.received_on.isoformat(),
+        "report_deadline": receipt.report_deadline.isoformat(),
+        "late": receipt.late,
+        "exemption_hint": receipt.hint.message if receipt.hint else None,
+        "exemption_rule": receipt.hint.code if receipt.hint else None,
+        "replayed": receipt.replayed,
+    }
+    status = 200 if receipt.replayed else 201
+    return jsonify(body), status, {"Location": url_for("api.get_gratification", ticket=receipt.ticket)}
+
+
+@bp.get("/gratifications/<ticket>")
+@limiter.limit(lookup_limit)
+def get_gratification(ticket: str):
+    report = services.lookup(ticket, request.headers.get("X-Access-Code"))
+    if report is None:
+        return jsonify({"error": "not found", "message": "Unknown ticket or wrong access code."}), 404
+    return jsonify(services.as_api_dict(report))

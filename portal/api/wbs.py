@@ -1,0 +1,98 @@
+"""WBS API (CONTRACT.md): submit a tip, read the mailbox and answer with the receipt header."""
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+
+from .. import uploads
+from ..extensions import limiter
+from ..whistle import services
+from ..whistle.validation import validate_message, validate_tip
+from ..whistle.views import receipt_limit
+from . import bp
+from .common import invalid, read_input
+
+
+def submit_limit() -> str:
+    return current_app.config["RATELIMIT_SUBMIT"]
+
+
+def _not_found():
+    return jsonify({"error": "not found", "message": "Unknown receipt."}), 404
+
+
+def _broken():
+    return jsonify({"error": "integrity", "message": "The stored tip failed its integrity check.",
+                    "status": 409}), 409
+
+
+def _opened():
+    try:
+        return services.lookup(request.headers.get("X-Receipt"))
+    except services.TipIntegrityError:
+        return "broken"
+
+
+@bp.post("/wbs/tips")
+@limiter.limit(submit_limit)
+def create_wbs_tip():
+    data, raw_files = read_input()
+    clean, errors = validate_tip(data)
+    files = []
+    try:
+        files = uploads.inspect_uploads(raw_files, current_app.config["ATTACHMENT_MAX_FILES"],
+                                        current_app.config["ATTACHMENT_MAX_BYTES"])
+    except uploads.UploadRefused as refused:
+        if refused.status in (413, 415) and not errors:
+            return invalid({"files": [refused.message]}, refused.status)
+        errors.setdefault("files", []).append(refused.message)
+    if errors:
+        return invalid(errors)
+    receipt = services.submit(clean, files)
+    return jsonify({"receipt": receipt}), 201
+
+
+@bp.get("/wbs/tips/me")
+@receipt_limit
+def get_wbs_tip():
+    opened = _opened()
+    if opened == "broken":
+        return _broken()
+    if opened is None:
+        return _not_found()
+    return jsonify(services.as_api_dict(opened))
+
+
+@bp.post("/wbs/tips/me/messages")
+@receipt_limit
+def post_wbs_message():
+    opened = _opened()
+    if opened == "broken":
+        return _broken()
+    if opened is None:
+        return _not_found()
+    data, _files = read_input()
+    body, errors = validate_message(data)
+    if errors:
+        return invalid(errors)
+    message_id = services.add_message(opened.tip.id, opened.data_key, body, services.REPORTER)
+    return jsonify({"id": message_id, "status": opened.tip.status}), 201
+
+
+@bp.post("/wbs/tips/me/files")
+@receipt_limit
+def post_wbs_files():
+    opened = _opened()
+    if opened == "broken":
+        return _broken()
+    if opened is None:
+        return _not_found()
+    _data, raw_files = read_input()
+    try:
+        files = uploads.inspect_uploads(raw_files, current_app.config["ATTACHMENT_MAX_FILES"],
+                                        current_app.config["ATTACHMENT_MAX_BYTES"])
+    except uploads.UploadRefused as refused:
+        return invalid({"files": [refused.message]}, refused.status if refused.status in (413, 415) else 422)
+    if not files:
+        return invalid({"files": ["Send at least one file in the multipart field `files`."]})
+    count = services.add_files(opened.tip.id, opened.data_key, files, services.REPORTER)
+    return jsonify({"stored": count}), 201

@@ -1,0 +1,24 @@
+"""Admin-editable settings that override code defaults (per-status SLAs with their legal basis)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class SlaSetting(db.Model):
+    """The deadline of one workflow step in working days, replacing the default in portal.workflow."""
+
+    __tablename__ = "sla_settings"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    status: Mapped[str] = mapped_column(String(30), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The regulation or decree the number comes from, shown beside it (DOMAIN.md §1).
+    basis: Mapped[str] = mapped_column(String(300), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

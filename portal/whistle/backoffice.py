@@ -1,0 +1,273 @@
+"""Back office of the Tim WBS (role `wbs`): queue, case page, messages, status, exclusions,
+and the team page (appointment by SK, grants, revocation). Every case view is audited."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from .. import catalog, uploads
+from ..auth.access import roles_required
+from ..backoffice import MENU, MenuItem, bp
+from ..backoffice.dashboard import WIDGETS
+from ..errors import render_error
+from ..extensions import db
+from ..models import User
+from ..models.wbs import HOLDER_HANDLER, WbsTip, WbsTipKey
+from ..templating import local_today
+from ..workflow import WBS
+from . import keys, services
+from .validation import validate_message
+
+ROLE = "wbs"
+MENU.extend([
+    MenuItem("backoffice.wbs_queue", _l("WBS"), (ROLE,)),
+    MenuItem("backoffice.wbs_team", _l("Tim WBS"), (ROLE, "admin")),
+])
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _held_query(user_id: int):
+    return (select(WbsTip).join(WbsTipKey, WbsTipKey.tip_id == WbsTip.id)
+            .where(WbsTipKey.holder == HOLDER_HANDLER, WbsTipKey.user_id == user_id))
+
+
+def wbs_numbers(user, today) -> dict | None:
+    if not user.has_role(ROLE):
+        return None
+    open_codes = keys.open_statuses()
+    base = select(func.count()).select_from(_held_query(user.id).where(WbsTip.status.in_(open_codes)).subquery())
+    held = _held_query(user.id).where(WbsTip.status.in_(open_codes))
+    return {
+        "title": "WBS",
+        "endpoint": "backoffice.wbs_queue",
+        "open": db.session.scalar(base),
+        "new": db.session.scalar(select(func.count()).select_from(
+            held.where(WbsTip.awaiting_handler.is_(True)).subquery())),
+        "overdue": db.session.scalar(select(func.count()).select_from(
+            held.where(WbsTip.due_on < today).subquery())),
+        "mine": None,
+    }
+
+
+WIDGETS.append(wbs_numbers)
+
+
+@bp.get("/wbs")
+@roles_required(ROLE)
+def wbs_queue():
+    user = _me()
+    status = request.args.get("status")
+    query = _held_query(user.id)
+    if status in WBS.statuses:
+        query = query.where(WbsTip.status == status)
+    elif status != "all":
+        query = query.where(WbsTip.status.in_(keys.open_statuses()))
+    rows = db.session.scalars(query.order_by(WbsTip.id.desc()).limit(500)).all()
+    return render_template("backoffice/wbs_queue.html", rows=rows, workflow=WBS, status=status or "",
+                           appointed=keys.is_handler(user), unlocked=keys.session_private_key(user) is not None,
+                           today=local_today())
+
+
+def _refusal(exc):
+    if isinstance(exc, services.NotVisible):
+        abort(404)
+    if isinstance(exc, services.Locked):
+        return render_error(403, _("Kunci WBS belum terbuka"),
+                            _("Kunci pribadi Anda hanya dibuka saat masuk dengan kata sandi. Keluar, lalu masuk "
+                              "kembali untuk membaca laporan WBS."))
+    if isinstance(exc, keys.NoAccess):
+        return render_error(403, _("Belum diberi akses"),
+                            _("Anda belum memegang kunci laporan ini. Pengelola WBS lain atau pemegang kunci "
+                              "pemulihan dapat memberi akses melalui halaman Tim WBS."))
+    return render_error(409, _("Data laporan tidak utuh"),
+                        _("Kunci laporan ini gagal diperiksa keutuhannya (kemungkinan rusak atau diubah). "
+                          "Isi laporan tidak ditampilkan. Laporkan kepada admin untuk pemulihan dari cadangan."))
+
+
+def _open(tip_id: int):
+    try:
+        return services.open_for_handler(tip_id, _me()), None
+    except (services.NotVisible, services.Locked, keys.NoAccess, services.TipIntegrityError) as exc:
+        return None, _refusal(exc)
+
+
+@bp.get("/wbs/<int:tip_id>")
+@roles_required(ROLE)
+def wbs_case(tip_id: int):
+    opened, refusal = _open(tip_id)
+    if refusal is not None:
+        return refusal
+    services.record_view(tip_id, _me())
+    tip = db.session.get(WbsTip, tip_id)
+    case = services.view(tip, opened.data_key)
+    actors = {u.id: u.name for u in db.session.scalars(select(User))}
+    holders = keys.holders(tip_id)
+    return render_template("backoffice/wbs_case.html", case=case, tip=tip, workflow=WBS, actors=actors,
+                           holders=holders, excluded=keys.excluded_users(tip_id), error=request.args.get("error"),
+                           today=local_today())
+
+
+def _back(tip_id: int, anchor: str = ""):
+    return redirect(url_for("backoffice.wbs_case", tip_id=tip_id) + anchor), 303
+
+
+@bp.post("/wbs/<int:tip_id>/pesan")
+@roles_required(ROLE)
+def wbs_reply(tip_id: int):
+    opened, refusal = _open(tip_id)
+    if refusal is not None:
+        return refusal
+    body, errors = validate_message(request.form)
+    if errors:
+        flash(_("Pesan: %(e)s", e=" ".join(errors["body"])), "danger")
+        return _back(tip_id, "#f-body")
+    services.add_message(tip_id, opened.data_key, body, services.HANDLER, _me())
+    flash(_("Pesan terkirim ke kotak pesan pelapor (terenkripsi)."), "success")
+    return _back(tip_id, "#pesan")
+
+
+@bp.post("/wbs/<int:tip_id>/status")
+@roles_required(ROLE)
+def wbs_change_status(tip_id: int):
+    opened, refusal = _open(tip_id)
+    if refusal is not None:
+        return refusal
+    try:
+        services.change_status(tip_id, opened.data_key, request.form.get("status") or "", request.form.get("reason"),
+                               _me())
+    except services.CaseError as exc:
+        flash(exc.message, "danger")
+        return _back(tip_id, f"#f-{exc.field}")
+    flash(_("Status diperbarui."), "success")
+    return _back(tip_id)
+
+
+@bp.post("/wbs/<int:tip_id>/kecualikan")
+@roles_required(ROLE)
+def wbs_exclude(tip_id: int):
+    opened, refusal = _open(tip_id)
+    if refusal is not None:
+        return refusal
+    raw = request.form.get("user_id") or ""
+    if not raw.isdigit():
+        flash(_("Pilih petugas yang dikecualikan."), "danger")
+        return _back(tip_id, "#f-user_id")
+    try:
+        keys.exclude(tip_id, int(raw), _me())
+    except keys.WbsKeyError as exc:
+        flash(exc.message, "danger")
+        return _back(tip_id, "#f-user_id")
+    if int(raw) == _me().id:
+        flash(_("Anda mengecualikan diri dari laporan ini; kunci Anda untuk laporan ini sudah dimusnahkan."), "success")
+        return redirect(url_for("backoffice.wbs_queue"), 303)
+    flash(_("Petugas dikecualikan; kuncinya untuk laporan ini sudah dimusnahkan."), "success")
+    return _back(tip_id)
+
+
+@bp.get("/wbs/<int:tip_id>/lampiran/<int:attachment_id>")
+@roles_required(ROLE)
+def wbs_attachment(tip_id: int, attachment_id: int):
+    opened, refusal = _open(tip_id)
+    if refusal is not None:
+        return refusal
+    try:
+        data, content_type, name = services.attachment(opened.tip, opened.data_key, attachment_id)
+    except services.NotVisible:
+        abort(404)
+    except services.TipIntegrityError as exc:
+        return _refusal(exc)
+    from .. import audit
+    from ..database import write_transaction
+
+    with write_transaction():
+        audit.log("attachment_download", actor=_me(), channel="wbs", case_ref=str(tip_id),
+                  detail={"attachment": attachment_id})
+    return uploads.download_response(data, content_type, f"WBS-{tip_id}-{attachment_id}{uploads.extension_for(content_type)}")
+
+
+# --------------------------------------------------------------------------- the team
+
+
+@bp.get("/wbs/tim")
+@roles_required(ROLE, "admin")
+def wbs_team():
+    user = _me()
+    candidates = [u for u in db.session.scalars(select(User).where(User.roles_csv.contains(ROLE)).order_by(User.name))
+                  if ROLE in u.roles]
+    return render_template("backoffice/wbs_team.html", team=keys.team(), candidates=candidates,
+                           is_admin=user.has_role("admin"), is_handler=keys.is_handler(user),
+                           unlocked=keys.session_private_key(user) is not None,
+                           recovery_present=keys.recovery_key_present(), today=local_today())
+
+
+def _team_back():
+    return redirect(url_for("backoffice.wbs_team")), 303
+
+
+@bp.post("/wbs/tim/sk")
+@roles_required("admin")
+def wbs_appoint():
+    ids = [int(v) for v in request.form.getlist("user_id") if v.isdigit()]
+    try:
+        users = keys.appoint(request.form.get("sk_number"), request.form.get("sk_date"), ids, _me())
+    except keys.WbsKeyError as exc:
+        flash(exc.message, "danger")
+        return _team_back()
+    flash(_("SK dicatat; %(n)d akun diangkat. Pasangan kunci dibuat saat mereka masuk berikutnya, lalu akses ke "
+            "laporan yang ada diberikan oleh pengelola lain atau dengan kunci pemulihan.", n=len(users)), "success")
+    return _team_back()
+
+
+@bp.post("/wbs/tim/<int:user_id>/cabut")
+@roles_required("admin")
+def wbs_revoke(user_id: int):
+    if request.form.get("confirm") != "yes":
+        flash(_("Centang konfirmasi untuk mencabut pengangkatan."), "danger")
+        return _team_back()
+    try:
+        count = keys.revoke(user_id, _me())
+    except keys.WbsKeyError as exc:
+        flash(exc.message, "danger")
+        return _team_back()
+    flash(_("Pengangkatan dicabut; %(n)d kunci laporan miliknya dimusnahkan.", n=count), "success")
+    return _team_back()
+
+
+@bp.post("/wbs/tim/<int:user_id>/akses")
+@roles_required(ROLE)
+def wbs_grant(user_id: int):
+    user = _me()
+    private = keys.session_private_key(user)
+    if private is None or not keys.is_handler(user):
+        flash(_("Kunci WBS Anda belum terbuka di sesi ini; keluar lalu masuk kembali."), "danger")
+        return _team_back()
+    try:
+        count = keys.grant_from_handler(user, private, user_id)
+    except keys.WbsKeyError as exc:
+        flash(exc.message, "danger")
+        return _team_back()
+    flash(_("Akses diberikan untuk %(n)d laporan terbuka.", n=count), "success")
+    return _team_back()
+
+
+@bp.post("/wbs/tim/<int:user_id>/pemulihan")
+@roles_required(ROLE, "admin")
+def wbs_grant_recovery(user_id: int):
+    try:
+        count = keys.grant_from_recovery(request.form.get("recovery_key") or "", user_id, _me())
+    except keys.WbsKeyError as exc:
+        flash(exc.message, "danger")
+        return _team_back()
+    flash(_("Akses diberikan dengan kunci pemulihan untuk %(n)d laporan terbuka. Kunci pemulihan tidak disimpan.",
+            n=count), "success")
+    return _team_back()
+
+
+def category_label(code):
+    return catalog.label(catalog.WBS_CATEGORIES, code)

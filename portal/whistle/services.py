@@ -1,0 +1,443 @@
+"""WBS services: submission, the receipt mailbox, the handler's case work — all through the
+tip's data key (portal/crypto/envelope.py), so nothing a whistleblower wrote is stored in clear.
+
+Associated data binds every ciphertext to its tip and its place (field, message id and author,
+file name), so a ciphertext moved to another tip, field or message fails to open.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit, secrets_util, workdays
+from ..crypto import envelope
+from ..crypto.envelope import RECEIPT_KDF, DecryptionError, KdfParams
+from ..database import write_transaction
+from ..extensions import db
+from ..models.wbs import HOLDER_RECEIPT, WbsAttachment, WbsEvent, WbsMessage, WbsTip, WbsTipKey
+from ..templating import local_today
+from ..uploads import CleanFile
+from ..workflow import WBS, sla_days
+from . import keys
+from .validation import FIELDS
+
+STORE_DIR = "wbs"
+REPORTER = "reporter"
+HANDLER = "handler"
+
+
+class TipIntegrityError(Exception):
+    """A stored ciphertext or wrapped key of this tip failed authentication (damaged/tampered)."""
+
+
+class CaseError(Exception):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+# --------------------------------------------------------------------------- associated data
+
+
+def _aad(tip_id: int, *parts) -> bytes:
+    return "/".join(["wbs/v1/tip", str(tip_id), *map(str, parts)]).encode()
+
+
+def field_aad(tip_id: int, name: str) -> bytes:
+    return _aad(tip_id, "field", name)
+
+
+def receipt_aad(tip_id: int) -> bytes:
+    return _aad(tip_id, "receipt")
+
+
+def message_aad(tip_id: int, message_id: int, author: str) -> bytes:
+    return _aad(tip_id, "message", message_id, author)
+
+
+def file_aad(tip_id: int, storage_name: str) -> bytes:
+    return _aad(tip_id, "file", storage_name)
+
+
+def meta_aad(tip_id: int, storage_name: str) -> bytes:
+    return _aad(tip_id, "file-meta", storage_name)
+
+
+def event_aad(tip_id: int, event_id: int) -> bytes:
+    return _aad(tip_id, "event", event_id)
+
+
+# --------------------------------------------------------------------------- encrypted file store
+
+
+def store_root() -> Path:
+    return Path(current_app.instance_path) / STORE_DIR
+
+
+def _file_path(name: str) -> Path:
+    if len(name) != 32 or any(ch not in "0123456789abcdef" for ch in name):
+        raise ValueError("invalid storage name")
+    return store_root() / name[:2] / name
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_encrypted(tip_id: int, data_key: bytes, data: bytes) -> str:
+    """Stream the bytes through EncryptingWriter into instance/wbs/; only ciphertext touches disk."""
+    name = secrets.token_hex(16)
+    target = _file_path(name)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = target.with_name(f".{name}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            with envelope.EncryptingWriter(handle, data_key, file_aad(tip_id, name)) as writer:
+                view = memoryview(data)
+                for offset in range(0, len(data), envelope.CHUNK_SIZE):
+                    writer.write(bytes(view[offset:offset + envelope.CHUNK_SIZE]))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+    return name
+
+
+def read_file(tip_id: int, data_key: bytes, name: str) -> bytes:
+    """The whole plaintext, verified to the last chunk (TipIntegrityError otherwise)."""
+    try:
+        with open(_file_path(name), "rb") as handle:
+            return b"".join(envelope.decrypt_stream(data_key, handle, file_aad(tip_id, name)))
+    except (DecryptionError, FileNotFoundError):
+        raise TipIntegrityError() from None
+
+
+def delete_file(name: str) -> None:
+    try:
+        path = _file_path(name)
+        path.unlink()
+    except (FileNotFoundError, ValueError):
+        return
+    _fsync_dir(path.parent)
+
+
+def _attach(session, tip_id: int, data_key: bytes, item: CleanFile, author: str, today: date) -> str:
+    name = _write_encrypted(tip_id, data_key, item.data)
+    meta = json.dumps({"name": item.original_name, "type": item.content_type, "size": item.size}).encode()
+    session.add(WbsAttachment(tip_id=tip_id, storage_name=name, author=author, created_on=today,
+                              meta_ct=envelope.encrypt(data_key, meta, meta_aad(tip_id, name))))
+    return name
+
+
+# --------------------------------------------------------------------------- submission
+
+
+def _due(status: str, today: date) -> date | None:
+    days = sla_days("wbs", status)
+    return workdays.add_working_days(today, days) if days else None
+
+
+def submit(clean: dict, files: list[CleanFile]) -> str:
+    """Store a validated tip; returns the 16-digit receipt (the only time it exists)."""
+    pepper = secrets_util.pepper()
+    targets = keys.recipients()
+    data_key = envelope.new_data_key()
+    for _attempt in range(3):
+        receipt = envelope.new_receipt()
+        # The slow derivation runs before the write lock is taken.
+        lookup_id, wrap_key = envelope.receipt_keys(receipt, pepper, RECEIPT_KDF)
+        written: list[str] = []
+        try:
+            with write_transaction() as session:
+                today = local_today()
+                tip = WbsTip(lookup_id=lookup_id, receipt_kdf=RECEIPT_KDF.to_bytes(), category=clean.get("category"),
+                             status=WBS.initial, submitted_on=today, status_changed_on=today,
+                             due_on=_due(WBS.initial, today), awaiting_handler=True, awaiting_notified=False)
+                session.add(tip)
+                session.flush()
+                for name in FIELDS:
+                    value = clean.get(name)
+                    setattr(tip, f"{name}_ct",
+                            envelope.encrypt(data_key, value.encode("utf-8"), field_aad(tip.id, name)) if value else None)
+                session.add(WbsTipKey(tip_id=tip.id, holder=HOLDER_RECEIPT,
+                                      wrapped=envelope.wrap_with_key(wrap_key, data_key, receipt_aad(tip.id))))
+                session.add_all(keys.seal_for(tip.id, data_key, targets))
+                session.add(WbsEvent(tip_id=tip.id, day=today, kind="submitted", status_to=tip.status))
+                for item in files:
+                    written.append(_attach(session, tip.id, data_key, item, REPORTER, today))
+            return receipt
+        except IntegrityError:
+            for name in written:
+                delete_file(name)
+            continue  # two receipts with one lookup id: practically never; draw another
+        except BaseException:
+            for name in written:
+                delete_file(name)
+            raise
+    raise RuntimeError("could not allocate a unique receipt")
+
+
+# --------------------------------------------------------------------------- the receipt mailbox
+
+
+@dataclass
+class Opened:
+    tip: WbsTip
+    data_key: bytes
+
+
+def lookup(receipt) -> Opened | None:
+    """The tip and its data key for a receipt, or None. One Argon2id derivation per parameter set
+    in use (normally one); TipIntegrityError if the tip exists but its receipt copy is damaged."""
+    digits = envelope.normalise_receipt(receipt)
+    if digits is None:
+        return None
+    pepper = secrets_util.pepper()
+    params_in_use = db.session.scalars(select(WbsTip.receipt_kdf).distinct()).all() or [RECEIPT_KDF.to_bytes()]
+    for raw in params_in_use:
+        try:
+            params = KdfParams.from_bytes(bytes(raw))
+        except ValueError:
+            continue
+        lookup_id, wrap_key = envelope.receipt_keys(digits, pepper, params)
+        tip = db.session.scalar(select(WbsTip).where(WbsTip.lookup_id == lookup_id))
+        if tip is None:
+            continue
+        wrapped = db.session.scalar(select(WbsTipKey.wrapped).where(WbsTipKey.tip_id == tip.id,
+                                                                    WbsTipKey.holder == HOLDER_RECEIPT))
+        try:
+            data_key = envelope.unwrap_with_key(wrap_key, bytes(wrapped or b""), receipt_aad(tip.id))
+        except DecryptionError:
+            raise TipIntegrityError() from None
+        return Opened(tip, data_key)
+    return None
+
+
+@dataclass
+class Text:
+    """A decrypted value, or a marker that it failed its integrity check."""
+
+    value: str | None
+    ok: bool = True
+
+    def __bool__(self) -> bool:
+        return bool(self.value) or not self.ok
+
+
+def _open_text(data_key: bytes, blob, aad: bytes) -> Text:
+    if blob is None:
+        return Text(None)
+    try:
+        return Text(envelope.decrypt(data_key, bytes(blob), aad).decode("utf-8"))
+    except (DecryptionError, UnicodeDecodeError):
+        return Text(None, ok=False)
+
+
+@dataclass
+class MessageView:
+    id: int
+    author: str
+    day: date
+    body: Text
+    author_id: int | None = None
+
+
+@dataclass
+class FileView:
+    id: int
+    author: str
+    day: date
+    name: str | None
+    content_type: str | None
+    size: int | None
+    ok: bool
+
+
+@dataclass
+class CaseView:
+    tip: WbsTip
+    fields: dict[str, Text]
+    messages: list[MessageView]
+    files: list[FileView]
+    events: list[dict] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return (all(t.ok for t in self.fields.values()) and all(m.body.ok for m in self.messages)
+                and all(f.ok for f in self.files) and all(e["reason"].ok for e in self.events))
+
+
+def _messages(tip: WbsTip, data_key: bytes) -> list[MessageView]:
+    return [MessageView(m.id, m.author, m.created_on, _open_text(data_key, m.body_ct, message_aad(tip.id, m.id, m.author)),
+                        m.author_id) for m in tip.messages]
+
+
+def _files(tip: WbsTip, data_key: bytes) -> list[FileView]:
+    out = []
+    for a in tip.attachments:
+        meta = _open_text(data_key, a.meta_ct, meta_aad(tip.id, a.storage_name))
+        info = {}
+        if meta.ok and meta.value:
+            try:
+                info = json.loads(meta.value)
+            except ValueError:
+                meta.ok = False
+        out.append(FileView(a.id, a.author, a.created_on, info.get("name"), info.get("type"), info.get("size"), meta.ok))
+    return out
+
+
+def view(tip: WbsTip, data_key: bytes, *, with_fields: bool = True) -> CaseView:
+    fields = {name: _open_text(data_key, getattr(tip, f"{name}_ct"), field_aad(tip.id, name))
+              for name in FIELDS} if with_fields else {}
+    events = [{"day": e.day, "kind": e.kind, "from": e.status_from, "to": e.status_to, "actor_id": e.actor_id,
+               "reason": _open_text(data_key, e.reason_ct, event_aad(tip.id, e.id))} for e in tip.events]
+    return CaseView(tip, fields, _messages(tip, data_key), _files(tip, data_key), events)
+
+
+def as_api_dict(opened: Opened) -> dict:
+    case = view(opened.tip, opened.data_key, with_fields=False)
+    return {
+        "status": opened.tip.status,
+        "status_label": WBS.public_label(opened.tip.status),
+        "category": opened.tip.category,
+        "submitted_on": opened.tip.submitted_on.isoformat(),
+        "messages": [{"id": m.id, "from": m.author, "on": m.day.isoformat(), "body": m.body.value,
+                      "intact": m.body.ok} for m in case.messages],
+        "attachments": [{"id": f.id, "from": f.author, "on": f.day.isoformat(), "name": f.name, "intact": f.ok}
+                        for f in case.files],
+    }
+
+
+def add_message(tip_id: int, data_key: bytes, body: str, author: str, actor=None) -> int:
+    """Encrypt and store one message (either direction) in one transaction."""
+    with write_transaction() as session:
+        tip = session.get(WbsTip, tip_id)
+        message = WbsMessage(tip_id=tip.id, author=author, author_id=getattr(actor, "id", None),
+                             created_on=local_today())
+        session.add(message)
+        session.flush()
+        message.body_ct = envelope.encrypt(data_key, body.encode("utf-8"), message_aad(tip.id, message.id, author))
+        if author == REPORTER:
+            tip.awaiting_handler, tip.awaiting_notified = True, False
+        else:
+            tip.awaiting_handler = False
+            audit.log("wbs_message", actor=actor, channel="wbs", case_ref=str(tip.id), detail={"message_id": message.id})
+        return message.id
+
+
+def add_files(tip_id: int, data_key: bytes, files: list[CleanFile], author: str, actor=None) -> int:
+    if not files:
+        return 0
+    written: list[str] = []
+    try:
+        with write_transaction() as session:
+            tip = session.get(WbsTip, tip_id)
+            today = local_today()
+            for item in files:
+                written.append(_attach(session, tip.id, data_key, item, author, today))
+            if author == REPORTER:
+                tip.awaiting_handler, tip.awaiting_notified = True, False
+            else:
+                audit.log("wbs_attachment_add", actor=actor, channel="wbs", case_ref=str(tip.id),
+                          detail={"files": len(files)})
+    except BaseException:
+        for name in written:
+            delete_file(name)
+        raise
+    return len(written)
+
+
+# --------------------------------------------------------------------------- handler side
+
+
+class NotVisible(Exception):
+    """No such tip, or the handler is excluded from it (both look the same: 404)."""
+
+
+class Locked(Exception):
+    """The handler's private key is not unlocked in this session (sign in again)."""
+
+
+def open_for_handler(tip_id: int, user) -> Opened:
+    """The tip and its data key through this handler's own sealed copy.
+
+    NotVisible (404), keys.NoAccess (403: not granted), Locked (403: sign in again),
+    TipIntegrityError (the sealed copy was damaged)."""
+    tip = db.session.get(WbsTip, tip_id)
+    if tip is None or keys.is_excluded(tip_id, user.id):
+        raise NotVisible()
+    private = keys.session_private_key(user)
+    if private is None:
+        if not keys.is_handler(user):
+            raise keys.NoAccess()
+        raise Locked()
+    try:
+        data_key = keys.handler_data_key(tip.id, user.id, private)
+    except DecryptionError:
+        raise TipIntegrityError() from None
+    return Opened(tip, data_key)
+
+
+def record_view(tip_id: int, user) -> None:
+    with write_transaction() as session:
+        tip = session.get(WbsTip, tip_id)
+        tip.awaiting_handler = False
+        audit.log("case_view", actor=user, channel="wbs", case_ref=str(tip_id))
+
+
+def change_status(tip_id: int, data_key: bytes, target: str, reason: str | None, user) -> None:
+    from ..workflow import ReasonRequired, TransitionRefused
+    from flask_babel import gettext as _
+
+    reason = (reason or "").strip()
+    if len(reason) > 5000:
+        raise CaseError("reason", _("Alasan terlalu panjang (paling banyak 5.000 karakter)."))
+    with write_transaction() as session:
+        tip = session.get(WbsTip, tip_id)
+        try:
+            WBS.check(tip.status, target, reason)
+        except TransitionRefused:
+            raise CaseError("status", _("Perubahan status ini tidak diizinkan.")) from None
+        except ReasonRequired:
+            raise CaseError("reason", _("Status ini wajib disertai alasan.")) from None
+        today = local_today()
+        event = WbsEvent(tip_id=tip.id, day=today, kind="status", status_from=tip.status, status_to=target,
+                         actor_id=getattr(user, "id", None))
+        session.add(event)
+        session.flush()
+        if reason:
+            event.reason_ct = envelope.encrypt(data_key, reason.encode("utf-8"), event_aad(tip.id, event.id))
+        previous = tip.status
+        tip.status, tip.status_changed_on = target, today
+        tip.due_on = None if WBS.statuses[target].terminal else _due(target, today)
+        tip.closed_on = today if WBS.statuses[target].terminal else None
+        audit.log("status_change", actor=user, channel="wbs", case_ref=str(tip.id),
+                  detail={"from": previous, "to": target})
+
+
+def attachment(tip: WbsTip, data_key: bytes, attachment_id: int) -> tuple[bytes, str, str]:
+    """(bytes, content type, download name) of one attachment, fully verified."""
+    item = db.session.get(WbsAttachment, attachment_id)
+    if item is None or item.tip_id != tip.id:
+        raise NotVisible()
+    meta = _open_text(data_key, item.meta_ct, meta_aad(tip.id, item.storage_name))
+    if not meta.ok:
+        raise TipIntegrityError()
+    info = json.loads(meta.value)
+    return read_file(tip.id, data_key, item.storage_name), info.get("type", "application/octet-stream"), info.get("name") or "lampiran"

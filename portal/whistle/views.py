@@ -1,0 +1,154 @@
+"""Public WBS pages: guidance, the form, the receipt (shown once) and the receipt mailbox.
+
+No JavaScript, nothing from another host, Cache-Control: no-store (portal.security). The receipt
+travels only in POST bodies: never in a URL, a cookie or a log line.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+
+from .. import uploads
+from ..crypto import envelope
+from ..errors import render_error
+from ..extensions import limiter
+from . import services
+from .validation import validate_message, validate_tip
+
+bp = Blueprint("whistle", __name__, url_prefix="/wbs")
+HONEYPOT_FIELD = "website"
+RECEIPT_SCOPE = "wbs-receipt"
+
+
+def submit_limit() -> str:
+    return current_app.config["RATELIMIT_SUBMIT"]
+
+
+def lookup_limit() -> str:
+    return current_app.config["RATELIMIT_LOOKUP"]
+
+
+# Every use of a receipt (page or API) counts against one budget per client address.
+receipt_limit = limiter.shared_limit(lookup_limit, scope=RECEIPT_SCOPE)
+
+
+def _limits() -> dict:
+    return {"max_files": current_app.config["ATTACHMENT_MAX_FILES"],
+            "max_mb": current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024)}
+
+
+def inspect_files():
+    """(clean files, error message or None, status) from the multipart field `files`."""
+    try:
+        return uploads.inspect_uploads(
+            [(f.filename or "", f.stream) for f in request.files.getlist("files")],
+            current_app.config["ATTACHMENT_MAX_FILES"], current_app.config["ATTACHMENT_MAX_BYTES"]), None, 200
+    except uploads.UploadRefused as refused:
+        return [], refused.message, refused.status
+
+
+@bp.get("")
+@bp.get("/")
+def guide():
+    return render_template("whistle/guide.html")
+
+
+def _form(values=None, errors=None, status=200):
+    return render_template("whistle/form.html", values=values or {}, errors=errors or {}, **_limits()), status
+
+
+@bp.get("/kirim")
+def new_tip():
+    return _form()
+
+
+@bp.post("/kirim")
+@limiter.limit(submit_limit)
+def submit_tip():
+    form = request.form
+    if form.get(HONEYPOT_FIELD):
+        return render_error(400, _("Formulir tidak dapat diproses"),
+                            _("Kolom tersembunyi terisi, sehingga kiriman ini dianggap otomatis. Jika Anda manusia, "
+                              "kosongkan kolom tersebut lalu kirim ulang."))
+    clean, errors = validate_tip(form)
+    files, problem, status = inspect_files()
+    if problem:
+        errors.setdefault("files", []).append(problem)
+    if errors:
+        # Never echo the attachment back, and keep the 4xx of the refusal (413/415) if any.
+        return _form(form, errors, status if problem and status != 200 else 422)
+    receipt = services.submit(clean, files)
+    return render_template("whistle/receipt.html", receipt=envelope.format_receipt(receipt))
+
+
+@bp.get("/kotak")
+def mailbox_form():
+    return render_template("whistle/mailbox_form.html", not_found=False)
+
+
+def _not_found():
+    return render_template("whistle/mailbox_form.html", not_found=True), 404
+
+
+def _integrity_page():
+    return render_error(409, _("Data laporan tidak utuh"),
+                        _("Data laporan ini gagal diperiksa keutuhannya (kemungkinan rusak atau diubah). Tidak ada "
+                          "isi yang ditampilkan. Sampaikan kepada Tim WBS melalui kanal lain bahwa kotak pesan Anda "
+                          "tidak dapat dibuka."))
+
+
+def _open():
+    try:
+        return services.lookup(request.form.get("receipt"))
+    except services.TipIntegrityError:
+        return "broken"
+
+
+def _mailbox(opened, receipt: str, *, errors=None, notice=None, status=200):
+    case = services.view(opened.tip, opened.data_key, with_fields=False)
+    return render_template("whistle/mailbox.html", case=case, tip=opened.tip, receipt=receipt, errors=errors or {},
+                           notice=notice, **_limits()), status
+
+
+@bp.post("/kotak")
+@receipt_limit
+def mailbox():
+    opened = _open()
+    if opened == "broken":
+        return _integrity_page()
+    if opened is None:
+        return _not_found()
+    return _mailbox(opened, request.form.get("receipt", ""))
+
+
+@bp.post("/kotak/pesan")
+@receipt_limit
+def mailbox_reply():
+    opened = _open()
+    if opened == "broken":
+        return _integrity_page()
+    if opened is None:
+        return _not_found()
+    receipt = request.form.get("receipt", "")
+    body, errors = validate_message(request.form)
+    if errors:
+        return _mailbox(opened, receipt, errors=errors, status=422)
+    services.add_message(opened.tip.id, opened.data_key, body, services.REPORTER)
+    return _mailbox(opened, receipt, notice=_("Pesan Anda terkirim kepada Tim WBS."))
+
+
+@bp.post("/kotak/bukti")
+@receipt_limit
+def mailbox_evidence():
+    opened = _open()
+    if opened == "broken":
+        return _integrity_page()
+    if opened is None:
+        return _not_found()
+    receipt = request.form.get("receipt", "")
+    files, problem, status = inspect_files()
+    if problem or not files:
+        return _mailbox(opened, receipt, errors={"files": [problem or _("Pilih minimal satu berkas.")]},
+                        status=status if problem and status != 200 else 422)
+    services.add_files(opened.tip.id, opened.data_key, files, services.REPORTER)
+    return _mailbox(opened, receipt, notice=_("Bukti tambahan tersimpan terenkripsi."))
