@@ -117,7 +117,8 @@ def main(argv=None) -> int:
                 [st, "run", url, "--checks", CHECKS, "--max-examples", str(args.max_examples), "--seed", str(seed),
                  "--workers", args.st_workers, "--generation-database", "none", "--no-color",
                  "--report", "json", "--report-json-path", str(report), "--request-timeout", "30"],
-                capture_output=True, text=True)
+                # st keeps a .schemathesis/ cache in its working directory: the throw-away one, not the repo.
+                cwd=deployment.workdir, capture_output=True, text=True)
             runs += 1
             if not report.exists():
                 print(done.stdout[-4000:], done.stderr[-2000:])

@@ -13,8 +13,14 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .aggregate import Column, Report, ReportError, Table  # noqa: F401
-from .periods import MONTH, SEMESTER, Period, PeriodError  # noqa: F401
+from .aggregate import Column, Report, ReportError, Table
+from .periods import MONTH, SEMESTER, Period, PeriodError
+
+__all__ = [
+    "BUILTIN_MODULES", "CONTRACT_CHANNELS", "ChannelReports", "Column", "MONTH", "Period", "PeriodError",
+    "PeriodNotOffered", "Report", "ReportError", "SEMESTER", "Table", "UnknownChannel", "build_report",
+    "get_channel", "register", "registry",
+]
 
 # The channels CONTRACT.md names for `reports build`; a name here that no module registered
 # yet answers "not yet available" rather than "unknown".

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from .. import catalog, uploads
+from .. import uploads
 from ..auth.access import roles_required
 from ..backoffice import MENU, MenuItem, bp
 from ..backoffice.dashboard import WIDGETS
@@ -267,7 +267,3 @@ def wbs_grant_recovery(user_id: int):
     flash(_("Akses diberikan dengan kunci pemulihan untuk %(n)d laporan terbuka. Kunci pemulihan tidak disimpan.",
             n=count), "success")
     return _team_back()
-
-
-def category_label(code):
-    return catalog.label(catalog.WBS_CATEGORIES, code)
