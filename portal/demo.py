@@ -114,6 +114,8 @@ def seed_complaints(months: int, per_month: int, rng: random.Random) -> int:
                     if status == "completed":
                         complaint.completed_on = day
                         complaint.rating = rng.choice([2, 3, 3, 4, 4, 4, 5, 5, 5, 5])
+                    if status in ("completed", "closed", "archived", "not_authority") and complaint.closed_on is None:
+                        complaint.closed_on = day
                 sla = sla_days("complaints", complaint.status)
                 complaint.due_on = cal.add_working_days(complaint.status_changed_at.astimezone(local_tz()).date(), sla) if sla else None
                 session.add(complaint)

@@ -54,6 +54,7 @@ def categories():
         "privacy_modes": catalog.as_options(catalog.PRIVACY_MODES),
         "gratification_items": catalog.as_options(catalog.GRATIFICATION_ITEMS),
         "gratification_relations": catalog.as_options(catalog.GRATIFICATION_RELATIONS),
+        "gratification_occasions": catalog.as_options(catalog.GRATIFICATION_OCCASIONS),
         "wbs": catalog.as_options(catalog.WBS_CATEGORIES),
     })
 
