@@ -94,12 +94,15 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .whistle import bp as whistle_bp  # before the back office: adds its WBS routes to it
     from .backoffice import bp as backoffice_bp
+    from .reports import backoffice as _reports_office  # noqa: F401  (adds its routes to the back office)
+    from .reports.public import bp as reports_public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(complaints_bp)
     from .gratification.views import bp as gratification_bp
     app.register_blueprint(gratification_bp)
     app.register_blueprint(whistle_bp)
+    app.register_blueprint(reports_public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(backoffice_bp)
     csrf.exempt(api_bp)

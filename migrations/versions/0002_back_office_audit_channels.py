@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-24 08:56:56.559473
+Create Date: 2026-11-24 09:29:00.323172
 
 """
 from alembic import op
@@ -52,6 +52,32 @@ def upgrade():
     sa.Column('window_start', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttle'))
     )
+    op.create_table('published_reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('period', sa.String(length=10), nullable=False),
+    sa.Column('period_kind', sa.String(length=10), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=False),
+    sa.Column('draft_id', sa.Integer(), nullable=True),
+    sa.Column('prepared_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('follow_up_plan', sa.Text(), nullable=True),
+    sa.Column('correction_note', sa.Text(), nullable=True),
+    sa.Column('snapshot', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('csv_data', sa.LargeBinary(), nullable=False),
+    sa.Column('xlsx_data', sa.LargeBinary(), nullable=False),
+    sa.Column('pdf_data', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_published_reports')),
+    sa.UniqueConstraint('channel', 'period', 'version', name='uq_published_reports_version')
+    )
+    with op.batch_alter_table('published_reports', schema=None) as batch_op:
+        batch_op.create_index('ix_published_reports_published_at', ['published_at'], unique=False)
+
     op.create_table('sla_settings',
     sa.Column('channel', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=30), nullable=False),
@@ -182,6 +208,27 @@ def upgrade():
     )
     with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
+
+    op.create_table('report_drafts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('period', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('follow_up_plan', sa.Text(), nullable=True),
+    sa.Column('correction_note', sa.Text(), nullable=True),
+    sa.Column('prepared_by_id', sa.Integer(), nullable=True),
+    sa.Column('prepared_at', sa.DateTime(), nullable=False),
+    sa.Column('return_reason', sa.Text(), nullable=True),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('reviewed_at', sa.DateTime(), nullable=True),
+    sa.Column('published_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['prepared_by_id'], ['users.id'], name=op.f('fk_report_drafts_prepared_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['published_id'], ['published_reports.id'], name=op.f('fk_report_drafts_published_id_published_reports'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_report_drafts_reviewed_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_drafts'))
+    )
+    with op.batch_alter_table('report_drafts', schema=None) as batch_op:
+        batch_op.create_index('ix_report_drafts_status_channel', ['status', 'channel', 'period'], unique=False)
 
     op.create_table('user_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -390,6 +437,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_sessions_user_id'))
 
     op.drop_table('user_sessions')
+    with op.batch_alter_table('report_drafts', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_drafts_status_channel')
+
+    op.drop_table('report_drafts')
     with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
 
@@ -408,6 +459,10 @@ def downgrade():
     op.drop_table('wbs_recovery_keys')
     op.drop_table('users')
     op.drop_table('sla_settings')
+    with op.batch_alter_table('published_reports', schema=None) as batch_op:
+        batch_op.drop_index('ix_published_reports_published_at')
+
+    op.drop_table('published_reports')
     op.drop_table('login_throttle')
     op.drop_table('audit_head')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:

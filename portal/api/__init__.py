@@ -6,3 +6,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from . import views  # noqa: E402,F401
 from . import wbs  # noqa: E402,F401
 from . import gratification  # noqa: E402,F401
+from . import reports  # noqa: E402,F401

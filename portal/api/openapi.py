@@ -136,6 +136,7 @@ def document() -> dict:
             }},
             **wbs_paths(),
             **gratification_paths(),
+            **reports_paths(),
         },
     }
 
@@ -305,6 +306,72 @@ def gratification_paths() -> dict:
             "responses": {
                 "200": {"description": "The report", "content": {"application/json": {"schema": view}}},
                 "404": _err("Unknown ticket or wrong access code (indistinguishable)"),
+                "429": COMMON_ERRORS["429"],
+            },
+        }},
+    }
+
+
+def reports_paths() -> dict:
+    """The published reports (portal/api/reports.py): frozen snapshots, newest first."""
+    channels = ["complaints", "gratification", "wbs"]
+    summary = {
+        "type": "object",
+        "required": ["id", "channel", "period", "version", "published_at", "title"],
+        "properties": {
+            "id": {"type": "integer"},
+            "channel": {"type": "string", "enum": channels},
+            "period": {"type": "string", "description": "Month YYYY-MM or semester YYYY-S1 / YYYY-S2"},
+            "period_kind": {"type": "string", "enum": ["month", "semester"]},
+            "version": {"type": "integer", "minimum": 1},
+            "published_at": {"type": "string", "format": "date-time"},
+            "title": {"type": "string"},
+            "superseded_by": {"type": ["integer", "null"],
+                              "description": "Id of the correction that replaced this version, if any"},
+        },
+    }
+    count = {"type": ["integer", "number", "string", "boolean", "null"],
+             "description": "A figure; WBS counts of 1 or 2 are the string \"< 3\" (suppressed)"}
+    table = {"type": "object", "required": ["title", "columns", "rows"], "properties": {
+        "title": {"type": "string"}, "note": {"type": "string"},
+        "columns": {"type": "array", "items": {"type": "object", "properties": {
+            "key": {"type": "string"}, "label": {"type": "string"}}}},
+        "rows": {"type": "array", "items": {"type": "object", "additionalProperties": count}},
+        "total": {"type": ["object", "null"], "additionalProperties": count}}}
+    report = {"type": "object", "required": ["channel", "period", "title", "received", "summary", "tables"],
+              "properties": {
+                  "schema": {"type": "integer"}, "channel": {"type": "string"},
+                  "period": {"type": "object", "properties": {
+                      "code": {"type": "string"}, "kind": {"type": "string"}, "label": {"type": "string"},
+                      "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"}}},
+                  "title": {"type": "string"}, "received": count, "summary": {"type": "object"},
+                  "tables": {"type": "object", "additionalProperties": table},
+                  "table_order": {"type": "array", "items": {"type": "string"}},
+                  "notes": {"type": "array", "items": {"type": "string"}}}}
+    detail = {"type": "object", "required": [*summary["required"], "report"], "properties": {
+        **summary["properties"],
+        "follow_up_plan": {"type": ["string", "null"], "description": "Rencana tindak lanjut"},
+        "correction_note": {"type": ["string", "null"], "description": "What this version corrects"},
+        "report": report}}
+    return {
+        "/reports": {"get": {
+            "summary": "Published monthly and semester reports, newest first",
+            "parameters": [{"name": "channel", "in": "query", "required": False,
+                            "schema": {"type": "string", "enum": channels}}],
+            "responses": {
+                "200": {"description": "Published reports", "content": {"application/json": {"schema": {
+                    "type": "array", "items": summary}}}},
+                "422": COMMON_ERRORS["422"],
+                "429": COMMON_ERRORS["429"],
+            },
+        }},
+        "/reports/{report_id}": {"get": {
+            "summary": "One published report: its frozen figures",
+            "parameters": [{"name": "report_id", "in": "path", "required": True,
+                            "schema": {"type": "integer", "minimum": 1}}],
+            "responses": {
+                "200": {"description": "The report", "content": {"application/json": {"schema": detail}}},
+                "404": _err("Unknown or unpublished report"),
                 "429": COMMON_ERRORS["429"],
             },
         }},

@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 
 @dataclass(frozen=True)
@@ -13,7 +14,7 @@ class MenuItem:
 
 bp = Blueprint("backoffice", __name__, url_prefix="/kantor")
 # Other channels and admin pages add their entries (endpoint, label, roles) here.
-MENU: list[MenuItem] = []
+MENU: list[MenuItem] = [MenuItem("backoffice.gratification_queue", _l("Gratifikasi"), ("gratification",))]
 
 
 @bp.app_context_processor
@@ -21,4 +22,4 @@ def _office_menu():
     return {"office_menu": MENU}
 
 
-from . import admin, complaints, dashboard, digest  # noqa: E402,F401
+from . import admin, complaints, dashboard, digest, gratification  # noqa: E402,F401

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from ..auth.access import roles_required
 from ..extensions import db
-from ..models import Complaint
+from ..models import Complaint, GratificationReport
 from ..templating import local_today
-from ..workflow import COMPLAINTS
+from ..workflow import COMPLAINTS, GRATIFICATION
 from . import bp
 
 # Channels add a function(user, today) -> dict to show their numbers on the dashboard.
@@ -32,6 +32,24 @@ def complaint_numbers(user, today) -> dict | None:
 
 
 WIDGETS.append(complaint_numbers)
+
+
+def gratification_numbers(user, today) -> dict | None:
+    if not user.has_role("gratification"):
+        return None
+    open_statuses = [s for s, st in GRATIFICATION.statuses.items() if not st.terminal]
+    base = select(func.count()).select_from(GratificationReport).where(GratificationReport.status.in_(open_statuses))
+    return {
+        "title": "Gratifikasi",
+        "endpoint": "backoffice.gratification_queue",
+        "open": db.session.scalar(base),
+        "new": db.session.scalar(base.where(GratificationReport.status == GRATIFICATION.initial)),
+        "overdue": db.session.scalar(base.where(GratificationReport.due_on < today)),
+        "mine": db.session.scalar(base.where(GratificationReport.assigned_to_id == user.id)),
+    }
+
+
+WIDGETS.append(gratification_numbers)
 
 
 @bp.get("/")

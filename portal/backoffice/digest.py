@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 from .. import notify, workdays
 from ..database import write_transaction
 from ..extensions import db
-from ..models import Complaint, User
+from ..models import Complaint, GratificationReport, User
 from ..templating import local_today
-from ..workflow import COMPLAINTS
+from ..workflow import COMPLAINTS, GRATIFICATION
 
 Line = tuple[str, int]
 Section = Callable[[User, date], list[Line]]
@@ -61,6 +61,15 @@ def complaint_lines(user: User, today: date) -> list[Line]:
     open_statuses = [s for s, st in COMPLAINTS.statuses.items() if not st.terminal and s != "completed"]
     return _due_lines(Complaint, Complaint.status, Complaint.due_on, Complaint.assigned_to_id,
                       open_statuses, user, today)
+
+
+@section(_l("Gratifikasi"))
+def gratification_lines(user: User, today: date) -> list[Line]:
+    if not user.has_role("gratification"):
+        return []
+    open_statuses = [s for s, st in GRATIFICATION.statuses.items() if not st.terminal]
+    return _due_lines(GratificationReport, GratificationReport.status, GratificationReport.due_on,
+                      GratificationReport.assigned_to_id, open_statuses, user, today)
 
 
 def compose(user: User, today: date) -> tuple[str, str] | None:

@@ -9,3 +9,4 @@ from .settings import SlaSetting  # noqa: F401
 from .wbs import (WbsAttachment, WbsDecree, WbsEvent, WbsExclusion, WbsHandler, WbsMessage,  # noqa: F401
                   WbsRecoveryKey, WbsTip, WbsTipKey)
 from .gratification import GratificationAttachment, GratificationEvent, GratificationReport  # noqa: F401
+from .publication import PublishedReport, ReportDraft  # noqa: F401

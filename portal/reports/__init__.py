@@ -27,7 +27,7 @@ __all__ = [
 CONTRACT_CHANNELS = ("complaints", "gratification", "wbs")
 
 # Modules that register builders when imported. Add a channel's module here.
-BUILTIN_MODULES = ("portal.reports.complaints",)
+BUILTIN_MODULES = ("portal.reports.complaints", "portal.reports.gratification", "portal.reports.wbs")
 
 Builder = Callable[[Period], Report]
 

@@ -1,0 +1,165 @@
+"""Back-office pages of report publication (/kantor/laporan).
+
+Channel teams (roles complaints, gratification, wbs) prepare drafts of their own channel; a
+leader sees the figures of every draft and approves it or sends it back. No page here links to
+or shows a case: the leader reads aggregates only.
+"""
+from __future__ import annotations
+
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from ..auth.access import roles_required
+from ..backoffice import MENU, MenuItem, bp
+from ..backoffice.dashboard import WIDGETS
+from ..extensions import db
+from ..models.publication import DRAFT_PENDING, DRAFT_RETURNED, ReportDraft
+from ..models.types import utcnow
+from . import ReportError, build_report
+from . import publication as pub
+from . import render
+from .periods import Period
+
+TEAM_ROLES = ("complaints", "gratification", "wbs")
+VIEW_ROLES = TEAM_ROLES + (pub.LEADER,)
+
+MENU.append(MenuItem("backoffice.reports_index", _l("Laporan"), VIEW_ROLES))
+
+
+def reports_numbers(user, today) -> dict | None:
+    if not user.has_role(pub.LEADER):
+        return None
+    from sqlalchemy import func
+
+    waiting = db.session.scalar(select(func.count()).select_from(ReportDraft)
+                                .where(ReportDraft.status == DRAFT_PENDING))
+    return {"title": "Laporan", "endpoint": "backoffice.reports_index", "open": waiting, "new": waiting,
+            "overdue": 0, "mine": None}
+
+
+WIDGETS.append(reports_numbers)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _visible_drafts(user, statuses) -> list[ReportDraft]:
+    stmt = select(ReportDraft).where(ReportDraft.status.in_(statuses)).order_by(ReportDraft.prepared_at.desc())
+    if not user.has_role(pub.LEADER):
+        stmt = stmt.where(ReportDraft.channel.in_(pub.channels_for(user) or [""]))
+    return list(db.session.scalars(stmt))
+
+
+def _index(errors=None, values=None, status=200):
+    user = _me()
+    return render_template(
+        "backoffice/reports_index.html",
+        channels=pub.channels_for(user),
+        channel_options={c: pub.channel_label(c) for c in pub.channels_for(user)}, labels={c: pub.channel_label(c) for c in pub.channels()},
+        drafts=_visible_drafts(user, (DRAFT_PENDING, DRAFT_RETURNED)),
+        published=pub.published(order="published", limit=30),
+        errors=errors or {}, values=values or {}), status
+
+
+@bp.get("/laporan")
+@roles_required(*VIEW_ROLES)
+def reports_index():
+    return _index()
+
+
+@bp.post("/laporan")
+@roles_required(*TEAM_ROLES)
+def reports_prepare():
+    form = request.form
+    try:
+        draft = pub.prepare(_me(), form.get("channel", ""), form.get("period", ""), form.get("follow_up_plan"),
+                            form.get("correction_note"))
+    except pub.PublicationError as exc:
+        return _index(exc.errors, form, 422)
+    flash(_("Draf laporan disimpan dan menunggu persetujuan pimpinan."), "success")
+    return redirect(url_for("backoffice.reports_draft", draft_id=draft.id))
+
+
+def _draft_or_404(draft_id: int) -> ReportDraft:
+    draft = db.session.get(ReportDraft, draft_id) if 0 < draft_id <= pub.MAX_ID else None
+    if draft is None:
+        abort(404)
+    if not pub.may_view_draft(_me(), draft):
+        abort(403)
+    return draft
+
+
+def _preview(draft: ReportDraft) -> tuple[Markup | None, str | None]:
+    """The figures as they would be published now (built live, not stored)."""
+    try:
+        report = build_report(draft.channel, Period.parse(draft.period))
+    except ReportError as exc:
+        return None, str(exc)
+    import json
+
+    version = pub.latest_version(draft.channel, draft.period) + 1
+    snap = pub.snapshot_of(json.loads(report.to_json(indent=None)), {
+        "channel": draft.channel, "channel_label": pub.channel_label(draft.channel), "period": draft.period,
+        "period_label": report.period.label, "version": version, "published_at": utcnow().isoformat(),
+        "title": report.title, "follow_up_plan": draft.follow_up_plan,
+        "correction_note": draft.correction_note if version > 1 else None})
+    return Markup(render.render_body(snap)), None
+
+
+def _draft_page(draft: ReportDraft, errors=None, values=None, status=200):
+    body, problem = _preview(draft)
+    return render_template("backoffice/reports_draft.html", draft=draft, body=body, problem=problem,
+                           label=pub.channel_label(draft.channel), period=Period.parse(draft.period),
+                           published_version=pub.latest_version(draft.channel, draft.period),
+                           is_leader=_me().has_role(pub.LEADER), is_team=_me().has_role(draft.channel),
+                           errors=errors or {}, values=values or {}), status
+
+
+@bp.get("/laporan/draf/<int:draft_id>")
+@roles_required(*VIEW_ROLES)
+def reports_draft(draft_id: int):
+    return _draft_page(_draft_or_404(draft_id))
+
+
+@bp.post("/laporan/draf/<int:draft_id>")
+@roles_required(*TEAM_ROLES)
+def reports_resubmit(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    if not _me().has_role(draft.channel):
+        abort(403)
+    try:
+        pub.resubmit(_me(), draft.id, request.form.get("follow_up_plan"), request.form.get("correction_note"))
+    except pub.PublicationError as exc:
+        return _draft_page(draft, exc.errors, request.form, 422)
+    flash(_("Draf diperbaiki dan diajukan kembali kepada pimpinan."), "success")
+    return redirect(url_for("backoffice.reports_draft", draft_id=draft.id))
+
+
+@bp.post("/laporan/draf/<int:draft_id>/setujui")
+@roles_required(pub.LEADER)
+def reports_approve(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    try:
+        row = pub.approve(_me(), draft.id)
+    except pub.PublicationError as exc:
+        return _draft_page(draft, exc.errors, request.form, 422)
+    flash(_("Laporan disetujui dan diterbitkan sebagai versi %(n)s.", n=row.version), "success")
+    return redirect(url_for("reports_public.show", report_id=row.id))
+
+
+@bp.post("/laporan/draf/<int:draft_id>/kembalikan")
+@roles_required(pub.LEADER)
+def reports_send_back(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    try:
+        pub.send_back(_me(), draft.id, request.form.get("reason"))
+    except pub.PublicationError as exc:
+        return _draft_page(draft, exc.errors, request.form, 422)
+    flash(_("Draf dikembalikan kepada penyusun."), "success")
+    return redirect(url_for("backoffice.reports_index"))

@@ -1,0 +1,134 @@
+"""Public report pages (/laporan): the list, one report, its downloads and the Atom feed.
+
+Everything served here comes from the frozen PublishedReport rows (the rendered HTML body and the
+CSV/XLSX/PDF bytes stored at approval), never from the case tables: what was published stays
+byte-identical whatever happens to the cases later. No JavaScript; charts are inline SVG.
+"""
+from __future__ import annotations
+
+from datetime import timezone
+from xml.sax.saxutils import escape as xml_escape
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from . import publication as pub
+from .render import CSV_TYPE, PDF_TYPE, XLSX_TYPE
+
+bp = Blueprint("reports_public", __name__, url_prefix="/laporan")
+
+FEED_SIZE = 50
+DOWNLOADS = {"csv": ("csv_data", CSV_TYPE), "xlsx": ("xlsx_data", XLSX_TYPE), "pdf": ("pdf_data", PDF_TYPE)}
+
+
+@bp.app_template_global("latest_published_reports")
+def latest_published_reports(limit: int = 3):
+    """The newest current publications, for the home page's report section."""
+    return pub.latest(limit)
+
+
+@bp.get("/")
+@bp.get("")
+def index():
+    channel = request.args.get("kanal") or None
+    known = pub.channels()
+    if channel not in known:
+        channel = None
+    items = pub.published(channel)
+    groups = [(c, pub.channel_label(c), [i for i in items if i.report.channel == c]) for c in known
+              if channel in (None, c)]
+    return render_template("reports/index.html", groups=groups, channel=channel,
+                           channel_labels={c: pub.channel_label(c) for c in known})
+
+
+def _found(report_id: int) -> pub.Listed:
+    item = pub.get_published(report_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.get("/<int:report_id>")
+def show(report_id: int):
+    item = _found(report_id)
+    return render_template("reports/show.html", item=item, report=item.report,
+                           previous=pub.previous_version(item.report),
+                           channel_label=pub.channel_label(item.report.channel),
+                           body=Markup(item.report.body_html))
+
+
+def _download(report_id: int, fmt: str) -> Response:
+    item = _found(report_id)
+    column, mimetype = DOWNLOADS[fmt]
+    r = item.report
+    name = f"laporan-{r.channel}-{r.period}-v{r.version}.{fmt}"
+    response = Response(getattr(r, column), mimetype=mimetype.split(";")[0])
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/<int:report_id>.csv")
+def download_csv(report_id: int):
+    return _download(report_id, "csv")
+
+
+@bp.get("/<int:report_id>.xlsx")
+def download_xlsx(report_id: int):
+    return _download(report_id, "xlsx")
+
+
+@bp.get("/<int:report_id>.pdf")
+def download_pdf(report_id: int):
+    return _download(report_id, "pdf")
+
+
+# --- Atom feed ---------------------------------------------------------------------------------
+
+
+def _base_url() -> str:
+    return (current_app.config.get("PORTAL_BASE_URL") or request.url_root).rstrip("/")
+
+
+def _atom_time(value) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@bp.get("/feed.atom")
+def feed():
+    base = _base_url()
+    items = pub.published(order="published", limit=FEED_SIZE)
+    updated = _atom_time(items[0].report.published_at) if items else "2000-01-01T00:00:00Z"
+    feed_url = base + url_for("reports_public.feed")
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="id">',
+        f"<id>{xml_escape(feed_url)}</id>",
+        f"<title>{xml_escape(_('Laporan terbit — Portal Integritas'))}</title>",
+        f"<subtitle>{xml_escape(current_app.config.get('PORTAL_OFFICE_NAME') or '')}</subtitle>",
+        f"<updated>{updated}</updated>",
+        f'<link rel="self" type="application/atom+xml" href="{xml_escape(feed_url)}"/>',
+        f'<link rel="alternate" type="text/html" href="{xml_escape(base + url_for("reports_public.index"))}"/>',
+        f"<author><name>{xml_escape(current_app.config.get('PORTAL_OFFICE_NAME') or 'Portal Integritas')}</name></author>",
+    ]
+    for item in items:
+        r = item.report
+        link = base + url_for("reports_public.show", report_id=r.id)
+        summary = _("%(channel)s, %(period)s, versi %(version)s.", channel=pub.channel_label(r.channel),
+                    period=r.period, version=r.version)
+        if r.correction_note:
+            summary += " " + _("Koreksi: %(note)s", note=r.correction_note)
+        lines += [
+            "<entry>",
+            f"<id>{xml_escape(link)}</id>",
+            f"<title>{xml_escape(r.title + (' ' + _('(versi %(n)s)', n=r.version) if r.version > 1 else ''))}</title>",
+            f"<updated>{_atom_time(r.published_at)}</updated>",
+            f"<published>{_atom_time(r.published_at)}</published>",
+            f'<link rel="alternate" type="text/html" href="{xml_escape(link)}"/>',
+            f"<summary>{xml_escape(summary)}</summary>",
+            "</entry>",
+        ]
+    lines.append("</feed>")
+    return Response("\n".join(lines) + "\n", mimetype="application/atom+xml",
+                    headers={"Content-Type": "application/atom+xml; charset=utf-8"})

@@ -1,0 +1,322 @@
+"""Rendering of a report snapshot for the public: HTML tables, accessible SVG charts, CSV, XLSX, PDF.
+
+Everything here works from the frozen snapshot (a plain dict: {"report": Report.as_dict(),
+"publication": {...}}), never from the database, and is deterministic: the same snapshot gives
+the same bytes. Publication renders once at approval and stores the results.
+
+Charts are drawn on the server as SVG with presentation attributes only (the CSP allows no inline
+style and no script): <svg role="img"> with <title>/<desc> carrying every number as text, and the
+numbers printed beside the bars.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+from markupsafe import Markup, escape
+
+from .aggregate import Column, Report, Table
+from .periods import Period
+
+BAR_FILL = "#0b4a5a"  # --c-primary of portal.css: 9.6:1 on white
+TEXT_FILL = "#1b1f24"
+MUTED_FILL = "#59636e"
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+PDF_TYPE = "application/pdf"
+
+
+# --- Snapshot helpers -------------------------------------------------------------------------
+
+
+def report_from_dict(data: dict) -> Report:
+    """A Report rebuilt from its as_dict() form (to reuse the one CSV layout of the CLI)."""
+    tables = []
+    for key in data.get("table_order") or list(data["tables"]):
+        t = data["tables"][key]
+        tables.append(Table(key, t["title"], [Column(c["key"], c["label"]) for c in t["columns"]], t["rows"],
+                            t.get("total"), t.get("note") or ""))
+    return Report(data["channel"], Period.parse(data["period"]["code"]), data["title"], data["received"],
+                  data["summary"], tables, list(data.get("notes") or []))
+
+
+def ordered_tables(report: dict) -> list[tuple[str, dict]]:
+    return [(key, report["tables"][key]) for key in report.get("table_order") or report["tables"]]
+
+
+def shown_columns(table: dict) -> list[dict]:
+    """Columns for people: code columns ("Kode …") stay in CSV/XLSX/JSON only."""
+    return [c for c in table["columns"] if not str(c["label"]).startswith("Kode")]
+
+
+def format_value(value: Any) -> str:
+    """Indonesian number format: 1.234.567 and 27,8; "—" for no value; "ya"/"tidak"."""
+    if value is None or value == "":
+        return "—" if value is None else ""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if isinstance(value, float):
+        text = f"{value:,}" if value != int(value) else f"{int(value):,}"
+        return text.translate(str.maketrans({",": ".", ".": ","}))
+    return str(value)
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# --- Charts --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    bars: list[tuple[str, Any]]  # (label, int | float | "< 3" | "*")
+    unit: str = ""
+
+
+def _bars(table: dict, value_key: str, label_key: str = "label") -> list[tuple[str, Any]]:
+    return [(str(row.get(label_key) or row.get("period") or ""), row.get(value_key)) for row in table["rows"]]
+
+
+def _status_bars(table: dict) -> list[tuple[str, Any]]:
+    total = table.get("total") or {}
+    return [(c["label"], total.get(c["key"])) for c in table["columns"]
+            if c["key"] not in ("channel", "label", "total")]
+
+
+def charts_for(report: dict) -> list[Chart]:
+    """The charts of a report, chosen per channel from its tables."""
+    tables = report["tables"]
+    channel, semester = report["channel"], report["period"]["kind"] == "semester"
+    charts: list[Chart] = []
+    if channel == "complaints":
+        if semester and "months" in tables:
+            charts.append(Chart("masuk-bulan", "Pengaduan masuk per bulan", _bars(tables["months"], "received")))
+            charts.append(Chart("selesai-bulan", "Pengaduan selesai per bulan", _bars(tables["months"], "completed")))
+        elif "t1" in tables:
+            charts.append(Chart("masuk-kanal", "Pengaduan masuk per kanal", _bars(tables["t1"], "received")))
+        if "t1_status" in tables:
+            charts.append(Chart("status", "Status pengaduan pada akhir periode", _status_bars(tables["t1_status"])))
+    elif channel == "gratification":
+        if semester and "months" in tables:
+            charts.append(Chart("masuk-bulan", "Laporan gratifikasi masuk per bulan",
+                                _bars(tables["months"], "received")))
+        s = report["summary"]
+        charts.append(Chart("tindakan", "Penerimaan dan penolakan gratifikasi",
+                            [("Penerimaan", s.get("accepted")), ("Penolakan", s.get("refused"))]))
+        if "objek" in tables:
+            charts.append(Chart("objek", "Laporan menurut jenis objek", _bars(tables["objek"], "total")))
+    elif channel == "wbs":
+        if "kategori" in tables:
+            charts.append(Chart("kategori", "Laporan WBS menurut jenis pelanggaran",
+                                _bars(tables["kategori"], "count")))
+        if "status" in tables:
+            charts.append(Chart("status", "Status laporan WBS pada akhir semester", _bars(tables["status"], "count")))
+    return charts
+
+
+ROW_H, TOP, WIDTH, BAR_MAX, BAR_H, FONT = 50, 6, 520, 400, 20, 17
+
+
+def svg_chart(chart: Chart) -> Markup:
+    """A horizontal bar chart: label above each bar, the number after it; accessible and static.
+    Its natural size is WIDTH px; portal.css (`svg { max-width: 100%; height: auto }`) scales it down."""
+    uid = f"grafik-{chart.key}"
+    numbers = [v for _, v in chart.bars if is_number(v)]
+    top = max(numbers, default=0) or 1
+    height = TOP + ROW_H * max(len(chart.bars), 1) + 4
+    desc = "; ".join(f"{label}: {format_value(value)}" for label, value in chart.bars) or "Tidak ada data."
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" '
+        f'aria-labelledby="{uid}-judul {uid}-uraian" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'font-family="sans-serif" font-size="{FONT}">',
+        f'<title id="{uid}-judul">{escape(chart.title)}</title>',
+        f'<desc id="{uid}-uraian">{escape(desc)}</desc>',
+    ]
+    for i, (label, value) in enumerate(chart.bars):
+        y = TOP + i * ROW_H
+        parts.append(f'<text x="0" y="{y + FONT}" fill="{TEXT_FILL}">{escape(label)}</text>')
+        bar_y = y + FONT + 6
+        if is_number(value) and value > 0:
+            length = max(2, round(BAR_MAX * value / top))
+            parts.append(f'<rect x="0" y="{bar_y}" width="{length}" height="{BAR_H}" fill="{BAR_FILL}"/>')
+            x_text = length + 8
+        else:
+            parts.append(f'<rect x="0" y="{bar_y}" width="1" height="{BAR_H}" fill="{MUTED_FILL}"/>')
+            x_text = 8
+        parts.append(f'<text x="{x_text}" y="{bar_y + BAR_H - 4}" fill="{TEXT_FILL}" font-weight="bold">'
+                     f'{escape(format_value(value))}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+
+def render_body(snapshot: dict) -> str:
+    """The report's content as HTML (no page chrome), always in Indonesian, from the snapshot."""
+    report = snapshot["report"]
+    charts = [(chart, svg_chart(chart)) for chart in charts_for(report)]
+    with force_locale("id"):
+        return render_template("reports/_body.html", report=report, publication=snapshot["publication"],
+                               tables=ordered_tables(report), charts=charts, shown_columns=shown_columns,
+                               format_value=format_value, is_number=is_number)
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+def publication_rows(publication: dict) -> list[list[str]]:
+    rows = [["Versi", str(publication["version"])], ["Diterbitkan", publication["published_at"]]]
+    if publication.get("correction_note"):
+        rows.append(["Koreksi atas versi sebelumnya", publication["correction_note"]])
+    if publication.get("follow_up_plan"):
+        rows.append(["Rencana tindak lanjut", publication["follow_up_plan"]])
+    return rows
+
+
+def render_csv(snapshot: dict) -> bytes:
+    """The CLI's CSV layout (`reports build --format csv`) plus the publication's lines; UTF-8 with BOM."""
+    out = io.StringIO()
+    out.write(report_from_dict(snapshot["report"]).to_csv())
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([])
+    writer.writerow(["[publikasi] Publikasi"])
+    for row in publication_rows(snapshot["publication"]):
+        writer.writerow(row)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# --- XLSX -----------------------------------------------------------------------------------------
+
+
+def _naive_utc(iso: str) -> datetime:
+    return datetime.fromisoformat(iso).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, (int, float, str)):
+        return value
+    return str(value)
+
+
+def render_xlsx(snapshot: dict) -> bytes:
+    """One sheet "Ringkasan" (title, period, publication, notes), then one sheet per table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    report, publication = snapshot["report"], snapshot["publication"]
+    bold = Font(bold=True)
+    wb = Workbook()
+    when = _naive_utc(publication["published_at"])
+    wb.properties.creator = "Portal Integritas"
+    wb.properties.title = report["title"]
+    wb.properties.created = when
+    wb.properties.modified = when
+    ws = wb.active
+    ws.title = "Ringkasan"
+    ws.append([report["title"]])
+    ws["A1"].font = bold
+    ws.append(["Periode", report["period"]["label"], report["period"]["start"], report["period"]["end"]])
+    for row in publication_rows(publication):
+        ws.append(row)
+    for note in report.get("notes") or []:
+        ws.append(["Catatan", note])
+    ws.column_dimensions["A"].width = 32
+    ws.column_dimensions["B"].width = 60
+    for key, table in ordered_tables(report):
+        sheet = wb.create_sheet(key[:31])
+        sheet.append([table["title"]])
+        sheet["A1"].font = bold
+        sheet.append([c["label"] for c in table["columns"]])
+        for cell in sheet[2]:
+            cell.font = bold
+        for row in table["rows"]:
+            sheet.append([_cell(row.get(c["key"])) for c in table["columns"]])
+        if table.get("total") is not None:
+            sheet.append([_cell(table["total"].get(c["key"])) for c in table["columns"]])
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+        if table.get("note"):
+            sheet.append([f"Catatan: {table['note']}"])
+        for i, column in enumerate(table["columns"]):
+            letter = sheet.cell(row=2, column=i + 1).column_letter
+            sheet.column_dimensions[letter].width = 40 if column["key"] in ("label", "summary") else 16
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+_LATIN1 = str.maketrans({
+    "—": "-", "–": "-", "−": "-", "…": "...", "÷": ":", "×": "x", "≤": "<=", "≥": ">=", "“": '"', "”": '"',
+    "‘": "'", "’": "'", "•": "-", "\u00a0": " ",
+})
+
+
+def pdf_text(value: Any) -> str:
+    """Text for the PDF core fonts (Latin-1): typographic signs spelled with plain ones."""
+    text = value if isinstance(value, str) else format_value(value)
+    return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+
+
+def render_pdf(snapshot: dict) -> bytes:
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    report, publication = snapshot["report"], snapshot["publication"]
+    when = datetime.fromisoformat(publication["published_at"]).astimezone(timezone.utc)
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_creation_date(when)
+    pdf.set_title(pdf_text(report["title"]))
+    pdf.set_author("Portal Integritas")
+    pdf.set_auto_page_break(True, margin=12)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.multi_cell(0, 7, pdf_text(report["title"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    lines = [f"Periode: {report['period']['label']} ({report['period']['start']} s.d. {report['period']['end']})"]
+    lines += [f"{label}: {value}" for label, value in publication_rows(publication)]
+    lines += [f"Catatan: {note}" for note in report.get("notes") or []]
+    for line in lines:
+        pdf.multi_cell(0, 5, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
+    heading = FontFace(emphasis="BOLD", fill_color=(227, 240, 242))
+    for _key, table in ordered_tables(report):
+        columns = shown_columns(table)
+        if not columns:
+            continue
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.multi_cell(0, 6, pdf_text(table["title"]), new_x="LMARGIN", new_y="NEXT")
+        size = 9 if len(columns) <= 7 else 7
+        pdf.set_font("Helvetica", "", size)
+        widths = tuple(3 if c["key"] in ("label", "summary") else 1 for c in columns)
+        with pdf.table(col_widths=widths, headings_style=heading, line_height=1.6 * size / 2.83,
+                       text_align="LEFT") as out:
+            header = out.row()
+            for c in columns:
+                header.cell(pdf_text(c["label"]))
+            rows = list(table["rows"]) + ([table["total"]] if table.get("total") is not None else [])
+            for row in rows:
+                line = out.row()
+                for c in columns:
+                    line.cell(pdf_text(row.get(c["key"])))
+        if table.get("note"):
+            pdf.set_font("Helvetica", "I", 8)
+            pdf.multi_cell(0, 4, pdf_text(f"Catatan: {table['note']}"), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
