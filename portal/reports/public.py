@@ -119,10 +119,11 @@ def feed():
                     period=r.period, version=r.version)
         if r.correction_note:
             summary += " " + _("Koreksi: %(note)s", note=r.correction_note)
+        title = r.title + (" " + _("(versi %(n)s)", n=r.version) if r.version > 1 else "")
         lines += [
             "<entry>",
             f"<id>{xml_escape(link)}</id>",
-            f"<title>{xml_escape(r.title + (' ' + _('(versi %(n)s)', n=r.version) if r.version > 1 else ''))}</title>",
+            f"<title>{xml_escape(title)}</title>",
             f"<updated>{_atom_time(r.published_at)}</updated>",
             f"<published>{_atom_time(r.published_at)}</published>",
             f'<link rel="alternate" type="text/html" href="{xml_escape(link)}"/>',

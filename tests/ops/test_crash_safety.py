@@ -95,10 +95,10 @@ BENCH_BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not long_tests_enabled(),
+                    reason="long run (gunicorn under load, SIGKILL, restart): set PORTAL_LONG_TESTS=1")
 @pytest.mark.parametrize("bench_backend", BENCH_BACKENDS)
 def test_gunicorn_sigkilled_mid_load_loses_no_acknowledged_complaint(bench_backend):
-    if not long_tests_enabled():
-        pytest.skip("long run (gunicorn under load, SIGKILL, restart): set PORTAL_LONG_TESTS=1")
     args = [sys.executable, str(PROJECT_ROOT / "bench" / "crash_safety.py"), "--seconds", "5", "--kills", "1"]
     if bench_backend == "postgresql":
         args += ["--database-url", PG_URL]

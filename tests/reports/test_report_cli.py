@@ -77,13 +77,17 @@ def test_unknown_channel_exits_2(runner):
     assert "--channel" in result.output and "tidak dikenal" in result.output and "complaints" in result.output
 
 
-def test_contract_channel_not_registered_yet_exits_2(runner):
-    missing = [c for c in CONTRACT_CHANNELS if c not in registry()]
-    if not missing:
-        pytest.skip("every channel of CONTRACT.md has a report now")
-    result = run(runner, "--channel", missing[0], "--period", "2026-10")
+def test_every_contract_channel_builds_a_semester_report(runner):
+    for channel in CONTRACT_CHANNELS:
+        result = run(runner, "--channel", channel, "--period", "2026-S1", "--format", "json")
+        assert result.exit_code == 0, (channel, result.output)
+        assert json.loads(result.output)["channel"] == channel
+
+
+def test_wbs_refuses_a_monthly_report_with_a_clear_message(runner):
+    result = run(runner, "--channel", "wbs", "--period", "2026-10")
     assert result.exit_code == 2
-    assert "belum tersedia" in result.output
+    assert "semester" in result.output.lower()
 
 
 def test_bad_format_and_missing_options_exit_2(runner):
