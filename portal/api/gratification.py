@@ -1,32 +1,22 @@
 """API endpoints of the gratification channel: thin wrappers around portal.gratification.services."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 
-from .. import uploads
+from .. import intake
 from ..extensions import limiter
 from ..gratification import services
 from ..gratification.validation import validate
 from . import bp
-from .common import invalid, read_input
 from .views import _idempotency_key, lookup_limit, submit_limit
 
 
 @bp.post("/gratifications")
 @limiter.limit(submit_limit)
 def create_gratification():
-    data, raw_files = read_input()
-    clean, errors = validate(data)
-    files = []
-    try:
-        files = uploads.inspect_uploads(raw_files, current_app.config["ATTACHMENT_MAX_FILES"],
-                                        current_app.config["ATTACHMENT_MAX_BYTES"])
-    except uploads.UploadRefused as refused:
-        if refused.status in (413, 415) and not errors:
-            return invalid({"files": [refused.message]}, refused.status)
-        errors.setdefault("files", []).append(refused.message)
-    if errors:
-        return invalid(errors)
+    clean, files, refusal = intake.api_input(validate)
+    if refusal is not None:
+        return refusal
     receipt = services.submit(clean, files, _idempotency_key())
     body = {
         "ticket": receipt.ticket,

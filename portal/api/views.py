@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request, url_for
 
-from .. import catalog, secrets_util, uploads
+from .. import catalog, intake, secrets_util
 from ..complaints import services as complaint_services
 from ..complaints.validation import validate_complaint
 from ..extensions import limiter
 from ..templating import local_today
 from . import bp
-from .common import invalid, read_input
 from .openapi import document
 
 
@@ -62,18 +61,9 @@ def categories():
 @bp.post("/complaints")
 @limiter.limit(submit_limit)
 def create_complaint():
-    data, raw_files = read_input()
-    clean, errors = validate_complaint(data, today=local_today())
-    files = []
-    try:
-        files = uploads.inspect_uploads(raw_files, current_app.config["ATTACHMENT_MAX_FILES"],
-                                        current_app.config["ATTACHMENT_MAX_BYTES"])
-    except uploads.UploadRefused as refused:
-        if refused.status in (413, 415) and not errors:
-            return invalid({"files": [refused.message]}, refused.status)
-        errors.setdefault("files", []).append(refused.message)
-    if errors:
-        return invalid(errors)
+    clean, files, refusal = intake.api_input(lambda data: validate_complaint(data, today=local_today()))
+    if refusal is not None:
+        return refusal
     receipt = complaint_services.submit(clean, files, _idempotency_key())
     body = {
         "ticket": receipt.ticket,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
-from .. import uploads
+from .. import intake, uploads
 from ..extensions import limiter
 from ..whistle import services
 from ..whistle.validation import validate_message, validate_tip
@@ -35,18 +35,9 @@ def _opened():
 @bp.post("/wbs/tips")
 @limiter.limit(submit_limit)
 def create_wbs_tip():
-    data, raw_files = read_input()
-    clean, errors = validate_tip(data)
-    files = []
-    try:
-        files = uploads.inspect_uploads(raw_files, current_app.config["ATTACHMENT_MAX_FILES"],
-                                        current_app.config["ATTACHMENT_MAX_BYTES"])
-    except uploads.UploadRefused as refused:
-        if refused.status in (413, 415) and not errors:
-            return invalid({"files": [refused.message]}, refused.status)
-        errors.setdefault("files", []).append(refused.message)
-    if errors:
-        return invalid(errors)
+    clean, files, refusal = intake.api_input(validate_tip)
+    if refusal is not None:
+        return refusal
     receipt = services.submit(clean, files)
     return jsonify({"receipt": receipt}), 201
 
@@ -88,8 +79,7 @@ def post_wbs_files():
         return _not_found()
     _data, raw_files = read_input()
     try:
-        files = uploads.inspect_uploads(raw_files, current_app.config["ATTACHMENT_MAX_FILES"],
-                                        current_app.config["ATTACHMENT_MAX_BYTES"])
+        files = intake.inspect(raw_files)
     except uploads.UploadRefused as refused:
         return invalid({"files": [refused.message]}, refused.status if refused.status in (413, 415) else 422)
     if not files:

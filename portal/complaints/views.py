@@ -6,15 +6,13 @@ import secrets
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
-from .. import secrets_util, uploads
-from ..errors import render_error
+from .. import intake
 from ..extensions import limiter
 from ..templating import local_today
 from . import services
 from .validation import validate_complaint
 
 bp = Blueprint("complaints", __name__, url_prefix="/pengaduan")
-HONEYPOT_FIELD = "website"
 
 
 def submit_limit() -> str:
@@ -31,8 +29,7 @@ def _form(values=None, errors=None, status=200, submission_key=None):
         values=values or {},
         errors=errors or {},
         submission_key=submission_key or secrets.token_urlsafe(24),
-        max_files=current_app.config["ATTACHMENT_MAX_FILES"],
-        max_mb=current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024),
+        **intake.upload_limits(),
     ), status
 
 
@@ -45,26 +42,14 @@ def new_complaint():
 @limiter.limit(submit_limit)
 def submit_complaint():
     form = request.form
-    if form.get(HONEYPOT_FIELD):
-        return render_error(400, _("Formulir tidak dapat diproses"),
-                            _("Kolom tersembunyi terisi, sehingga kiriman ini dianggap otomatis. Jika Anda manusia, kosongkan kolom tersebut lalu kirim ulang."))
-    submission_key = secrets_util.valid_submission_key(form.get("submission_key"))
-    replay = services.find_replay(submission_key)
-    if replay:
-        return render_template("complaints/receipt.html", receipt=replay)
+    early, submission_key = intake.screen_form(form, services.find_replay, "complaints/receipt.html")
+    if early is not None:
+        return early
     clean, errors = validate_complaint(form, today=local_today())
     if form.get("declaration") != "yes":
         errors.setdefault("declaration", []).append(
             _("Centang pernyataan bahwa isi pengaduan benar dan persetujuan pengolahan data."))
-    status = 422
-    files = []
-    try:
-        files = uploads.inspect_uploads(
-            [(f.filename or "", f.stream) for f in request.files.getlist("files")],
-            current_app.config["ATTACHMENT_MAX_FILES"], current_app.config["ATTACHMENT_MAX_BYTES"])
-    except uploads.UploadRefused as refused:
-        errors.setdefault("files", []).append(refused.message)
-        status = refused.status
+    files, status = intake.form_files(errors)
     if errors:
         return _form(form, errors, status, submission_key)
     receipt = services.submit(clean, files, submission_key)

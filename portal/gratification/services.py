@@ -2,19 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from cryptography.exceptions import InvalidTag
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from .. import notify, secrets_util, tickets, uploads, workdays
-from ..database import write_transaction
-from ..extensions import db
+from .. import intake, notify, workdays
 from ..models import GratificationAttachment, GratificationEvent, GratificationReport
-from ..models.types import utcnow
 from ..templating import local_today
 from ..workflow import GRATIFICATION, Status, sla_days
 from .exemptions import Hint, exemption_hint, rupiah
@@ -74,89 +68,39 @@ def _receipt(report: GratificationReport, access_code: str | None, replayed: boo
 
 def find_replay(submission_key: str | None) -> Receipt | None:
     """The receipt of an earlier submission made with the same one-time key (double click, retry)."""
-    if not submission_key:
-        return None
-    report = db.session.scalar(select(GratificationReport).where(
-        GratificationReport.submission_key_hash == secrets_util.submission_key_hash(submission_key)))
-    if report is None:
-        return None
-    code = None
-    window = timedelta(seconds=current_app.config["RECEIPT_REPLAY_SECONDS"])
-    if report.sealed_access_code and utcnow() - report.submitted_at < window:
-        try:
-            code = secrets_util.open_with_submission_key(submission_key, report.sealed_access_code)
-        except InvalidTag:
-            code = None
-    return _receipt(report, code, replayed=True)
+    return intake.find_replay(GratificationReport, submission_key, _receipt)
 
 
 def submit(clean: dict, files: list, submission_key: str | None = None, *, today: date | None = None) -> Receipt:
     """Store a validated report with its attachments; `today` (local day of the report) is for tests."""
-    replay = find_replay(submission_key)
-    if replay:
-        return replay
-    stored_names: list[str] = []
-    try:
-        for item in files:
-            stored_names.append(uploads.store(item.data))
-        access_code = secrets_util.new_access_code()
-        now = utcnow()
-        today = today or local_today()
+    def build(columns: dict, day: date) -> GratificationReport:
         deadline = report_deadline(clean["received_on"])
         hint = hint_for(clean)
-        with write_transaction() as session:
-            ticket = tickets.allocate(TICKET_PREFIX, today.year)
-            report = GratificationReport(
-                ticket=ticket,
-                access_code_hash=secrets_util.access_code_hash(ticket, access_code),
-                submission_key_hash=secrets_util.submission_key_hash(submission_key) if submission_key else None,
-                sealed_access_code=secrets_util.seal_with_submission_key(submission_key, access_code) if submission_key else None,
-                channel="web",
-                status=GRATIFICATION.initial,
-                submitted_at=now,
-                submitted_on=today,
-                status_changed_at=now,
-                due_on=_due(GRATIFICATION.initial, today),
-                forward_due_on=workdays.add_working_days(today, FORWARD_WORKING_DAYS),
-                report_deadline=deadline,
-                late=today > deadline,
-                exemption_rule=hint.code if hint else None,
-                **{k: clean.get(k) for k in FIELDS},
-            )
-            report.events.append(GratificationEvent(at=now, kind="submitted", public=True, status_to=report.status))
-            for item, name in zip(files, stored_names):
-                report.attachments.append(GratificationAttachment(
-                    storage_name=name, original_name=item.original_name, content_type=item.content_type, size=item.size))
-            session.add(report)
-            mail_item = None
-            if report.reporter_email:
-                mail_item = notify.queue_mail("gratification-receipt", report.reporter_email,
-                                              *acknowledgement(report, access_code))
-            session.flush()
-            mail_ids = [mail_item.id] if mail_item else []
-            receipt = _receipt(report, access_code, replayed=False, mail_queued=bool(mail_item))
-    except IntegrityError:
-        # The same one-time key raced us (a double click landing on two workers): show its receipt.
-        _discard(stored_names)
-        replay = find_replay(submission_key)
-        if replay is None:
-            raise
-        return replay
-    except BaseException:
-        _discard(stored_names)
-        raise
-    notify.deliver_soon(mail_ids)
-    return receipt
+        return GratificationReport(
+            **columns,
+            status=GRATIFICATION.initial,
+            due_on=_due(GRATIFICATION.initial, day),
+            forward_due_on=workdays.add_working_days(day, FORWARD_WORKING_DAYS),
+            report_deadline=deadline,
+            late=day > deadline,
+            exemption_rule=hint.code if hint else None,
+            **{k: clean.get(k) for k in FIELDS},
+        )
+
+    return intake.submit(submission_key, files, replay=find_replay, prefix=TICKET_PREFIX,
+                         today=lambda: today or local_today(), build=build, event=GratificationEvent,
+                         attachment=GratificationAttachment, mail=_queue_receipt, receipt=_receipt)
+
+
+def _queue_receipt(report: GratificationReport, access_code: str):
+    if not report.reporter_email:
+        return None
+    return notify.queue_mail("gratification-receipt", report.reporter_email, *acknowledgement(report, access_code))
 
 
 def _due(status: str, since: date) -> date | None:
     days = sla_days(CHANNEL, status)
     return workdays.add_working_days(since, days) if days else None
-
-
-def _discard(names: list[str]) -> None:
-    for name in names:
-        uploads.delete(name)
 
 
 def acknowledgement(report: GratificationReport, access_code: str) -> tuple[str, str]:
@@ -188,15 +132,7 @@ def _path(endpoint: str) -> str:
 
 def lookup(ticket: str | None, access_code: str | None) -> GratificationReport | None:
     """The report only when ticket and code match; the same None for unknown ticket and wrong code."""
-    if not ticket or not isinstance(ticket, str) or len(ticket) > 30:
-        return None
-    ticket = ticket.strip().upper()
-    report = db.session.scalar(select(GratificationReport).where(GratificationReport.ticket == ticket))
-    stored = report.access_code_hash if report else None
-    # Compute the hash either way so an unknown ticket costs the same as a wrong code.
-    if not secrets_util.access_code_matches(ticket, access_code, stored):
-        return None
-    return report
+    return intake.lookup(GratificationReport, ticket, access_code)
 
 
 def next_statuses(report: GratificationReport) -> list[Status]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
-from .. import uploads
+from .. import intake, uploads
 from ..crypto import envelope
 from ..errors import render_error
 from ..extensions import limiter
@@ -16,7 +16,6 @@ from . import services
 from .validation import validate_message, validate_tip
 
 bp = Blueprint("whistle", __name__, url_prefix="/wbs")
-HONEYPOT_FIELD = "website"
 RECEIPT_SCOPE = "wbs-receipt"
 
 
@@ -32,17 +31,10 @@ def lookup_limit() -> str:
 receipt_limit = limiter.shared_limit(lookup_limit, scope=RECEIPT_SCOPE)
 
 
-def _limits() -> dict:
-    return {"max_files": current_app.config["ATTACHMENT_MAX_FILES"],
-            "max_mb": current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024)}
-
-
 def inspect_files():
     """(clean files, error message or None, status) from the multipart field `files`."""
     try:
-        return uploads.inspect_uploads(
-            [(f.filename or "", f.stream) for f in request.files.getlist("files")],
-            current_app.config["ATTACHMENT_MAX_FILES"], current_app.config["ATTACHMENT_MAX_BYTES"]), None, 200
+        return intake.inspect(intake.request_files()), None, 200
     except uploads.UploadRefused as refused:
         return [], refused.message, refused.status
 
@@ -54,7 +46,8 @@ def guide():
 
 
 def _form(values=None, errors=None, status=200):
-    return render_template("whistle/form.html", values=values or {}, errors=errors or {}, **_limits()), status
+    return render_template("whistle/form.html", values=values or {}, errors=errors or {},
+                           **intake.upload_limits()), status
 
 
 @bp.get("/kirim")
@@ -66,17 +59,14 @@ def new_tip():
 @limiter.limit(submit_limit)
 def submit_tip():
     form = request.form
-    if form.get(HONEYPOT_FIELD):
-        return render_error(400, _("Formulir tidak dapat diproses"),
-                            _("Kolom tersembunyi terisi, sehingga kiriman ini dianggap otomatis. Jika Anda manusia, "
-                              "kosongkan kolom tersebut lalu kirim ulang."))
+    refusal = intake.bot_refusal(form)
+    if refusal is not None:
+        return refusal
     clean, errors = validate_tip(form)
-    files, problem, status = inspect_files()
-    if problem:
-        errors.setdefault("files", []).append(problem)
+    files, status = intake.form_files(errors)
     if errors:
         # Never echo the attachment back, and keep the 4xx of the refusal (413/415) if any.
-        return _form(form, errors, status if problem and status != 200 else 422)
+        return _form(form, errors, status)
     receipt = services.submit(clean, files)
     return render_template("whistle/receipt.html", receipt=envelope.format_receipt(receipt))
 
@@ -107,7 +97,7 @@ def _open():
 def _mailbox(opened, receipt: str, *, errors=None, notice=None, status=200):
     case = services.view(opened.tip, opened.data_key, with_fields=False)
     return render_template("whistle/mailbox.html", case=case, tip=opened.tip, receipt=receipt, errors=errors or {},
-                           notice=notice, **_limits()), status
+                           notice=notice, **intake.upload_limits()), status
 
 
 @bp.post("/kotak")

@@ -1,0 +1,184 @@
+"""Intake steps shared by the public channels: replay, look-up, the submit transaction and upload checks."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Callable
+
+from cryptography.exceptions import InvalidTag
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from . import notify, secrets_util, tickets, uploads
+from .database import write_transaction
+from .errors import render_error
+from .extensions import db
+from .models.types import utcnow
+
+HONEYPOT_FIELD = "website"
+
+
+# --- services: ticketed channels (complaints, gratification) -------------------------------------------------
+
+def find_replay(model, submission_key: str | None, receipt: Callable):
+    """The receipt of an earlier submission made with the same one-time key (double click, retry)."""
+    if not submission_key:
+        return None
+    row = db.session.scalar(select(model).where(
+        model.submission_key_hash == secrets_util.submission_key_hash(submission_key)))
+    if row is None:
+        return None
+    code = None
+    window = timedelta(seconds=current_app.config["RECEIPT_REPLAY_SECONDS"])
+    # The code is shown again only shortly after the first answer; later repeats get a receipt without it.
+    if row.sealed_access_code and utcnow() - row.submitted_at < window:
+        try:
+            code = secrets_util.open_with_submission_key(submission_key, row.sealed_access_code)
+        except InvalidTag:
+            code = None
+    return receipt(row, code, replayed=True)
+
+
+def lookup(model, ticket: str | None, access_code: str | None):
+    """The row only when ticket and code match; the same None for unknown ticket and wrong code."""
+    if not ticket or not isinstance(ticket, str) or len(ticket) > 30:
+        return None
+    ticket = ticket.strip().upper()
+    row = db.session.scalar(select(model).where(model.ticket == ticket))
+    stored = row.access_code_hash if row else None
+    # Compute the hash either way so an unknown ticket costs the same as a wrong code.
+    if not secrets_util.access_code_matches(ticket, access_code, stored):
+        return None
+    return row
+
+
+def submit(submission_key: str | None, files: list, *, replay: Callable, prefix: str, today: Callable,
+           build: Callable, event, attachment, mail: Callable, receipt: Callable):
+    """Store a ticketed submission and its attachments in one transaction; mail the receipt after commit.
+
+    `build(columns, day)` makes the channel's row from the columns every ticketed row shares,
+    `mail(row, access_code)` queues the receipt mail (or returns None), `receipt(row, code, ...)` answers.
+    """
+    found = replay(submission_key)
+    if found:
+        return found
+    stored_names: list[str] = []
+    try:
+        # Files are stored before the transaction so it stays short; they are removed again if it fails.
+        for item in files:
+            stored_names.append(uploads.store(item.data))
+        access_code = secrets_util.new_access_code()
+        now = utcnow()
+        day = today()
+        with write_transaction() as session:
+            ticket = tickets.allocate(prefix, day.year)
+            row = build({
+                "ticket": ticket,
+                "access_code_hash": secrets_util.access_code_hash(ticket, access_code),
+                "submission_key_hash": secrets_util.submission_key_hash(submission_key) if submission_key else None,
+                "sealed_access_code": (secrets_util.seal_with_submission_key(submission_key, access_code)
+                                       if submission_key else None),
+                "channel": "web",
+                "submitted_at": now,
+                "submitted_on": day,
+                "status_changed_at": now,
+            }, day)
+            row.events.append(event(at=now, kind="submitted", public=True, status_to=row.status))
+            for item, name in zip(files, stored_names):
+                row.attachments.append(attachment(storage_name=name, original_name=item.original_name,
+                                                  content_type=item.content_type, size=item.size))
+            session.add(row)
+            mail_item = mail(row, access_code)
+            session.flush()
+            mail_ids = [mail_item.id] if mail_item else []
+            answer = receipt(row, access_code, replayed=False, mail_queued=bool(mail_item))
+    except IntegrityError:
+        # The same one-time key raced us (a double click landing on two workers): show its receipt.
+        _discard(stored_names)
+        found = replay(submission_key)
+        if found is None:
+            raise
+        return found
+    except BaseException:
+        _discard(stored_names)
+        raise
+    # Only after commit: a mail must never go out for a submission that was rolled back.
+    notify.deliver_soon(mail_ids)
+    return answer
+
+
+def _discard(names: list[str]) -> None:
+    for name in names:
+        uploads.delete(name)
+
+
+# --- uploads: every channel, page and API ------------------------------------------------------------------
+
+def upload_limits() -> dict:
+    """The limits the forms print next to the file field."""
+    return {"max_files": current_app.config["ATTACHMENT_MAX_FILES"],
+            "max_mb": current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024)}
+
+
+def request_files() -> list:
+    """(filename, stream) pairs from the multipart field `files`."""
+    return [(f.filename or "", f.stream) for f in request.files.getlist("files")]
+
+
+def inspect(raw_files) -> list:
+    """Clean files under the configured limits; raises uploads.UploadRefused."""
+    return uploads.inspect_uploads(raw_files, current_app.config["ATTACHMENT_MAX_FILES"],
+                                   current_app.config["ATTACHMENT_MAX_BYTES"])
+
+
+def form_files(errors: dict) -> tuple[list, int]:
+    """(clean files, status for a re-shown form); a refusal joins `errors` and keeps its 413/415."""
+    try:
+        return inspect(request_files()), 422
+    except uploads.UploadRefused as refused:
+        errors.setdefault("files", []).append(refused.message)
+        return [], refused.status
+
+
+def api_input(validate: Callable):
+    """(clean, files, None) from an API request, or (None, None, error response) to return as is."""
+    # Imported here: portal.api imports the channel services, which import this module.
+    from .api.common import invalid, read_input
+
+    data, raw_files = read_input()
+    clean, errors = validate(data)
+    files = []
+    try:
+        files = inspect(raw_files)
+    except uploads.UploadRefused as refused:
+        # A too-large or unsupported file alone keeps its own status; mixed with other errors it is one more 422.
+        if refused.status in (413, 415) and not errors:
+            return None, None, invalid({"files": [refused.message]}, refused.status)
+        errors.setdefault("files", []).append(refused.message)
+    if errors:
+        return None, None, invalid(errors)
+    return clean, files, None
+
+
+# --- form pages --------------------------------------------------------------------------------------------
+
+def bot_refusal(form):
+    """The 400 page when the hidden honeypot field is filled, else None."""
+    if form.get(HONEYPOT_FIELD):
+        return render_error(400, _("Formulir tidak dapat diproses"),
+                            _("Kolom tersembunyi terisi, sehingga kiriman ini dianggap otomatis. Jika Anda manusia, "
+                              "kosongkan kolom tersebut lalu kirim ulang."))
+    return None
+
+
+def screen_form(form, find_replay: Callable, receipt_template: str):
+    """(early response or None, submission key): honeypot first, then a double submit shows its receipt."""
+    refusal = bot_refusal(form)
+    if refusal is not None:
+        return refusal, None
+    submission_key = secrets_util.valid_submission_key(form.get("submission_key"))
+    replay = find_replay(submission_key)
+    if replay:
+        return render_template(receipt_template, receipt=replay), submission_key
+    return None, submission_key
