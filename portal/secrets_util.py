@@ -27,7 +27,7 @@ def pepper() -> bytes:
 
 
 def new_access_code() -> str:
-    """12 base32 characters (60 bits), shown as XXXX-XXXX-XXXX."""
+    """12 base32 characters (60 bits), shown as ABCD-2345-EFGH."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 

@@ -87,7 +87,7 @@ def test_missing_fields_are_explained_and_input_is_kept(client, app):
 def test_wrong_access_code_shows_a_clear_message(client):
     status_html = client.get("/pengaduan/status").get_data(as_text=True)
     response = client.post("/pengaduan/status", data={"csrf_token": csrf_from(status_html),
-                                                      "ticket": "PGD-2026-000001", "access_code": "XXXX-XXXX-XXXX"})
+                                                      "ticket": "PGD-2026-000001", "access_code": "ZZZZ-ZZZZ-ZZZZ"})
     assert response.status_code == 404
     assert "tidak cocok" in response.get_data(as_text=True)
 

@@ -118,7 +118,7 @@ def test_an_old_date_asks_for_confirmation_then_goes_through(browser, today, sto
 def test_wrong_access_code_shows_a_clear_message(browser):
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/gratifikasi/status").get_data(as_text=True)).group(1)
     response = browser.post("/gratifikasi/status", data={"csrf_token": csrf, "ticket": "GRT-2026-000001",
-                                                           "access_code": "XXXX-XXXX-XXXX"})
+                                                           "access_code": "ZZZZ-ZZZZ-ZZZZ"})
     assert response.status_code == 404
     assert "tidak cocok" in response.get_data(as_text=True)
 
