@@ -5,6 +5,8 @@ travels only in POST bodies: never in a URL, a cookie or a log line.
 """
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
@@ -87,11 +89,18 @@ def _integrity_page():
                           "tidak dapat dibuka."))
 
 
-def _open():
-    try:
-        return services.lookup(request.form.get("receipt"))
-    except services.TipIntegrityError:
-        return "broken"
+def with_opened_tip(view):
+    """Open the tip named by the posted receipt; an unknown receipt or a damaged tip never reaches the view."""
+    @functools.wraps(view)
+    def wrapper():
+        try:
+            opened = services.lookup(request.form.get("receipt"))
+        except services.TipIntegrityError:
+            return _integrity_page()
+        if opened is None:
+            return _not_found()
+        return view(opened, request.form.get("receipt", ""))
+    return wrapper
 
 
 def _mailbox(opened, receipt: str, *, errors=None, notice=None, status=200):
@@ -102,24 +111,15 @@ def _mailbox(opened, receipt: str, *, errors=None, notice=None, status=200):
 
 @bp.post("/kotak")
 @receipt_limit
-def mailbox():
-    opened = _open()
-    if opened == "broken":
-        return _integrity_page()
-    if opened is None:
-        return _not_found()
-    return _mailbox(opened, request.form.get("receipt", ""))
+@with_opened_tip
+def mailbox(opened, receipt: str):
+    return _mailbox(opened, receipt)
 
 
 @bp.post("/kotak/pesan")
 @receipt_limit
-def mailbox_reply():
-    opened = _open()
-    if opened == "broken":
-        return _integrity_page()
-    if opened is None:
-        return _not_found()
-    receipt = request.form.get("receipt", "")
+@with_opened_tip
+def mailbox_reply(opened, receipt: str):
     body, errors = validate_message(request.form)
     if errors:
         return _mailbox(opened, receipt, errors=errors, status=422)
@@ -129,13 +129,8 @@ def mailbox_reply():
 
 @bp.post("/kotak/bukti")
 @receipt_limit
-def mailbox_evidence():
-    opened = _open()
-    if opened == "broken":
-        return _integrity_page()
-    if opened is None:
-        return _not_found()
-    receipt = request.form.get("receipt", "")
+@with_opened_tip
+def mailbox_evidence(opened, receipt: str):
     files, problem, status = inspect_files()
     if problem or not files:
         return _mailbox(opened, receipt, errors={"files": [problem or _("Pilih minimal satu berkas.")]},
