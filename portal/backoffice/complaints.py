@@ -69,7 +69,6 @@ def complaint_case(ticket: str):
     complaint = _complaint_or_404(ticket)
     with write_transaction():
         audit.log("case_view", actor=current_user._get_current_object(), channel="complaints", case_ref=complaint.ticket)
-    complaint = _complaint_or_404(ticket)
     handlers = db.session.scalars(select(User).where(User.active.is_(True), User.roles_csv.contains("complaints")).order_by(User.name)).all()
     actors = {u.id: u.name for u in db.session.scalars(select(User))}
     return render_template("backoffice/complaint_case.html", c=complaint, workflow=COMPLAINTS,

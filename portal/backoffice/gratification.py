@@ -81,7 +81,6 @@ def gratification_case(ticket: str):
     report = _report_or_404(ticket)
     with write_transaction():
         audit.log("case_view", actor=current_user._get_current_object(), channel="gratification", case_ref=report.ticket)
-    report = _report_or_404(ticket)
     today = local_today()
     return render_template("backoffice/gratification_case.html", r=report, workflow=GRATIFICATION,
                            nexts={s.code for s in next_statuses(report)}, today=today,
