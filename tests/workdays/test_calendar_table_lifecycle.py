@@ -69,3 +69,19 @@ def test_calendar_rebuild_recomputes_and_keeps_the_admins_overrides(app, runner,
         assert db.session.get(CalendarDay, D(2026, 4, 1)).working is False
         assert db.session.get(CalendarDay, D(2026, 3, 20)).working is True
     assert tuple(table_range(app)) == (D(2020, 1, 1), D(2041, 12, 31))  # the extension stays
+
+
+def test_report_before_the_built_range_extends_it_backwards_and_keeps_later_counts(app, runner):
+    result = runner.invoke(args=["reports", "build", "--channel", "complaints", "--period", "2018-S2"])
+    assert result.exit_code == 0, result.output
+    assert tuple(table_range(app)) == (D(2018, 1, 1), D(2035, 12, 31))
+    assert index_difference(app, D(2026, 3, 13), D(2026, 5, 5)) == 30  # as above, same count
+    # Fri 2 Nov 2018 to Fri 9 Nov 2018: Mon 5 .. Fri 9, no holiday that week.
+    assert index_difference(app, D(2018, 11, 2), D(2018, 11, 9)) == 5
+
+
+def test_a_year_centuries_away_is_refused_clearly_not_built(app, runner):
+    result = runner.invoke(args=["reports", "build", "--channel", "complaints", "--period", "2926-01"])
+    assert result.exit_code == 1
+    assert "kalender hari kerja tidak diperluas" in result.output
+    assert tuple(table_range(app)) == (D(2020, 1, 1), D(2035, 12, 31))
