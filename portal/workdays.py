@@ -287,6 +287,7 @@ def rebuild_calendar_table(first_year: int | None = None, last_year: int | None 
     overrides live in their own table and are applied again, never lost.
     """
     with write_transaction():
+        _lock_calendar_table()  # before reading the range, so a concurrent extension is not undone
         _forget_overrides()  # another context may have changed them since this one read them
         if first_year is None or last_year is None:
             built_first, built_last = _table_years()
@@ -339,6 +340,7 @@ def set_override(day: date, working: bool, note: str = "") -> None:
         raise ValueError(f"note is longer than {NOTE_MAX_LENGTH} characters")
     try:
         with write_transaction():
+            _lock_calendar_table()
             first_year, last_year = _table_years()
             db.session.merge(CalendarOverride(day=day, working=bool(working), note=note))
             db.session.flush()
@@ -357,6 +359,7 @@ def remove_override(day: date) -> bool:
             existing = db.session.get(CalendarOverride, day)
             if existing is None:
                 return False
+            _lock_calendar_table()
             first_year, last_year = _table_years()
             db.session.delete(existing)
             db.session.flush()
