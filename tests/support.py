@@ -109,12 +109,17 @@ def make_app(tmp_path: Path, backend: str, **overrides):
         "PORTAL_BASE_URL": "http://portal.test",
     }
     config.update(overrides)
-    own_sqlite = backend != "postgresql" and config["SQLALCHEMY_DATABASE_URI"] == url
-    if own_sqlite and not (instance / "portal.db").exists():
+    # The template is made with the default settings: a setting the calendar depends on means
+    # this app runs the real upgrade itself, as do PostgreSQL schemas and another app's database.
+    from portal.workdays import CONFIG_CUTI_BERSAMA
+
+    copy_template = (backend != "postgresql" and config["SQLALCHEMY_DATABASE_URI"] == url
+                     and CONFIG_CUTI_BERSAMA not in overrides and not (instance / "portal.db").exists())
+    if copy_template:
         _copy_sqlite(_template_database(), instance / "portal.db")
     app = create_app(config)
-    if not own_sqlite:  # PostgreSQL schema, or another app's database: the real upgrade (idempotent)
-        upgrade_database(app)
+    if not copy_template:
+        upgrade_database(app)  # idempotent on a database that is already at head
     app.extensions["test_pg_schema"] = schema
     return app
 
