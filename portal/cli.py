@@ -11,6 +11,19 @@ keys_cli = AppGroup("keys", help="Kunci aplikasi untuk data pribadi.")
 users_cli = AppGroup("users", help="Akun petugas kantor.")
 setup_cli = AppGroup("setup", help="Pemasangan pertama.")
 reports_cli = AppGroup("reports", help="Laporan bulanan dan semester (pengaduan, gratifikasi, WBS).")
+calendar_cli = AppGroup("calendar", help="Kalender hari kerja (libur nasional, cuti bersama, keputusan).")
+
+
+@calendar_cli.command("rebuild")
+def calendar_rebuild():
+    """Rebuild the working-day calendar after a new holiday decree; the admin's overrides stay."""
+    from . import workdays
+
+    count = workdays.rebuild_calendar_table()
+    first, last = workdays.table_range()
+    overrides = len(workdays.calendar().overrides)
+    click.echo(f"kalender hari kerja dibangun ulang: {count} hari, {first.isoformat()}–{last.isoformat()}, "
+               f"{overrides} penyesuaian admin dipertahankan")
 
 
 @reports_cli.command("build")
@@ -111,7 +124,12 @@ def init_app(app: Flask) -> None:
     from .audit import audit_cli
     from .backoffice.digest import cases_cli
     from .ops import backup_cli
-    for group in (demo_cli, mail_cli, keys_cli, users_cli, setup_cli, audit_cli, reports_cli, cases_cli, backup_cli):
+    for group in (demo_cli, mail_cli, keys_cli, users_cli, setup_cli, audit_cli, reports_cli, cases_cli, backup_cli,
+                  calendar_cli):
         app.cli.add_command(group)
+    from .upgrade import db_group_with_prepare
+    migrate_group = app.cli.commands.get("db")
+    if isinstance(migrate_group, click.Group):  # registered by Flask-Migrate in register_extensions
+        app.cli.add_command(db_group_with_prepare(migrate_group))
     from .whistle.cli import wbs_cli
     app.cli.add_command(wbs_cli)

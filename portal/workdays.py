@@ -9,9 +9,9 @@ from typing import NamedTuple, Protocol
 
 import holidays as holidays_pkg
 from flask import current_app, g
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 
-from .database import write_transaction
+from .database import is_postgres, write_transaction
 from .extensions import db
 from .models.calendar import CalendarDay, CalendarOverride
 
@@ -103,6 +103,11 @@ class WorkCalendar:
             _check_date(day): _as_override(value) for day, value in (overrides or {}).items()
         }
         self.cuti_bersama_non_working = bool(cuti_bersama_non_working)
+
+    @property
+    def overrides(self) -> Mapping[date, Override]:
+        """The admin's decrees this calendar applies (read-only)."""
+        return MappingProxyType(self._overrides)
 
     @classmethod
     def from_package(
@@ -235,9 +240,19 @@ def holidays_between(first: date, last: date) -> list[tuple[date, str, str]]:
 # --- Materialised table --------------------------------------------------------------------
 
 
+def _lock_calendar_table() -> None:
+    """Serialise writers of calendar_days (readers go on), so two processes never rewrite it at once.
+
+    SQLite needs nothing more: write_transaction already begins IMMEDIATE (one writer at a time).
+    """
+    if is_postgres():
+        db.session.execute(text("LOCK TABLE calendar_days IN EXCLUSIVE MODE"))
+
+
 def _write_calendar_table(first_year: int, last_year: int) -> int:
     if first_year > last_year:
         raise ValueError("first_year must be <= last_year")
+    _lock_calendar_table()
     cal = calendar()
     rows = []
     index = 0
@@ -252,18 +267,69 @@ def _write_calendar_table(first_year: int, last_year: int) -> int:
     return len(rows)
 
 
-def rebuild_calendar_table(first_year: int = DEFAULT_FIRST_YEAR, last_year: int = DEFAULT_LAST_YEAR) -> int:
-    """Rewrite calendar_days for first_year..last_year in one transaction; returns the row count."""
-    with write_transaction():
-        _forget_overrides()  # another context may have changed them since this one read them
-        return _write_calendar_table(first_year, last_year)
+def table_range() -> tuple[date, date] | tuple[None, None]:
+    """First and last day in calendar_days, or (None, None) when it is empty."""
+    return tuple(db.session.execute(select(func.min(CalendarDay.day), func.max(CalendarDay.day))).one())
 
 
 def _table_years() -> tuple[int, int]:
-    first, last = db.session.execute(select(func.min(CalendarDay.day), func.max(CalendarDay.day))).one()
+    first, last = table_range()
     if first is None:
         return DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR
     return first.year, last.year
+
+
+def rebuild_calendar_table(first_year: int | None = None, last_year: int | None = None) -> int:
+    """Rewrite calendar_days in one transaction; returns the row count.
+
+    Without years it keeps the table's current range (at least the default years), so a rebuild
+    after a new decree or a `holidays` upgrade never shrinks what an extension added. Admin
+    overrides live in their own table and are applied again, never lost.
+    """
+    with write_transaction():
+        _lock_calendar_table()  # before reading the range, so a concurrent extension is not undone
+        _forget_overrides()  # another context may have changed them since this one read them
+        if first_year is None or last_year is None:
+            built_first, built_last = _table_years()
+            first_year = min(built_first, DEFAULT_FIRST_YEAR) if first_year is None else first_year
+            last_year = max(built_last, DEFAULT_LAST_YEAR) if last_year is None else last_year
+        return _write_calendar_table(first_year, last_year)
+
+
+class CalendarRangeError(ValueError):
+    """A date so far from the built calendar that extending to it is surely a mistake."""
+
+
+# Far enough for any legal deadline or report; a typo (year 2926) must not build 900 years.
+MAX_EXTENSION_YEARS = 50
+
+
+def ensure_calendar_table(first: date | None = None, last: date | None = None) -> bool:
+    """Make calendar_days cover first..last (default: the default years), extending it if not.
+
+    Idempotent and cheap when the table already covers the range (one query); run by
+    `flask db upgrade` on a fresh instance and by every reader of the table before it joins
+    it (reports), so a date outside the built range extends the table instead of failing.
+    Returns whether the table was (re)written.
+    """
+    first = _check_date(first) if first is not None else date(DEFAULT_FIRST_YEAR, 1, 1)
+    last = _check_date(last) if last is not None else date(DEFAULT_LAST_YEAR, 12, 31)
+    built_first, built_last = table_range()
+    if built_first is not None and built_first <= first and last <= built_last:
+        return False
+    with write_transaction():
+        _lock_calendar_table()
+        built_first, built_last = table_range()  # another process may have extended it meanwhile
+        if built_first is not None and built_first <= first and last <= built_last:
+            return False
+        first_year = min(first.year, built_first.year if built_first else DEFAULT_FIRST_YEAR)
+        last_year = max(last.year, built_last.year if built_last else DEFAULT_LAST_YEAR)
+        if last_year - first_year + 1 > (DEFAULT_LAST_YEAR - DEFAULT_FIRST_YEAR + 1) + MAX_EXTENSION_YEARS:
+            raise CalendarRangeError(
+                f"kalender hari kerja tidak diperluas ke {first_year}–{last_year}: rentang terlalu jauh")
+        _forget_overrides()
+        _write_calendar_table(first_year, last_year)
+        return True
 
 
 def set_override(day: date, working: bool, note: str = "") -> None:
@@ -274,6 +340,7 @@ def set_override(day: date, working: bool, note: str = "") -> None:
         raise ValueError(f"note is longer than {NOTE_MAX_LENGTH} characters")
     try:
         with write_transaction():
+            _lock_calendar_table()
             first_year, last_year = _table_years()
             db.session.merge(CalendarOverride(day=day, working=bool(working), note=note))
             db.session.flush()
@@ -292,6 +359,7 @@ def remove_override(day: date) -> bool:
             existing = db.session.get(CalendarOverride, day)
             if existing is None:
                 return False
+            _lock_calendar_table()
             first_year, last_year = _table_years()
             db.session.delete(existing)
             db.session.flush()

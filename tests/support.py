@@ -1,9 +1,13 @@
 """Test support shared by conftest and tests (tests import from here, never from conftest)."""
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
 import socket
+import sqlite3
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -45,7 +49,49 @@ class PgSchema:
         self.engine.dispose()
 
 
+def upgrade_database(app) -> None:
+    """`flask --app wsgi db upgrade`, exactly as an operator runs it (migrations, then the calendar)."""
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+
+
+_template: dict[str, Path] = {}
+
+
+def _template_database() -> Path:
+    """A SQLite database made once per test process by the real `db upgrade`, copied per test.
+
+    It holds exactly what an install has after `db upgrade` and nothing else; copying it is much
+    quicker than migrating and building the calendar again for every test.
+    """
+    if "sqlite" not in _template:
+        folder = Path(tempfile.mkdtemp(prefix="portal-template-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        app = create_app({
+            "PORTAL_ENV": "testing",
+            "instance_path": str(folder / "instance"),
+            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(folder / "portal.db"),
+            "SECRET_KEY": "template-" + secrets.token_hex(16),
+        })
+        upgrade_database(app)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        _template["sqlite"] = folder / "portal.db"
+    return _template["sqlite"]
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # The backup API copies a consistent database whatever is still in the WAL file.
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
 def make_app(tmp_path: Path, backend: str, **overrides):
+    """An app over a database made by the real migrations (`db upgrade`), as on a fresh install."""
     instance = tmp_path / "instance"
     schema = None
     if backend == "postgresql":
@@ -63,11 +109,17 @@ def make_app(tmp_path: Path, backend: str, **overrides):
         "PORTAL_BASE_URL": "http://portal.test",
     }
     config.update(overrides)
+    # The template is made with the default settings: a setting the calendar depends on means
+    # this app runs the real upgrade itself, as do PostgreSQL schemas and another app's database.
+    from portal.workdays import CONFIG_CUTI_BERSAMA
+
+    copy_template = (backend != "postgresql" and config["SQLALCHEMY_DATABASE_URI"] == url
+                     and CONFIG_CUTI_BERSAMA not in overrides and not (instance / "portal.db").exists())
+    if copy_template:
+        _copy_sqlite(_template_database(), instance / "portal.db")
     app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        from portal import workdays
-        workdays.rebuild_calendar_table()
+    if not copy_template:
+        upgrade_database(app)  # idempotent on a database that is already at head
     app.extensions["test_pg_schema"] = schema
     return app
 

@@ -26,7 +26,7 @@ from ..models import ROLES, CalendarOverride, SlaSetting, User
 from ..models.types import utcnow
 from ..templating import local_today
 from ..workflow import WORKFLOWS, forget_sla_settings, sla
-from . import MENU, MenuItem, bp
+from . import MENU, MenuItem, bp, checklist
 from .paging import Page
 
 ADMIN = "admin"
@@ -339,6 +339,15 @@ def admin_remove_override():
     return redirect(url_for("backoffice.admin_holidays", tahun=day.year), 303)
 
 
+@bp.post("/admin/libur/diperiksa")
+@roles_required(ADMIN)
+def admin_confirm_holidays():
+    year = local_today().year
+    checklist.confirm_holidays_checked(_admin(), year)
+    flash(_("Dicatat: hari libur %(y)d sudah diperiksa.", y=year), "success")
+    return redirect(url_for("backoffice.admin_holidays", tahun=year), 303)
+
+
 # =========================================================================== SLA settings
 
 def _editable(channel: str, status: str) -> bool:
@@ -420,6 +429,14 @@ def admin_reset_sla():
                                                          "to": WORKFLOWS[channel].statuses[status].sla_days})
     forget_sla_settings()
     flash(_("Tenggat dikembalikan ke bawaan."), "success")
+    return redirect(url_for("backoffice.admin_sla"), 303)
+
+
+@bp.post("/admin/sla/ditinjau")
+@roles_required(ADMIN)
+def admin_confirm_sla():
+    checklist.confirm_sla_reviewed(_admin())
+    flash(_("Dicatat: tenggat (SLA) sudah ditinjau."), "success")
     return redirect(url_for("backoffice.admin_sla"), 303)
 
 

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import Complaint, GratificationReport
 from ..templating import local_today
 from ..workflow import COMPLAINTS, GRATIFICATION
-from . import bp
+from . import bp, checklist
 
 # Channels add a function(user, today) -> dict to show their numbers on the dashboard.
 WIDGETS = []
@@ -58,4 +58,5 @@ def dashboard():
     today = local_today()
     user = current_user._get_current_object()
     panels = [panel for panel in (widget(user, today) for widget in WIDGETS) if panel]
-    return render_template("backoffice/dashboard.html", panels=panels)
+    first_run = checklist.items() if user.has_role("admin") else None
+    return render_template("backoffice/dashboard.html", panels=panels, checklist=first_run)

@@ -37,7 +37,7 @@ from ..catalog import COMPLAINT_CHANNELS, COMPLAINT_PROBLEMS, COMPLAINT_SERVICES
 from ..extensions import db
 from ..models import CalendarDay, Complaint, ComplaintEvent
 from ..templating import local_tz
-from .. import workflow
+from .. import workdays, workflow
 from ..workflow import COMPLAINTS
 from . import register
 from .aggregate import Column, Report, ReportError, Table, change, median, ordered_codes, pct, rounded, sum_rows
@@ -364,16 +364,17 @@ def public_list(w: Window) -> list[dict]:
 
 
 def check_calendar(w: Window) -> None:
-    """Working-day figures join calendar_days: refuse to build over a calendar with holes."""
-    first, last = db.session.execute(select(func.min(CalendarDay.day), func.max(CalendarDay.day))).one()
+    """Working-day figures join calendar_days: make it cover the complaints and the period first.
+
+    A fresh instance gets the table from `db upgrade`; a period or a complaint outside the built
+    range extends it here (portal.workdays owns the rule), instead of failing.
+    """
     oldest = db.session.scalar(select(func.min(Complaint.submitted_on)))
-    if first is None:
-        raise ReportError("tabel kalender hari kerja (calendar_days) kosong; bangun ulang kalender terlebih dahulu")
     need_from = min(oldest, w.start) if oldest else w.start
-    if first > need_from or last < w.end:
-        raise ReportError(
-            f"tabel kalender hari kerja hanya mencakup {first.isoformat()}–{last.isoformat()}, "
-            f"laporan memerlukan {need_from.isoformat()}–{w.end.isoformat()}; bangun ulang kalender")
+    try:
+        workdays.ensure_calendar_table(need_from, w.end)
+    except workdays.CalendarRangeError as exc:
+        raise ReportError(str(exc)) from None
 
 
 # --- Report assembly ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import CalendarDay
-from portal.reports import ReportError, build_report
+from portal.reports import build_report
 from portal.reports.aggregate import median, median_by_offset
 from portal.reports.complaints import public_summary
 from portal.reports.periods import Period
@@ -206,12 +206,14 @@ def test_period_label_and_title(app, seeded):
     assert data["channel"] == "complaints"
 
 
-def test_calendar_gap_is_a_clear_error(app, seeded):
+def test_calendar_that_stops_before_the_period_is_extended_with_the_same_figures(app, seeded):
+    whole = build(app, "2026-10").as_dict()
     with app.app_context():
         db.session.execute(CalendarDay.__table__.delete().where(CalendarDay.day >= Period.parse("2026-10").start))
         db.session.commit()
-        with pytest.raises(ReportError, match="kalender"):
-            build_report("complaints", Period.parse("2026-10"))
+    assert build(app, "2026-10").as_dict()["summary"] == whole["summary"]
+    with app.app_context():
+        assert db.session.get(CalendarDay, Period.parse("2026-10").end) is not None
 
 
 # --- Median ----------------------------------------------------------------------------------

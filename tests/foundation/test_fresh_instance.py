@@ -1,0 +1,57 @@
+"""A fresh install is complete after `flask --app wsgi db upgrade`: the commands the README gives
+next work at once, as an operator runs them (a new process, the real `flask` executable)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from portal import PROJECT_ROOT
+from support import PG_URL, PgSchema
+
+FLASK = str(Path(sys.executable).parent / "flask")
+
+
+@pytest.fixture
+def fresh_install(tmp_path, backend):
+    """The environment of a new deployment: an empty instance folder, no database yet."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "FLASK_APP")}
+    env["PORTAL_INSTANCE_PATH"] = str(tmp_path / "instance")
+    schema = None
+    if backend == "postgresql":
+        schema = PgSchema(PG_URL)
+        env["DATABASE_URL"] = schema.url
+    yield env
+    if schema is not None:
+        schema.drop()
+
+
+def flask(env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([FLASK, "--app", "wsgi", *args], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def last_month() -> str:
+    today = date.today()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year}-{month:02d}"
+
+
+def test_reports_build_right_after_db_upgrade(fresh_install):
+    upgrade = flask(fresh_install, "db", "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert "kalender hari kerja dibangun" in upgrade.stdout
+    again = flask(fresh_install, "db", "upgrade")  # `make run` upgrades at every start
+    assert again.returncode == 0, again.stderr
+    period = last_month()
+    # The gratification report is offered per month and semester, WBS per semester only.
+    semester = f"{period[:4]}-S{1 if int(period[5:]) <= 6 else 2}"
+    for channel, code in (("complaints", period), ("gratification", period), ("wbs", semester)):
+        done = flask(fresh_install, "reports", "build", "--channel", channel, "--period", code)
+        assert done.returncode == 0, (channel, done.stdout, done.stderr)
+        assert json.loads(done.stdout)["channel"] == channel
