@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..models import LoginThrottle
 from ..models.types import utcnow
@@ -60,12 +61,12 @@ def blocked(session, keys: Keys) -> bool:
 def record_failure(session, keys: Keys) -> None:
     purge(session)
     now = utcnow()
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for key, _limit in _limits(keys):
-        row = session.get(LoginThrottle, key)
-        if row is None:
-            session.add(LoginThrottle(key=key, failures=1, window_start=now))
-        else:
-            row.failures += 1
+        # One statement per counter: two failures at the same moment neither collide nor lose a count.
+        statement = insert(LoginThrottle).values(key=key, failures=1, window_start=now)
+        session.execute(statement.on_conflict_do_update(index_elements=[LoginThrottle.key],
+                                                        set_={"failures": LoginThrottle.failures + 1}))
 
 
 def signed_in(session, keys: Keys) -> None:
