@@ -248,6 +248,18 @@ def test_ratelimit_enabled_environment_variable(app_factory, monkeypatch, value,
     assert codes == ([201, 201, 201, 429] if limited else [201] * 4)
 
 
+def test_limits_are_set_from_the_environment(app_factory, monkeypatch):
+    """An operator tunes the limits without code, e.g. high per-address limits for an onion service."""
+    monkeypatch.setenv("RATELIMIT_SUBMIT", "2 per minute")
+    monkeypatch.setenv("RATELIMIT_CHANNEL_BUDGET", "3 per minute")
+    app = app_factory()
+    client = app.test_client()
+    assert [client.post("/api/v1/complaints", json=COMPLAINT).status_code for _ in range(3)] == [201, 201, 429]
+    other = {"REMOTE_ADDR": "198.51.100.30"}
+    assert client.post("/api/v1/complaints", json=COMPLAINT, environ_base=other).status_code == 201
+    assert_json_429(client.post("/api/v1/complaints", json=COMPLAINT, environ_base=other))
+
+
 def test_apps_in_one_process_keep_their_own_limits(app_factory):
     """Building a second app (limits off, or its own memory store) must not change the first."""
     limited = app_factory(**LIMITS)
