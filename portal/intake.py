@@ -22,8 +22,8 @@ HONEYPOT_FIELD = "website"
 # --- rate limits on submissions: every channel, page and API ------------------------------------------------
 
 def _accepted(response) -> bool:
-    # A receipt (200 page, 201 API) was given; refused input (4xx) is not a submission.
-    return response.status_code < 400
+    # A new receipt (200 page, 201 API) was given; refused input (4xx) and a double click's repeat are not.
+    return response.status_code < 400 and not g.get("submission_replayed")
 
 
 def _keep_input(page: Callable | None, notice: Callable[[], str]):
@@ -81,6 +81,7 @@ def find_replay(model, submission_key: str | None, receipt: Callable):
         model.submission_key_hash == secrets_util.submission_key_hash(submission_key)))
     if row is None:
         return None
+    g.submission_replayed = True  # the same submission again: it does not count against the limits
     code = None
     window = timedelta(seconds=current_app.config["RECEIPT_REPLAY_SECONDS"])
     # The code is shown again only shortly after the first answer; later repeats get a receipt without it.

@@ -116,6 +116,19 @@ def test_failed_validations_do_not_use_up_the_limit(app_factory):
     assert count(app) == 2
 
 
+def test_a_double_click_counts_once(app_factory):
+    app = app_factory(**LIMITS)
+    client = app.test_client()
+    fields = hidden_fields(client)
+    first = client.post("/pengaduan/baru", data={**FORM, **fields})
+    again = client.post("/pengaduan/baru", data={**FORM, **fields})  # the same form sent twice
+    ticket = re.search(r'id="nomor-tiket"[^>]*>([^<]+)<', first.get_data(as_text=True)).group(1)
+    assert ticket in again.get_data(as_text=True)
+    assert post_form(client).status_code == 200
+    assert post_form(client).status_code == 200
+    assert count(app) == 3
+
+
 def test_every_attempt_still_counts_against_a_looser_limit(app_factory):
     """A bot cannot probe the validation endlessly: refused attempts count against RATELIMIT_SUBMIT_ATTEMPTS."""
     app = app_factory(RATELIMIT_SUBMIT="100 per minute", RATELIMIT_SUBMIT_ATTEMPTS="5 per minute")
