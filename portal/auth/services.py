@@ -92,7 +92,7 @@ def check_second_factor(user_id: int, code: str | None) -> User:
             raise AuthError(_("Sesi masuk tidak valid. Silakan masuk kembali."))
         keys = throttle.keys_for(user.email)
         # Only someone who knew the password gets here, so naming the lock reveals nothing new.
-        if user.locked_until and user.locked_until > utcnow() or throttle.blocked(session, keys):
+        if (user.locked_until and user.locked_until > utcnow()) or throttle.blocked(session, keys):
             raise AuthError(_("Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi nanti atau hubungi admin."), 429)
         step = totp.matching_step(user.totp_secret, code, user.totp_last_step)
         used_recovery = None
