@@ -86,7 +86,7 @@ def _store(app: Flask):
         if uri.split(":", 1)[0] in {"redis", "rediss", "unix"}:
             store = RedisKeys(uri, app.config.get("RATELIMIT_KEY_PREFIX") or "portal")
         elif SHARED_MEMORY_DIR.is_dir() and os.access(SHARED_MEMORY_DIR, os.W_OK):
-            store = SharedMemoryKeys(_shared_memory_path(app))
+            store = SharedMemoryKeys(_shared_memory_path(app), period_seconds(app))
         else:
             store = ProcessKeys()
         app.extensions["portal_address_keys"] = store
@@ -122,8 +122,9 @@ class RedisKeys:
 class SharedMemoryKeys:
     """One record (period, key) in a RAM file; an exclusive lock makes the workers agree."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, period_length: int):
         self.path = path
+        self.period_length = period_length
 
     def key_for(self, period: int, ttl: int) -> bytes:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
@@ -135,9 +136,20 @@ class SharedMemoryKeys:
             key = secrets.token_bytes(KEY_BYTES)
             # Overwrite in place: the previous period's key is gone once the new one is written.
             os.pwrite(fd, period.to_bytes(8, "big") + key, 0)
-            return key
         finally:
             os.close(fd)
+        self.sweep(2 * self.period_length)
+        return key
+
+    def sweep(self, older_than: float) -> None:
+        """Remove key files of instances that are gone (not rewritten for two periods), at each new key."""
+        limit = time.time() - older_than
+        for path in self.path.parent.glob(f"portal-integritas-{os.getuid()}-*.key"):
+            try:
+                if path != self.path and path.lstat().st_mtime < limit:
+                    path.unlink()
+            except OSError:
+                pass
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -136,3 +136,21 @@ def test_with_redis_the_key_lives_in_redis_with_an_expiry_and_hosts_agree(app_fa
         for name in client.scan_iter(match=f"*{prefix}*"):
             client.delete(name)
         client.close()
+
+
+@pytest.mark.skipif(not ratelimit.SHARED_MEMORY_DIR.is_dir(), reason="no /dev/shm on this system")
+def test_the_key_file_of_an_instance_that_is_gone_does_not_stay_in_memory(app_factory):
+    gone = app_factory()
+    assert fail_sign_in(gone).status_code == 401
+    files = set(ratelimit.SHARED_MEMORY_DIR.glob(f"portal-integritas-{os.getuid()}-*.key"))
+    with gone.app_context():
+        path = ratelimit._shared_memory_path(gone)
+    assert path in files and path.stat().st_mode & 0o777 == 0o600
+    # Nothing has used it for three days (its portal was removed): the next new key sweeps it away.
+    three_days_ago = time.time() - 3 * 24 * 3600
+    os.utime(path, (three_days_ago, three_days_ago))
+    live = app_factory()
+    assert fail_sign_in(live).status_code == 401
+    assert not path.exists()
+    with live.app_context():
+        assert ratelimit._shared_memory_path(live).exists()
