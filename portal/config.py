@@ -54,10 +54,25 @@ class BaseConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "fixed-window"
-    # Per client address (kept only as a keyed hash).
+    # Per client address (an IPv4 address or an IPv6 /64, kept only as a keyed hash under a key that
+    # rotates every RATELIMIT_ADDRESS_KEY_SECONDS; see portal.ratelimit). A kiosk, an office NAT or
+    # an onion service puts many people behind one address, so the submit limit counts only
+    # ACCEPTED submissions; every attempt (refused ones too) counts against the looser ATTEMPTS.
     RATELIMIT_SUBMIT = "20 per hour;5 per minute"
+    RATELIMIT_SUBMIT_ATTEMPTS = "200 per hour;30 per minute"
     RATELIMIT_LOOKUP = "30 per hour;10 per minute"
     RATELIMIT_API_DEFAULT = "300 per minute"
+    RATELIMIT_LOGIN = "30 per 15 minutes"
+    # Per channel, across all addresses: accepted submissions the server takes (form and API together).
+    RATELIMIT_CHANNEL_BUDGET = "60 per minute;1000 per hour"
+    RATELIMIT_ADDRESS_KEY_SECONDS = 24 * 3600
+    RATELIMIT_IPV6_PREFIX = 64
+    # Sign-in throttle (portal.auth.throttle): failures per address, per (address, account) pair and,
+    # much higher so that an attacker cannot lock a handler out, per account from all addresses.
+    LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_MAX_FAILURES_PER_PAIR = 5
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 100
 
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
@@ -84,6 +99,8 @@ class TestingConfig(BaseConfig):
     PORTAL_ENV = "testing"
     TESTING = True
     RATELIMIT_SUBMIT = "1000 per minute"
+    RATELIMIT_SUBMIT_ATTEMPTS = "1000 per minute"
+    RATELIMIT_CHANNEL_BUDGET = "10000 per minute"
     RATELIMIT_LOOKUP = "1000 per minute"
     RATELIMIT_API_DEFAULT = "10000 per minute"
     MAIL_SEND_INLINE = False
@@ -120,6 +137,15 @@ def from_environment(instance_path: str) -> dict:
         values["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
     if "RATELIMIT_ENABLED" in env:
         values["RATELIMIT_ENABLED"] = _bool(env["RATELIMIT_ENABLED"], True)
+    # Limit strings ("20 per hour;5 per minute") and numbers an operator tunes, e.g. for an onion service.
+    for name in ("RATELIMIT_SUBMIT", "RATELIMIT_SUBMIT_ATTEMPTS", "RATELIMIT_CHANNEL_BUDGET", "RATELIMIT_LOOKUP",
+                 "RATELIMIT_API_DEFAULT", "RATELIMIT_LOGIN", "RATELIMIT_KEY_PREFIX"):
+        if env.get(name):
+            values[name] = env[name]
+    for name in ("RATELIMIT_ADDRESS_KEY_SECONDS", "RATELIMIT_IPV6_PREFIX", "LOGIN_MAX_FAILURES_PER_ADDRESS",
+                 "LOGIN_MAX_FAILURES_PER_PAIR", "LOGIN_MAX_FAILURES_PER_ACCOUNT"):
+        if env.get(name):
+            values[name] = int(env[name])
     for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PORTAL_BASE_URL"):
         if env.get(name):
             values[name] = env[name]

@@ -50,6 +50,9 @@ def init_app(app: Flask) -> None:
     def _http(err: HTTPException):
         if err.code is None or err.code < 400:
             return err
+        if err.response is not None:
+            # A page prepared for this refusal (a form re-shown with the visitor's input on a 429).
+            return err.response
         response = render_error(err.code)
         if err.code == 405 and err.valid_methods:
             body, code = response

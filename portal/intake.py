@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Callable
 
 from cryptography.exceptions import InvalidTag
-from flask import current_app, render_template, request
+from flask import current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -13,10 +13,62 @@ from sqlalchemy.exc import IntegrityError
 from . import notify, secrets_util, tickets, uploads
 from .database import write_transaction
 from .errors import render_error
-from .extensions import db
+from .extensions import db, limiter
 from .models.types import utcnow
 
 HONEYPOT_FIELD = "website"
+
+
+# --- rate limits on submissions: every channel, page and API ------------------------------------------------
+
+def _accepted(response) -> bool:
+    # A new receipt (200 page, 201 API) was given; refused input (4xx) and a double click's repeat are not.
+    return response.status_code < 400 and not g.get("submission_replayed")
+
+
+def _keep_input(page: Callable | None, notice: Callable[[], str]):
+    """on_breach: the form again, holding what the visitor typed, with `notice` and status 429."""
+    if page is None:
+        return None
+
+    def breach(_limit):
+        g.limit_notice = notice()
+        return make_response(page())
+
+    return breach
+
+
+def _address_notice() -> str:
+    return _("Terlalu banyak permintaan dari alamat Anda dalam waktu singkat. Kiriman ini belum diterima, tetapi "
+             "isian Anda masih ada di formulir di bawah. Silakan tunggu beberapa saat lalu kirim ulang.")
+
+
+def _budget_notice() -> str:
+    return _("Terlalu banyak permintaan sedang masuk ke layanan ini. Kiriman ini belum diterima, tetapi isian Anda "
+             "masih ada di formulir di bawah. Silakan tunggu beberapa saat lalu kirim ulang.")
+
+
+def submission_limits(channel: str, keep_input: Callable | None = None):
+    """The limits of a channel's submit endpoint (form or API).
+
+    Per client address: accepted submissions (`RATELIMIT_SUBMIT`) and, looser, every attempt
+    (`RATELIMIT_SUBMIT_ATTEMPTS`, so that probing the validation stays bounded). Per channel across
+    all addresses, form and API together: accepted submissions (`RATELIMIT_CHANNEL_BUDGET`), which
+    protects the server when per-address limits cannot (an onion service, a large NAT).
+    `keep_input()` re-renders the HTML form with the visitor's input; without it (API) the 429 is JSON.
+    """
+    config = lambda name: (lambda: current_app.config[name])  # noqa: E731
+    per_address = _keep_input(keep_input, _address_notice)
+    accepted = limiter.limit(config("RATELIMIT_SUBMIT"), deduct_when=_accepted, on_breach=per_address)
+    attempts = limiter.limit(config("RATELIMIT_SUBMIT_ATTEMPTS"), scope="attempts", on_breach=per_address)
+    budget = limiter.shared_limit(config("RATELIMIT_CHANNEL_BUDGET"), scope=f"channel-budget-{channel}",
+                                  key_func=lambda: "all", deduct_when=_accepted,
+                                  on_breach=_keep_input(keep_input, _budget_notice))
+
+    def decorator(view):
+        return budget(attempts(accepted(view)))
+
+    return decorator
 
 
 # --- services: ticketed channels (complaints, gratification) -------------------------------------------------
@@ -29,6 +81,7 @@ def find_replay(model, submission_key: str | None, receipt: Callable):
         model.submission_key_hash == secrets_util.submission_key_hash(submission_key)))
     if row is None:
         return None
+    g.submission_replayed = True  # the same submission again: it does not count against the limits
     code = None
     window = timedelta(seconds=current_app.config["RECEIPT_REPLAY_SECONDS"])
     # The code is shown again only shortly after the first answer; later repeats get a receipt without it.

@@ -125,9 +125,12 @@ def make_app(tmp_path: Path, backend: str, **overrides):
 
 
 def dispose_app(app) -> None:
+    from portal import ratelimit
+
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    ratelimit.discard_key(app)  # the address key's RAM file (/dev/shm) of this throw-away instance
     schema = app.extensions.get("test_pg_schema")
     if schema is not None:
         schema.drop()

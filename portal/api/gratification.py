@@ -8,11 +8,11 @@ from ..extensions import limiter
 from ..gratification import services
 from ..gratification.validation import validate
 from . import bp
-from .views import _idempotency_key, lookup_limit, submit_limit
+from .views import _idempotency_key, lookup_limit
 
 
 @bp.post("/gratifications")
-@limiter.limit(submit_limit)
+@intake.submission_limits("gratification")
 def create_gratification():
     clean, files, refusal = intake.api_input(validate)
     if refusal is not None:

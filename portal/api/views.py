@@ -12,10 +12,6 @@ from . import bp
 from .openapi import document
 
 
-def submit_limit() -> str:
-    return current_app.config["RATELIMIT_SUBMIT"]
-
-
 def lookup_limit() -> str:
     return current_app.config["RATELIMIT_LOOKUP"]
 
@@ -59,7 +55,7 @@ def categories():
 
 
 @bp.post("/complaints")
-@limiter.limit(submit_limit)
+@intake.submission_limits("complaints")
 def create_complaint():
     clean, files, refusal = intake.api_input(lambda data: validate_complaint(data, today=local_today()))
     if refusal is not None:

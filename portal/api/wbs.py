@@ -1,19 +1,14 @@
 """WBS API (CONTRACT.md): submit a tip, read the mailbox and answer with the receipt header."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
 from .. import intake, uploads
-from ..extensions import limiter
 from ..whistle import services
 from ..whistle.validation import validate_message, validate_tip
 from ..whistle.views import receipt_limit
 from . import bp
 from .common import invalid, read_input
-
-
-def submit_limit() -> str:
-    return current_app.config["RATELIMIT_SUBMIT"]
 
 
 def _not_found():
@@ -33,7 +28,7 @@ def _opened():
 
 
 @bp.post("/wbs/tips")
-@limiter.limit(submit_limit)
+@intake.submission_limits("wbs")
 def create_wbs_tip():
     clean, files, refusal = intake.api_input(validate_tip)
     if refusal is not None:

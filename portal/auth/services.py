@@ -14,11 +14,10 @@ from sqlalchemy import func, select
 from .. import audit
 from ..database import write_transaction
 from ..extensions import db
-from ..models import LoginThrottle, RecoveryCode, User
+from ..models import RecoveryCode, User
 from ..models.types import utcnow
-from ..ratelimit import client_key
 from ..secrets_util import pepper
-from . import passwords, totp
+from . import passwords, throttle, totp
 from .access import end_all_sessions
 
 ACCOUNT_FAILURES_BEFORE_LOCK = 5
@@ -26,49 +25,25 @@ RECOVERY_CODE_COUNT = 10
 
 
 class AuthError(Exception):
-    def __init__(self, message: str):
+    def __init__(self, message: str, status: int = 401):
         super().__init__(message)
         self.message = message
+        self.status = status
 
 
 def _generic_failure() -> AuthError:
     return AuthError(_("Surel atau kata sandi salah."))
 
 
-def _address_limit() -> tuple[int, timedelta]:
-    cfg = current_app.config
-    return cfg.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20), timedelta(seconds=cfg.get("LOGIN_ADDRESS_WINDOW_SECONDS", 900))
-
-
-def _address_blocked(session, key: str) -> bool:
-    limit, window = _address_limit()
-    row = session.get(LoginThrottle, key)
-    return row is not None and utcnow() - row.window_start < window and row.failures >= limit
-
-
-def _record_address_failure(session, key: str) -> None:
-    _, window = _address_limit()
-    row = session.get(LoginThrottle, key)
-    now = utcnow()
-    if row is None:
-        session.add(LoginThrottle(key=key, failures=1, window_start=now))
-    elif now - row.window_start >= window:
-        row.failures, row.window_start = 1, now
-    else:
-        row.failures += 1
+def _throttled() -> AuthError:
+    # The same words for a real account, an unknown one and a busy address: a lock reveals nothing.
+    minutes = max(1, throttle.window().seconds // 60)
+    return AuthError(_("Terlalu banyak percobaan masuk yang gagal. Tunggu %(minutes)d menit lalu coba lagi, "
+                       "atau hubungi admin.", minutes=minutes), 429)
 
 
 def _lock_duration(failures: int) -> timedelta:
     return timedelta(minutes=min(15 * 2 ** max(failures - ACCOUNT_FAILURES_BEFORE_LOCK, 0), 24 * 60))
-
-
-def _register_failure(session, user: User | None, key: str, action: str) -> None:
-    _record_address_failure(session, key)
-    if user is not None:
-        user.failed_logins += 1
-        if user.failed_logins >= ACCOUNT_FAILURES_BEFORE_LOCK:
-            user.locked_until = utcnow() + _lock_duration(user.failed_logins)
-    audit.log(action, actor=user, detail={"reason": "credentials"} if user else {"reason": "unknown account"})
 
 
 def find_user(email: str | None) -> User | None:
@@ -79,21 +54,22 @@ def find_user(email: str | None) -> User | None:
 
 def check_password(email: str | None, password: str | None) -> User:
     """First step of sign-in. Raises AuthError with a message that reveals nothing extra."""
-    key = client_key()
-    password = password or ""
+    keys = throttle.keys_for(email)
+    password = password if isinstance(password, str) else ""
     user = find_user(email)
     user_id = user.id if user else None
     record_failure = True
-    if _address_blocked(db.session, key):
-        failure, record_failure = AuthError(_("Terlalu banyak percobaan masuk dari alamat ini. Coba lagi dalam 15 menit.")), False
-    elif user is None:
-        passwords.burn_time(password)  # the same cost as a real account: no account oracle
-        failure = _generic_failure()
-    elif user.locked_until and user.locked_until > utcnow():
+    # Every path runs one Argon2 verification: an unknown, a throttled and a real account cost the same.
+    if throttle.blocked(db.session, keys):
         passwords.burn_time(password)
-        failure, record_failure = AuthError(_("Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi nanti atau hubungi admin.")), False
+        failure, record_failure = _throttled(), False
+    elif user is None:
+        passwords.burn_time(password)
+        failure = _generic_failure()
     elif passwords.verify_password(user.password_hash, password) and user.active:
         db.session.rollback()
+        with write_transaction() as session:
+            throttle.signed_in(session, keys)
         return db.session.get(User, user_id)
     else:
         failure = _generic_failure()
@@ -101,25 +77,33 @@ def check_password(email: str | None, password: str | None) -> User:
     # The slow hash ran outside the write lock; only the counters are written here.
     if record_failure:
         with write_transaction() as session:
-            _register_failure(session, session.get(User, user_id) if user_id else None, key, "login_failed")
+            throttle.record_failure(session, keys)
+            actor = session.get(User, user_id) if user_id else None
+            audit.log("login_failed", actor=actor,
+                      detail={"reason": "credentials"} if actor else {"reason": "unknown account"})
     raise failure
 
 
 def check_second_factor(user_id: int, code: str | None) -> User:
     """Second step: a TOTP code (never the same one twice) or an unused recovery code."""
-    key = client_key()
     with write_transaction() as session:
         user = session.get(User, user_id)
         if user is None or not user.active or not user.totp_secret or user.totp_enrolled_at is None:
             raise AuthError(_("Sesi masuk tidak valid. Silakan masuk kembali."))
-        if user.locked_until and user.locked_until > utcnow():
-            raise AuthError(_("Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi nanti atau hubungi admin."))
+        keys = throttle.keys_for(user.email)
+        # Only someone who knew the password gets here, so naming the lock reveals nothing new.
+        if (user.locked_until and user.locked_until > utcnow()) or throttle.blocked(session, keys):
+            raise AuthError(_("Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi nanti atau hubungi admin."), 429)
         step = totp.matching_step(user.totp_secret, code, user.totp_last_step)
         used_recovery = None
         if step is None:
             used_recovery = _match_recovery_code(user, code)
         if step is None and used_recovery is None:
-            _register_failure(session, user, key, "login_failed")
+            throttle.record_failure(session, keys)
+            user.failed_logins += 1
+            if user.failed_logins >= ACCOUNT_FAILURES_BEFORE_LOCK:
+                user.locked_until = utcnow() + _lock_duration(user.failed_logins)
+            audit.log("login_failed", actor=user, detail={"reason": "second factor"})
             failure = AuthError(_("Kode verifikasi salah atau sudah dipakai."))
         else:
             if step is not None:
@@ -192,7 +176,12 @@ def _match_recovery_code(user: User, code: str | None) -> RecoveryCode | None:
     return None
 
 
-def regenerate_recovery_codes(user_id: int) -> list[str]:
+def regenerate_recovery_codes(user_id: int, password: str | None) -> list[str]:
+    """New recovery codes (the old ones stop working), only after the account's password again:
+    a session left open on a shared computer must not mint a way past the second factor."""
+    user = db.session.get(User, user_id)
+    if not passwords.verify_password(user.password_hash, password if isinstance(password, str) else ""):
+        raise AuthError(_("Kata sandi salah. Kode pemulihan tidak diganti."), 422)
     with write_transaction() as session:
         user = session.get(User, user_id)
         codes = _new_recovery_codes(user)

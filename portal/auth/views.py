@@ -19,7 +19,7 @@ NEXT = "after_login"
 
 
 def login_limit() -> str:
-    return current_app.config.get("RATELIMIT_LOGIN", "30 per 15 minutes")
+    return current_app.config["RATELIMIT_LOGIN"]
 
 
 def _pending_user_id() -> int | None:
@@ -33,7 +33,7 @@ def _pending_user_id() -> int | None:
 @public
 @limiter.limit(login_limit, methods=["POST"])
 def login():
-    error = None
+    error, status = None, 200
     next_url = _safe_next(request.values.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url if next_url != "/" else url_for("backoffice.dashboard"))
@@ -41,7 +41,7 @@ def login():
         try:
             user = services.check_password(request.form.get("email"), request.form.get("password"))
         except services.AuthError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status
         else:
             with write_transaction():
                 record = start_session(user)  # nothing from before sign-in survives it
@@ -50,7 +50,7 @@ def login():
             if user.totp_enrolled_at is None:
                 return redirect(url_for("auth.enrol"))
             return redirect(url_for("auth.second_factor"))
-    return render_template("auth/login.html", error=error, next_url=next_url), (401 if error else 200)
+    return render_template("auth/login.html", error=error, next_url=next_url), status
 
 
 @bp.route("/masuk/verifikasi", methods=["GET", "POST"])
@@ -60,15 +60,15 @@ def second_factor():
     user_id = _pending_user_id()
     if user_id is None:
         return redirect(url_for("auth.login"))
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         try:
             user = services.check_second_factor(user_id, request.form.get("code"))
         except services.AuthError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status
         else:
             return _finish_login(user)
-    return render_template("auth/second_factor.html", error=error), (401 if error else 200)
+    return render_template("auth/second_factor.html", error=error), status
 
 
 def _finish_login(user):
@@ -126,11 +126,20 @@ def change_password():
     return render_template("auth/password.html", errors=errors, done=done), (422 if errors else 200)
 
 
-@bp.post("/akun/kode-pemulihan")
+@bp.route("/akun/kode-pemulihan", methods=["GET", "POST"])
 @roles_required()
+@limiter.limit(login_limit, methods=["POST"])
 def new_recovery_codes():
-    codes = services.regenerate_recovery_codes(current_user.id)
-    return render_template("auth/recovery_codes.html", codes=codes, continue_url=url_for("backoffice.dashboard"))
+    error = None
+    if request.method == "POST":
+        try:
+            codes = services.regenerate_recovery_codes(current_user.id, request.form.get("password"))
+        except services.AuthError as exc:
+            error = exc.message
+        else:
+            return render_template("auth/recovery_codes.html", codes=codes,
+                                   continue_url=url_for("backoffice.dashboard"))
+    return render_template("auth/recovery_regenerate.html", error=error), (422 if error else 200)
 
 
 @bp.route("/pasang/<token>", methods=["GET", "POST"])

@@ -6,17 +6,13 @@ import secrets
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
-from .. import intake
+from .. import intake, secrets_util
 from ..extensions import limiter
 from ..templating import local_today
 from . import services
 from .validation import validate_complaint
 
 bp = Blueprint("complaints", __name__, url_prefix="/pengaduan")
-
-
-def submit_limit() -> str:
-    return current_app.config["RATELIMIT_SUBMIT"]
 
 
 def lookup_limit() -> str:
@@ -38,8 +34,13 @@ def new_complaint():
     return _form()
 
 
+def _form_again():
+    form = request.form
+    return _form(form, None, 429, secrets_util.valid_submission_key(form.get("submission_key")))
+
+
 @bp.post("/baru")
-@limiter.limit(submit_limit)
+@intake.submission_limits("complaints", keep_input=_form_again)
 def submit_complaint():
     form = request.form
     early, submission_key = intake.screen_form(form, services.find_replay, "complaints/receipt.html")

@@ -6,16 +6,12 @@ import secrets
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
-from .. import intake
+from .. import intake, secrets_util
 from ..extensions import limiter
 from . import exemptions, services
 from .validation import validate
 
 bp = Blueprint("gratification", __name__, url_prefix="/gratifikasi")
-
-
-def submit_limit() -> str:
-    return current_app.config["RATELIMIT_SUBMIT"]
 
 
 def lookup_limit() -> str:
@@ -50,8 +46,13 @@ def new_report():
     return _form()
 
 
+def _form_again():
+    form = request.form
+    return _form(form, None, 429, secrets_util.valid_submission_key(form.get("submission_key")))
+
+
 @bp.post("/lapor")
-@limiter.limit(submit_limit)
+@intake.submission_limits("gratification", keep_input=_form_again)
 def submit_report():
     form = request.form
     early, submission_key = intake.screen_form(form, services.find_replay, "gratification/receipt.html")

@@ -99,7 +99,8 @@ class UserSession(db.Model):
 
 
 class LoginThrottle(db.Model):
-    """Failed sign-ins per keyed hash of a client address (never the address itself)."""
+    """Failed sign-ins per keyed hash (address, address + account, or account) under the rotating
+    address key of portal.ratelimit, never the address itself; rows expire (portal.auth.throttle)."""
 
     __tablename__ = "login_throttle"
 

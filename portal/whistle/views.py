@@ -21,10 +21,6 @@ bp = Blueprint("whistle", __name__, url_prefix="/wbs")
 RECEIPT_SCOPE = "wbs-receipt"
 
 
-def submit_limit() -> str:
-    return current_app.config["RATELIMIT_SUBMIT"]
-
-
 def lookup_limit() -> str:
     return current_app.config["RATELIMIT_LOOKUP"]
 
@@ -58,7 +54,7 @@ def new_tip():
 
 
 @bp.post("/kirim")
-@limiter.limit(submit_limit)
+@intake.submission_limits("wbs", keep_input=lambda: _form(request.form, None, 429))
 def submit_tip():
     form = request.form
     refusal = intake.bot_refusal(form)

@@ -55,13 +55,93 @@ def test_wrong_password_message_reveals_nothing(app, staff):
     assert "Surel atau kata sandi salah." in unknown.get_data(as_text=True)
 
 
-def test_account_locks_after_repeated_failures(app, staff):
+def _from(app, address):
     client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_repeated_failures_stop_that_address_even_with_the_right_password(app, staff):
+    attacker = _from(app, "203.0.113.50")
     for _ in range(5):
-        _password_step(client, ROLE_EMAILS["leader"], "tebakan yang salah sekali")
-    locked = _password_step(app.test_client(), ROLE_EMAILS["leader"])  # even the right password now
-    assert locked.status_code == 401
-    assert "dikunci sementara" in locked.get_data(as_text=True)
+        assert _password_step(attacker, ROLE_EMAILS["leader"], "tebakan yang salah sekali").status_code == 401
+    locked = _password_step(_from(app, "203.0.113.50"), ROLE_EMAILS["leader"])  # even the right password now
+    assert locked.status_code == 429
+    assert "Terlalu banyak percobaan masuk" in locked.get_data(as_text=True)
+    assert "dikunci" not in locked.get_data(as_text=True)
+
+
+def _without_token(response) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", response.get_data(as_text=True))
+
+
+def test_unknown_and_locked_accounts_answer_alike(app, staff, monkeypatch):
+    """Hammering a real handler and an address nobody has gives the same answer: no account oracle."""
+    from portal.auth import passwords
+
+    attacker = _from(app, "203.0.113.51")
+    for _ in range(5):
+        _password_step(attacker, ROLE_EMAILS["wbs"], "tebakan yang salah sekali")
+        _password_step(attacker, "tidak.ada@serangkab.go.id", "tebakan yang salah sekali")
+    verifications = []
+    real_verify = passwords.verify_password
+    monkeypatch.setattr(passwords, "verify_password", lambda *a: verifications.append(1) or real_verify(*a))
+    real = _password_step(attacker, ROLE_EMAILS["wbs"])  # the right password, too late
+    unknown = _password_step(attacker, "tidak.ada@serangkab.go.id", PASSWORD)
+    assert verifications == [1, 1]  # one Argon2 verification each: alike in time too
+    assert real.status_code == unknown.status_code == 429
+    assert _without_token(real) == _without_token(unknown)
+    assert "Terlalu banyak percobaan masuk" in _without_token(real)
+
+
+def test_the_victim_signs_in_from_another_address_while_an_attacker_hammers(app, staff):
+    email = ROLE_EMAILS["wbs"]
+    attacker = _from(app, "203.0.113.53")
+    answers = {_password_step(attacker, email, f"tebakan salah nomor {i}").status_code for i in range(40)}
+    assert 429 in answers  # the attacker was slowed down
+    victim = _from(app, "198.51.100.20")
+    assert _password_step(victim, email).status_code == 302
+    assert _code_step(victim, staff.code(email)).status_code == 302
+    assert victim.get("/kantor/").status_code == 200
+
+
+def test_the_same_attacker_from_another_address_in_its_ipv6_64_is_still_stopped(app, staff):
+    email = ROLE_EMAILS["wbs"]
+    for i in range(5):
+        _password_step(_from(app, f"2001:db8:7:7::{i + 1}"), email, "tebakan yang salah sekali")
+    assert _password_step(_from(app, "2001:db8:7:7:ffff::1"), email).status_code == 429
+    assert _password_step(_from(app, "2001:db8:7:8::1"), email).status_code == 302
+
+
+def test_an_attack_spread_over_many_addresses_hits_the_account_threshold(app_factory):
+    from staff import Accounts
+
+    app = app_factory(LOGIN_MAX_FAILURES_PER_ACCOUNT=8)
+    Accounts(app).create(ROLE_EMAILS["wbs"], {"wbs"})
+    for address in ("203.0.113.60", "203.0.113.61"):
+        for _ in range(4):
+            assert _password_step(_from(app, address), ROLE_EMAILS["wbs"], "tebakan yang salah sekali").status_code == 401
+    assert _password_step(_from(app, "198.51.100.21"), ROLE_EMAILS["wbs"]).status_code == 429
+
+
+def test_recovery_codes_are_regenerated_only_after_the_password_again(app, staff):
+    email = ROLE_EMAILS["complaints"]
+    client = staff.login(_from(app, "198.51.100.22"), email)
+    page = client.get("/kantor/akun/kode-pemulihan").get_data(as_text=True)
+    assert 'name="password"' in page
+    for password in (None, "", "tebakan yang salah sekali"):
+        data = {"csrf_token": csrf(page)}
+        if password is not None:
+            data["password"] = password
+        refused = client.post("/kantor/akun/kode-pemulihan", data=data)
+        assert refused.status_code == 422
+        assert re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", refused.get_data(as_text=True)) == []
+    done = client.post("/kantor/akun/kode-pemulihan", data={"csrf_token": csrf(page), "password": PASSWORD})
+    codes = re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", done.get_data(as_text=True))
+    assert done.status_code == 200 and len(codes) == 10
+    other = _from(app, "198.51.100.23")
+    _password_step(other, email)
+    assert _code_step(other, codes[0]).status_code == 302
 
 
 def test_address_is_throttled_across_accounts(app_factory):

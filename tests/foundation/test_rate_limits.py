@@ -53,8 +53,9 @@ def status_csrf(client) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def post_form(client, **extra):
-    return client.post("/pengaduan/baru", data={**FORM, **hidden_fields(client), **extra})
+def post_form(client, environ_base=None, **extra):
+    return client.post("/pengaduan/baru", data={**FORM, **hidden_fields(client), **extra},
+                       environ_base=environ_base or {})
 
 
 def assert_friendly_429(response) -> None:
@@ -103,14 +104,109 @@ def test_fourth_form_submission_gets_a_friendly_page_and_stores_nothing(app_fact
     assert client.get("/pengaduan/baru").status_code == 200
 
 
-def test_invalid_submissions_count_too(app_factory):
-    """A bot cannot probe validation endlessly: refused submissions use up the limit as well."""
+def test_failed_validations_do_not_use_up_the_limit(app_factory):
+    """Many people behind one address (a kiosk, an office NAT) make mistakes: only accepted submissions count."""
     app = app_factory(**LIMITS)
     client = app.test_client()
-    for _ in range(3):
+    for _ in range(10):
+        assert client.post("/api/v1/complaints", json={"category": "ktp-el"}).status_code == 422
+        assert post_form(client, description="terlalu pendek").status_code == 422
+    assert client.post("/api/v1/complaints", json=COMPLAINT).status_code == 201
+    assert post_form(client).status_code == 200
+    assert count(app) == 2
+
+
+def test_a_double_click_counts_once(app_factory):
+    app = app_factory(**LIMITS)
+    client = app.test_client()
+    fields = hidden_fields(client)
+    first = client.post("/pengaduan/baru", data={**FORM, **fields})
+    again = client.post("/pengaduan/baru", data={**FORM, **fields})  # the same form sent twice
+    ticket = re.search(r'id="nomor-tiket"[^>]*>([^<]+)<', first.get_data(as_text=True)).group(1)
+    assert ticket in again.get_data(as_text=True)
+    assert post_form(client).status_code == 200
+    assert post_form(client).status_code == 200
+    assert count(app) == 3
+
+
+def test_every_attempt_still_counts_against_a_looser_limit(app_factory):
+    """A bot cannot probe the validation endlessly: refused attempts count against RATELIMIT_SUBMIT_ATTEMPTS."""
+    app = app_factory(RATELIMIT_SUBMIT="100 per minute", RATELIMIT_SUBMIT_ATTEMPTS="5 per minute")
+    client = app.test_client()
+    for _ in range(5):
         assert client.post("/api/v1/complaints", json={"category": "ktp-el"}).status_code == 422
     assert_json_429(client.post("/api/v1/complaints", json=COMPLAINT))
     assert count(app) == 0
+
+
+def test_a_refused_form_keeps_what_the_visitor_typed(app_factory):
+    app = app_factory(**LIMITS)
+    client = app.test_client()
+    for _ in range(3):
+        assert post_form(client).status_code == 200
+    typed = "Petugas kecamatan meminta uang rokok Rp50.000 untuk KK baru saya, hari Senin pagi."
+    refused = post_form(client, description=typed, name="Budi Santoso", category="kk")
+    assert_friendly_429(refused)
+    html = refused.get_data(as_text=True)
+    assert typed in html and 'value="Budi Santoso"' in html
+    assert 'action="/pengaduan/baru"' in html and 'name="csrf_token"' in html
+    assert re.search(r'<option value="kk"[^>]* selected', html)
+    assert count(app) == 3
+
+
+def test_a_refused_wbs_tip_keeps_what_the_whistleblower_typed(app_factory):
+    app = app_factory(**LIMITS)
+    client = app.test_client()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/wbs/kirim").get_data(as_text=True)).group(1)
+    tip = {"csrf_token": csrf, "what": "Pengadaan blangko KTP-el digelembungkan dua kali lipat dari harga pasar.",
+           "who": "Kepala seksi pengadaan"}
+    for _ in range(3):
+        assert client.post("/wbs/kirim", data=tip).status_code == 200
+    refused = client.post("/wbs/kirim", data={**tip, "what": "Uang lembur fiktif dibayarkan tiap bulan sejak Maret."})
+    assert_friendly_429(refused)
+    html = refused.get_data(as_text=True)
+    assert "Uang lembur fiktif dibayarkan tiap bulan sejak Maret." in html
+    assert "Kepala seksi pengadaan" in html
+
+
+# --- the channel budget: all addresses together --------------------------------------------------
+
+def test_the_channel_budget_refuses_when_many_addresses_together_exceed_it(app_factory):
+    app = app_factory(**LIMITS, RATELIMIT_CHANNEL_BUDGET="4 per minute")
+    client = app.test_client()
+    for i in range(3):
+        response = client.post("/api/v1/complaints", json=COMPLAINT, environ_base={"REMOTE_ADDR": f"198.51.100.{i + 1}"})
+        assert response.status_code == 201
+    # Refused input does not eat the budget.
+    assert client.post("/api/v1/complaints", json={"category": "ktp-el"},
+                       environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code == 422
+    # The form and the API share the channel's budget.
+    assert post_form(client, environ_base={"REMOTE_ADDR": "198.51.100.4"}).status_code == 200
+    assert_json_429(client.post("/api/v1/complaints", json=COMPLAINT, environ_base={"REMOTE_ADDR": "198.51.100.5"}))
+    refused = post_form(client, description="Kiriman dari alamat keenam yang tetap harus tersimpan di formulir.",
+                        environ_base={"REMOTE_ADDR": "198.51.100.6"})
+    assert_friendly_429(refused)
+    assert "Kiriman dari alamat keenam yang tetap harus tersimpan di formulir." in refused.get_data(as_text=True)
+    assert count(app) == 4
+    # Another channel has its own budget.
+    from gratification_samples import REPORT
+
+    assert client.post("/api/v1/gratifications", json=REPORT,
+                       environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 201
+
+
+# --- IPv6 -------------------------------------------------------------------------------------------
+
+def test_ipv6_clients_are_counted_per_64(app_factory):
+    app = app_factory(**LIMITS)
+    client = app.test_client()
+    for address in ("2001:db8:aa:1::10", "2001:db8:aa:1::11", "2001:db8:aa:1:8000::1"):
+        assert client.post("/api/v1/complaints", json=COMPLAINT, environ_base={"REMOTE_ADDR": address}).status_code == 201
+    # Rotating inside the same /64 escapes nothing.
+    assert_json_429(client.post("/api/v1/complaints", json=COMPLAINT, environ_base={"REMOTE_ADDR": "2001:db8:aa:1::99"}))
+    # The next /64 is another client.
+    assert client.post("/api/v1/complaints", json=COMPLAINT,
+                       environ_base={"REMOTE_ADDR": "2001:db8:aa:2::10"}).status_code == 201
 
 
 # --- status look-ups ---------------------------------------------------------------------------
@@ -163,6 +259,18 @@ def test_ratelimit_enabled_environment_variable(app_factory, monkeypatch, value,
     client = app.test_client()
     codes = [client.post("/api/v1/complaints", json=COMPLAINT).status_code for _ in range(4)]
     assert codes == ([201, 201, 201, 429] if limited else [201] * 4)
+
+
+def test_limits_are_set_from_the_environment(app_factory, monkeypatch):
+    """An operator tunes the limits without code, e.g. high per-address limits for an onion service."""
+    monkeypatch.setenv("RATELIMIT_SUBMIT", "2 per minute")
+    monkeypatch.setenv("RATELIMIT_CHANNEL_BUDGET", "3 per minute")
+    app = app_factory()
+    client = app.test_client()
+    assert [client.post("/api/v1/complaints", json=COMPLAINT).status_code for _ in range(3)] == [201, 201, 429]
+    other = {"REMOTE_ADDR": "198.51.100.30"}
+    assert client.post("/api/v1/complaints", json=COMPLAINT, environ_base=other).status_code == 201
+    assert_json_429(client.post("/api/v1/complaints", json=COMPLAINT, environ_base=other))
 
 
 def test_apps_in_one_process_keep_their_own_limits(app_factory):
@@ -225,8 +333,13 @@ def test_two_workers_share_the_count_through_redis(app_factory, redis_prefix):
     assert count(one) == 3
     # The counters really live in Redis, under this test's prefix, and expire.
     keys = list(redis_client.scan_iter(match=f"*{prefix}*"))
-    assert keys
-    assert all(0 < redis_client.ttl(key) <= 60 for key in keys)
+    counters = [key for key in keys if b"address-key" not in key]
+    assert counters
+    assert all(0 < redis_client.ttl(key) <= 60 for key in counters)
+    # The key that hashes addresses lives there too, until the end of its day at most.
+    address_keys = [key for key in keys if b"address-key" in key]
+    assert len(address_keys) == 1
+    assert 0 < redis_client.ttl(address_keys[0]) <= 24 * 3600 + 60
 
 
 @needs_redis
