@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
 import holidays as holidays_pkg
-from flask import current_app, g
+from flask import g
 from sqlalchemy import delete, func, insert, select
 
 from .database import write_transaction
@@ -205,10 +205,13 @@ def _forget_overrides() -> None:
 
 def calendar() -> WorkCalendar:
     """The working-day calendar of the current app context (overrides read once per context)."""
-    # The setting is read on every call (cheap) so a config change never meets a stale calendar.
+    # The setting (admin page, else environment, else non-working) is read on every call (cached
+    # per context) so a changed choice never meets a stale calendar.
+    from . import settings
+
     return WorkCalendar.from_package(
         _load_overrides(),
-        cuti_bersama_non_working=current_app.config.get(CONFIG_CUTI_BERSAMA, True),
+        cuti_bersama_non_working=settings.value(CONFIG_CUTI_BERSAMA),
     )
 
 
@@ -257,6 +260,14 @@ def rebuild_calendar_table(first_year: int = DEFAULT_FIRST_YEAR, last_year: int 
     with write_transaction():
         _forget_overrides()  # another context may have changed them since this one read them
         return _write_calendar_table(first_year, last_year)
+
+
+def rewrite_calendar_table() -> int:
+    """Rewrite calendar_days over its present years inside the caller's write transaction
+    (used when a setting that decides working days changes)."""
+    _forget_overrides()
+    first_year, last_year = _table_years()
+    return _write_calendar_table(first_year, last_year)
 
 
 def _table_years() -> tuple[int, int]:

@@ -97,6 +97,14 @@ def public_timeline(complaint: Complaint) -> list[dict]:
     return entries
 
 
+def final_answer(complaint: Complaint) -> dict | None:
+    """The office's final answer (jawaban resmi): the latest answer entry, shown to the citizen first."""
+    answers = [event for event in complaint.events if event.kind == "answer" and event.public and event.body]
+    if not answers:
+        return None
+    return {"at": answers[-1].at, "body": answers[-1].body}
+
+
 def as_api_dict(complaint: Complaint) -> dict:
     return {
         "ticket": complaint.ticket,
