@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 
 from ..extensions import db
 from .periods import Period
+from .translate import period_label
 
 SCHEMA_VERSION = 1
 
@@ -107,7 +108,7 @@ def render_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([report.title])
-    writer.writerow([_("Periode"), report.period.label, report.period.start.isoformat(), report.period.end.isoformat()])
+    writer.writerow([_("Periode"), period_label(report.period.label), report.period.start.isoformat(), report.period.end.isoformat()])
     for table in report.tables:
         writer.writerow([])
         writer.writerow([f"[{table.key}] {table.title}"])

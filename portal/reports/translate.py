@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, pgettext
 from flask_babel import lazy_gettext as _l
 
 DEFAULT_LANGUAGE = "id"
@@ -65,10 +65,20 @@ VOCABULARY = (
     _l("September"), _l("Oktober"), _l("November"), _l("Desember"),
 )
 
+# Report words whose everyday catalogue entry means something else ("Masuk" is "Sign in" on the
+# staff pages); looked up under this context first.
+REPORT_CONTEXT = "laporan"
+
+
+def _contextual() -> tuple:
+    """Never called: lists the context entries for `make translations` (babel extracts pgettext)."""
+    return (pgettext("laporan", "Masuk"),)
+
+
 _PERIOD = re.compile(r"^(?P<name>Semester I|Semester II|[A-Z][a-z]+) (?P<year>\d{4})$")
 _TREND = re.compile(r"^Tren dibanding (?P<period>.+)$")
 # Cells under these column keys are labels (codes translated to words), not what someone wrote.
-LABEL_KEYS = frozenset({"label", "period", "month"})
+LABEL_KEYS = frozenset({"label", "service", "status_label"})
 # Sentences joined in one note ("… dalam semester ini. Jumlah 1 atau 2 …") are translated one by one.
 _SENTENCE = re.compile(r"(?<=\.) (?=[A-Z])")
 
@@ -94,6 +104,9 @@ def label(text):
     """One label in the current language: the catalogue entry, else by its known shapes, else as is."""
     if not isinstance(text, str) or not text:
         return text
+    translated = pgettext(REPORT_CONTEXT, text)
+    if translated != text:
+        return translated
     translated = gettext(text)
     if translated != text:
         return translated
