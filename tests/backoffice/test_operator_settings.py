@@ -62,10 +62,6 @@ def _save(admin, key: str, value: str):
     return admin.post(SETTINGS_PAGE, data={"csrf_token": token, "key": key, "value": value})
 
 
-def test_by_default_cuti_bersama_is_not_a_working_day(client):
-    assert _deadline(client) == DUE_CUTI_OFF.isoformat()
-
-
 def test_environment_variable_makes_cuti_bersama_working_days(app_factory, monkeypatch):
     monkeypatch.setenv(CUTI, "0")
     app = app_factory()
