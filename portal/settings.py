@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from . import audit
 from .database import write_transaction
@@ -98,7 +98,12 @@ def from_environment(env) -> dict:
 def _stored() -> dict[str, str]:
     cached = g.get(_G_CACHE)
     if cached is None:
-        cached = dict(db.session.execute(select(PortalSetting.key, PortalSetting.value)).all())
+        # Working days are also computed while migrations run (the calendar table is built at
+        # upgrade), possibly before this table exists: then only the environment counts.
+        if inspect(db.session.connection()).has_table(PortalSetting.__tablename__):
+            cached = dict(db.session.execute(select(PortalSetting.key, PortalSetting.value)).all())
+        else:
+            cached = {}
         setattr(g, _G_CACHE, cached)
     return cached
 

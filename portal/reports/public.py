@@ -3,7 +3,8 @@
 Everything served here comes from the frozen PublishedReport rows (the rendered HTML body and the
 CSV/XLSX/PDF bytes stored at approval), never from the case tables: what was published stays
 byte-identical whatever happens to the cases later. A visitor who chose English gets the frozen
-snapshot rendered again with translated labels (portal.reports.translate); figures never change. No JavaScript; charts are inline SVG.
+snapshot rendered again with translated labels (portal.reports.translate); figures never change.
+No JavaScript; charts are inline SVG.
 """
 from __future__ import annotations
 
