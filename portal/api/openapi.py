@@ -285,6 +285,9 @@ def gratification_paths() -> dict:
             "received_on": {"type": "string", "format": "date"},
             "report_deadline": {"type": "string", "format": "date"}, "late": {"type": "boolean"},
             "kpk_decision": {"type": ["string", "null"], "enum": [*_codes(catalog.GRATIFICATION_KPK_DECISIONS), None]},
+            "gol_number": {"type": ["string", "null"], "description": "KPK Gratifikasi Online number, once forwarded"},
+            "kpk_decree_number": {"type": ["string", "null"]},
+            "kpk_decree_date": {"type": ["string", "null"], "format": "date"},
             "timeline": {"type": "array", "items": timeline_entry},
         },
     }
