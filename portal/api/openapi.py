@@ -82,6 +82,7 @@ def document() -> dict:
             "submitted_at": {"type": "string", "format": "date-time"},
             "due_on": {"type": ["string", "null"], "format": "date"},
             "rating": {"type": ["integer", "null"]},
+            "answer": {"type": ["string", "null"], "description": "The office's final answer (jawaban resmi)"},
             "timeline": {"type": "array", "items": timeline_entry},
         },
     }

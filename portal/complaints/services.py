@@ -117,6 +117,8 @@ def as_api_dict(complaint: Complaint) -> dict:
         "submitted_at": complaint.submitted_at.isoformat(),
         "due_on": complaint.due_on.isoformat() if complaint.due_on else None,
         "rating": complaint.rating,
+        # CONTRACT.md: the office's final answer (jawaban resmi), or null.
+        "answer": (final_answer(complaint) or {}).get("body"),
         "timeline": [
             {"at": e["at"].isoformat(), "kind": e["kind"], "status": e["status"],
              "status_label": e["status_label"], "body": e["body"]}

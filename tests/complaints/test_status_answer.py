@@ -63,6 +63,8 @@ def test_final_answer_is_labelled_and_shown_first_and_rating_is_a_rating(app, ha
     assert answer_at < page.index(FOLLOW_UP)
     assert any(item.startswith(tuple("0123456789")) and "Jawaban resmi" in item and ANSWER in item
                for item in _items(page))
+    api = app.test_client().get(f"/api/v1/complaints/{ticket}", headers={"X-Access-Code": code}).get_json()
+    assert api["answer"] == ANSWER
 
     citizen = _citizen(app)
     rated = citizen.post("/pengaduan/status/nilai", data={"csrf_token": citizen.token, "ticket": ticket,
