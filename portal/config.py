@@ -157,4 +157,8 @@ def from_environment(instance_path: str) -> dict:
         values["MAIL_USE_TLS"] = _bool(env["MAIL_USE_TLS"], False)
     if "MAIL_USE_SSL" in env:
         values["MAIL_USE_SSL"] = _bool(env["MAIL_USE_SSL"], False)
+    # Operator settings that the admin page may override (cuti bersama, WBS retention, PDP officer).
+    from .settings import from_environment as settings_from_environment
+
+    values.update(settings_from_environment(env))
     return values

@@ -19,6 +19,10 @@ LANG_COOKIE = "lang"
 def select_locale() -> str:
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.blueprint == "api" or request.path.startswith("/api/"):
+        # The API is cookie-less: clients ask with Accept-Language (Indonesian unless they prefer English).
+        return request.accept_languages.best_match(current_app.config["PORTAL_LANGUAGES"],
+                                                   default=current_app.config["BABEL_DEFAULT_LOCALE"])
     lang = request.cookies.get(LANG_COOKIE)
     if lang in current_app.config["PORTAL_LANGUAGES"]:
         return lang

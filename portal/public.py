@@ -1,5 +1,7 @@
 """Public information pages: home, procedures and deadlines, privacy notice."""
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
+
+from . import settings
 
 bp = Blueprint("public", __name__)
 
@@ -16,4 +18,8 @@ def procedure():
 
 @bp.get("/privasi")
 def privacy():
-    return render_template("public/privacy.html")
+    # The notice states the operator's actual settings, not placeholders.
+    return render_template("public/privacy.html", wbs_retention_days=settings.value("WBS_RETENTION_DAYS"),
+                           pdp_email=settings.value("PDP_OFFICER_EMAIL"),
+                           pdp_address=settings.value("PDP_OFFICER_ADDRESS"),
+                           office_name=current_app.config["PORTAL_OFFICE_NAME"])

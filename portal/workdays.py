@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
 import holidays as holidays_pkg
-from flask import current_app, g
+from flask import g
 from sqlalchemy import delete, func, insert, select, text
 
 from .database import is_postgres, write_transaction
@@ -210,10 +210,13 @@ def _forget_overrides() -> None:
 
 def calendar() -> WorkCalendar:
     """The working-day calendar of the current app context (overrides read once per context)."""
-    # The setting is read on every call (cheap) so a config change never meets a stale calendar.
+    # The setting (admin page, else environment, else non-working) is read on every call (cached
+    # per context) so a changed choice never meets a stale calendar.
+    from . import settings
+
     return WorkCalendar.from_package(
         _load_overrides(),
-        cuti_bersama_non_working=current_app.config.get(CONFIG_CUTI_BERSAMA, True),
+        cuti_bersama_non_working=settings.value(CONFIG_CUTI_BERSAMA),
     )
 
 
@@ -270,6 +273,14 @@ def _write_calendar_table(first_year: int, last_year: int) -> int:
 def table_range() -> tuple[date, date] | tuple[None, None]:
     """First and last day in calendar_days, or (None, None) when it is empty."""
     return tuple(db.session.execute(select(func.min(CalendarDay.day), func.max(CalendarDay.day))).one())
+
+
+def rewrite_calendar_table() -> int:
+    """Rewrite calendar_days over its present years inside the caller's write transaction
+    (used when a setting that decides working days changes)."""
+    _forget_overrides()
+    first_year, last_year = _table_years()
+    return _write_calendar_table(first_year, last_year)
 
 
 def _table_years() -> tuple[int, int]:

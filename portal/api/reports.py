@@ -7,6 +7,7 @@ from flask import jsonify, request
 
 from ..extensions import limiter
 from ..reports import publication as pub
+from ..reports import translate
 from . import bp
 from .views import default_limit
 
@@ -27,7 +28,8 @@ def report_detail(report_id: int):
     item = pub.get_published(report_id)
     if item is None:
         return jsonify({"error": "not found", "message": "Unknown or unpublished report."}), 404
-    snapshot = json.loads(item.report.snapshot)
+    # Labels in the client's Accept-Language (Indonesian by default); figures as published.
+    snapshot = translate.snapshot(json.loads(item.report.snapshot))
     publication = snapshot["publication"]
     return jsonify({
         **pub.api_summary(item),

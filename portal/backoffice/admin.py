@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, hooks, workdays
+from .. import audit, hooks, settings, workdays
 from ..auth import passwords, services
 from ..auth.access import end_all_sessions, roles_required
 from ..database import write_transaction
@@ -54,6 +54,7 @@ MENU.extend([
     MenuItem("backoffice.admin_users", _l("Pengguna"), (ADMIN,)),
     MenuItem("backoffice.admin_holidays", _l("Hari libur"), (ADMIN,)),
     MenuItem("backoffice.admin_sla", _l("Tenggat (SLA)"), (ADMIN,)),
+    MenuItem("backoffice.admin_settings", _l("Pengaturan"), (ADMIN,)),
     MenuItem("backoffice.admin_audit", _l("Jejak audit"), (ADMIN,)),
 ])
 
@@ -438,6 +439,52 @@ def admin_confirm_sla():
     checklist.confirm_sla_reviewed(_admin())
     flash(_("Dicatat: tenggat (SLA) sudah ditinjau."), "success")
     return redirect(url_for("backoffice.admin_sla"), 303)
+
+
+# =========================================================================== operator settings
+
+SETTING_SOURCES = {"admin": _l("diubah admin"), "env": _l("dari variabel lingkungan"), "default": _l("bawaan")}
+
+
+def _settings_page(errors=None, values=None, status=200):
+    rows = [{"setting": s, "value": settings.value(key), "source": settings.source(key)}
+            for key, s in settings.SETTINGS.items()]
+    return render_template("backoffice/admin_settings.html", rows=rows, errors=errors or {}, values=values or {},
+                           sources=SETTING_SOURCES), status
+
+
+@bp.get("/admin/pengaturan")
+@roles_required(ADMIN)
+def admin_settings():
+    return _settings_page()
+
+
+@bp.post("/admin/pengaturan")
+@roles_required(ADMIN)
+def admin_save_setting():
+    key = request.form.get("key") or ""
+    if key not in settings.SETTINGS:
+        flash(_("Pengaturan tidak dikenal."), "danger")
+        return redirect(url_for("backoffice.admin_settings"), 303)
+    raw = request.form.get("value") or ""
+    try:
+        settings.save(key, raw, _admin())
+    except settings.InvalidSetting as exc:
+        return _settings_page({key: [str(exc)]}, {key: raw}, 422)
+    flash(_("Pengaturan disimpan dan berlaku mulai sekarang."), "success")
+    return redirect(url_for("backoffice.admin_settings") + f"#setting-{key}", 303)
+
+
+@bp.post("/admin/pengaturan/bawaan")
+@roles_required(ADMIN)
+def admin_reset_setting():
+    key = request.form.get("key") or ""
+    if key not in settings.SETTINGS or settings.source(key) != "admin":
+        flash(_("Pengaturan ini tidak diubah admin."), "danger")
+        return redirect(url_for("backoffice.admin_settings"), 303)
+    settings.reset(key, _admin())
+    flash(_("Pengaturan kembali memakai variabel lingkungan atau bawaan."), "success")
+    return redirect(url_for("backoffice.admin_settings"), 303)
 
 
 # =========================================================================== audit log

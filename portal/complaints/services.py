@@ -97,6 +97,14 @@ def public_timeline(complaint: Complaint) -> list[dict]:
     return entries
 
 
+def final_answer(complaint: Complaint) -> dict | None:
+    """The office's final answer (jawaban resmi): the latest answer entry, shown to the citizen first."""
+    answers = [event for event in complaint.events if event.kind == "answer" and event.public and event.body]
+    if not answers:
+        return None
+    return {"at": answers[-1].at, "body": answers[-1].body}
+
+
 def as_api_dict(complaint: Complaint) -> dict:
     return {
         "ticket": complaint.ticket,
@@ -109,6 +117,8 @@ def as_api_dict(complaint: Complaint) -> dict:
         "submitted_at": complaint.submitted_at.isoformat(),
         "due_on": complaint.due_on.isoformat() if complaint.due_on else None,
         "rating": complaint.rating,
+        # CONTRACT.md: the office's final answer (jawaban resmi), or null.
+        "answer": (final_answer(complaint) or {}).get("body"),
         "timeline": [
             {"at": e["at"].isoformat(), "kind": e["kind"], "status": e["status"],
              "status_label": e["status_label"], "body": e["body"]}

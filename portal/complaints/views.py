@@ -74,7 +74,8 @@ def show_status():
 
 def _status_page(complaint, access_code, rating_error=None, status=200):
     return render_template("complaints/status.html", complaint=complaint, access_code=access_code,
-                           timeline=services.public_timeline(complaint), rating_error=rating_error), status
+                           timeline=services.public_timeline(complaint), answer=services.final_answer(complaint),
+                           rating_error=rating_error), status
 
 
 @bp.post("/status/nilai")

@@ -23,8 +23,9 @@ FORWARD_WORKING_DAYS = 10
 REFUSAL_STATUSES = frozenset({"reported", "incomplete", "recorded", "stopped", "done"})
 
 FIELDS = (
-    "action", "reporter_name", "reporter_nip", "reporter_position", "reporter_unit", "reporter_phone",
-    "reporter_email", "giver_name", "giver_institution", "giver_relation", "item_type", "description",
+    "action", "reporter_name", "reporter_nip", "reporter_nik", "reporter_position", "reporter_unit", "reporter_phone",
+    "reporter_email", "giver_name", "giver_institution", "giver_address", "giver_relation", "conflict_of_interest",
+    "item_type", "description",
     "estimated_value", "received_on", "place_received", "occasion", "perishable", "deposited_with_upg",
 )
 
@@ -153,6 +154,29 @@ def public_timeline(report: GratificationReport) -> list[dict]:
     } for event in report.events if event.public]
 
 
+@dataclass
+class NextStep:
+    """What the reporter does after the KPK decree: its text and, when there is one, the due date."""
+
+    text: str
+    due: date | None = None
+
+
+def decision_next_step(report: GratificationReport) -> NextStep | None:
+    """The reporter's next step after the KPK decision, once the UPG has recorded the decree."""
+    if not report.kpk_decision:
+        return None
+    if report.kpk_decision == "milik_negara":
+        # UU 30/2002 Ps 17: handed over (goods) or paid in (money) within 7 working days of the decree.
+        days = sla_days(CHANNEL, "follow_up") or 7
+        due = workdays.add_working_days(report.kpk_decree_date, days) if report.kpk_decree_date else None
+        return NextStep(_("Gratifikasi ditetapkan menjadi milik negara. Serahkan barangnya atau setorkan uangnya "
+                          "ke kas negara sesuai petunjuk dalam SK, paling lama %(n)d hari kerja sejak tanggal SK, "
+                          "lalu serahkan bukti serah/setor kepada UPG.", n=days), due)
+    return NextStep(_("Gratifikasi ditetapkan menjadi milik Anda sebagai penerima. Tidak ada kewajiban lebih lanjut; "
+                      "simpan salinan SK sebagai bukti."))
+
+
 def as_api_dict(report: GratificationReport) -> dict:
     return {
         "ticket": report.ticket,
@@ -165,6 +189,9 @@ def as_api_dict(report: GratificationReport) -> dict:
         "report_deadline": report.report_deadline.isoformat(),
         "late": report.late,
         "kpk_decision": report.kpk_decision,
+        "gol_number": report.gol_number,
+        "kpk_decree_number": report.kpk_decree_number,
+        "kpk_decree_date": report.kpk_decree_date.isoformat() if report.kpk_decree_date else None,
         "timeline": [
             {"at": e["at"].isoformat(), "kind": e["kind"], "status": e["status"],
              "status_label": e["status_label"], "body": e["body"]}
@@ -173,5 +200,5 @@ def as_api_dict(report: GratificationReport) -> dict:
     }
 
 
-__all__ = ["Receipt", "as_api_dict", "find_replay", "hint_for", "is_late", "lookup", "next_statuses",
+__all__ = ["NextStep", "Receipt", "as_api_dict", "decision_next_step", "find_replay", "hint_for", "is_late", "lookup", "next_statuses",
            "public_timeline", "report_deadline", "rupiah", "submit"]

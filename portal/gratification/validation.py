@@ -39,12 +39,16 @@ def validate_gratification(data, *, today: date, earliest: date | None = None,
     nip = v.nip("reporter_nip")
     v.text("reporter_position", required=True, max_len=150)
     v.text("reporter_unit", required=True, max_len=200)
+    v.nik("reporter_nik")
     phone = v.phone("reporter_phone")
     email = v.email("reporter_email")
     if not phone and not email and "reporter_phone" not in v.errors and "reporter_email" not in v.errors:
         v.errors.add("reporter_phone", _("Isi nomor HP atau surel agar UPG dapat menghubungi Anda bila laporan perlu dilengkapi."))
     v.text("giver_name", max_len=120)
     v.text("giver_institution", max_len=200)
+    v.text("giver_address", max_len=300, multiline=True)
+    # Benturan kepentingan: unanswered stays None ("tidak tahu"), not a silent "tidak".
+    v.boolean("conflict_of_interest", default=None)
     v.choice("giver_relation", catalog.GRATIFICATION_RELATIONS, required=True)
     v.choice("item_type", catalog.GRATIFICATION_ITEMS, required=True)
     v.text("description", required=True, min_len=DESCRIPTION_MIN, max_len=DESCRIPTION_MAX, multiline=True)

@@ -81,4 +81,5 @@ def show_status():
     report = services.lookup(ticket, request.form.get("access_code"))
     if report is None:
         return render_template("gratification/status_form.html", values={"ticket": ticket}, not_found=True), 404
-    return render_template("gratification/status.html", report=report, timeline=services.public_timeline(report))
+    return render_template("gratification/status.html", report=report, timeline=services.public_timeline(report),
+                           next_step=services.decision_next_step(report))

@@ -29,13 +29,18 @@ class GratificationReport(db.Model):
     reporter_nip: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     reporter_position: Mapped[str] = mapped_column(EncryptedText, nullable=False)
     reporter_unit: Mapped[str] = mapped_column(String(200), nullable=False)
+    reporter_nik: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     reporter_phone: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     reporter_email: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
 
     # The giver is a third party whose name is personal data too.
     giver_name: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     giver_institution: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    giver_address: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     giver_relation: Mapped[str] = mapped_column(String(30), nullable=False)
+    # Whether the giver has business with the reporter's office (benturan kepentingan); None when
+    # the reporter did not say (reports made before the question existed).
+    conflict_of_interest: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     item_type: Mapped[str] = mapped_column(String(30), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False)

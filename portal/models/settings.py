@@ -22,3 +22,15 @@ class SlaSetting(db.Model):
     basis: Mapped[str] = mapped_column(String(300), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class PortalSetting(db.Model):
+    """One operator setting chosen on the admin page; it beats the environment variable of the same
+    setting (portal.settings lists them, their environment names and defaults)."""
+
+    __tablename__ = "portal_settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(300), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -12,10 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from ..extensions import db
 from .periods import Period
+from .translate import period_label
 
 SCHEMA_VERSION = 1
 
@@ -97,7 +99,7 @@ def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
+        return _("ya") if value else _("tidak")
     return value
 
 
@@ -106,7 +108,7 @@ def render_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([report.title])
-    writer.writerow(["Periode", report.period.label, report.period.start.isoformat(), report.period.end.isoformat()])
+    writer.writerow([_("Periode"), period_label(report.period.label), report.period.start.isoformat(), report.period.end.isoformat()])
     for table in report.tables:
         writer.writerow([])
         writer.writerow([f"[{table.key}] {table.title}"])
@@ -116,11 +118,11 @@ def render_csv(report: Report) -> str:
         if table.total is not None:
             writer.writerow([_csv_value(table.total.get(c.key)) for c in table.columns])
         if table.note:
-            writer.writerow([f"Catatan: {table.note}"])
+            writer.writerow([_("Catatan: %(note)s", note=table.note)])
     if report.notes:
         writer.writerow([])
         for note in report.notes:
-            writer.writerow([f"Catatan: {note}"])
+            writer.writerow([_("Catatan: %(note)s", note=note)])
     return out.getvalue()
 
 

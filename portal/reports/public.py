@@ -2,10 +2,13 @@
 
 Everything served here comes from the frozen PublishedReport rows (the rendered HTML body and the
 CSV/XLSX/PDF bytes stored at approval), never from the case tables: what was published stays
-byte-identical whatever happens to the cases later. No JavaScript; charts are inline SVG.
+byte-identical whatever happens to the cases later. A visitor who chose English gets the frozen
+snapshot rendered again with translated labels (portal.reports.translate); figures never change.
+No JavaScript; charts are inline SVG.
 """
 from __future__ import annotations
 
+import json
 from datetime import timezone
 from xml.sax.saxutils import escape as xml_escape
 
@@ -14,6 +17,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from . import publication as pub
+from . import render, translate
 from .render import CSV_TYPE, PDF_TYPE, XLSX_TYPE
 
 bp = Blueprint("reports_public", __name__, url_prefix="/laporan")
@@ -49,13 +53,26 @@ def _found(report_id: int) -> pub.Listed:
     return item
 
 
+def _translated_snapshot(row) -> dict | None:
+    """The snapshot with its labels in the visitor's language; None for Indonesian (stored bytes)."""
+    if translate.language() == translate.DEFAULT_LANGUAGE:
+        return None
+    return translate.snapshot(json.loads(row.snapshot))
+
+
 @bp.get("/<int:report_id>")
 def show(report_id: int):
     item = _found(report_id)
+    snap = _translated_snapshot(item.report)
+    body = item.report.body_html if snap is None else render.render_body(snap, translate.language())
     return render_template("reports/show.html", item=item, report=item.report,
+                           title=snap["report"]["title"] if snap else item.report.title,
                            previous=pub.previous_version(item.report),
                            channel_label=pub.channel_label(item.report.channel),
-                           body=Markup(item.report.body_html))
+                           body=Markup(body))
+
+
+RENDERERS = {"csv": render.render_csv, "xlsx": render.render_xlsx, "pdf": render.render_pdf}
 
 
 def _download(report_id: int, fmt: str) -> Response:
@@ -63,7 +80,12 @@ def _download(report_id: int, fmt: str) -> Response:
     column, mimetype = DOWNLOADS[fmt]
     r = item.report
     name = f"laporan-{r.channel}-{r.period}-v{r.version}.{fmt}"
-    response = Response(getattr(r, column), mimetype=mimetype.split(";")[0])
+    # Indonesian visitors get the stored official bytes; others the same figures with translated labels.
+    snap = _translated_snapshot(r)
+    data = getattr(r, column) if snap is None else RENDERERS[fmt](snap)
+    if snap is not None:
+        name = f"laporan-{r.channel}-{r.period}-v{r.version}-{translate.language()}.{fmt}"
+    response = Response(data, mimetype=mimetype.split(";")[0])
     response.headers["Content-Type"] = mimetype
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

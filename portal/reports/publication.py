@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from .. import audit
@@ -196,6 +197,13 @@ def snapshot_of(report_dict: dict, publication: dict) -> dict:
     return {"report": report_dict, "publication": publication}
 
 
+def _renderings(snap: dict) -> dict:
+    """The stored renderings: always Indonesian, whatever language the approving leader browses in."""
+    with force_locale("id"):
+        return {"body_html": render.render_body(snap), "csv_data": render.render_csv(snap),
+                "xlsx_data": render.render_xlsx(snap), "pdf_data": render.render_pdf(snap)}
+
+
 def approve(leader, draft_id: int) -> PublishedReport:
     """Build the figures now, freeze them with everything rendered from them, publish."""
     draft = _draft(draft_id)
@@ -229,9 +237,7 @@ def approve(leader, draft_id: int) -> PublishedReport:
             period_end=period.end, version=version, title=report.title, published_at=now, draft_id=draft.id,
             prepared_by_id=draft.prepared_by_id, approved_by_id=leader.id, follow_up_plan=draft.follow_up_plan,
             correction_note=publication["correction_note"],
-            snapshot=json.dumps(snap, ensure_ascii=False, separators=(",", ":")),
-            body_html=render.render_body(snap), csv_data=render.render_csv(snap),
-            xlsx_data=render.render_xlsx(snap), pdf_data=render.render_pdf(snap))
+            snapshot=json.dumps(snap, ensure_ascii=False, separators=(",", ":")), **_renderings(snap))
         session.add(row)
         session.flush()
         draft.status = DRAFT_PUBLISHED

@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from .aggregate import Column, Report, Table
@@ -52,7 +53,7 @@ def ordered_tables(report: dict) -> list[tuple[str, dict]]:
 
 def shown_columns(table: dict) -> list[dict]:
     """Columns for people: code columns ("Kode …") stay in CSV/XLSX/JSON only."""
-    return [c for c in table["columns"] if not str(c["label"]).startswith("Kode")]
+    return [c for c in table["columns"] if not (c.get("code") or str(c["label"]).startswith("Kode"))]
 
 
 def format_value(value: Any) -> str:
@@ -60,7 +61,7 @@ def format_value(value: Any) -> str:
     if value is None or value == "":
         return "—" if value is None else ""
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
+        return _("ya") if value else _("tidak")
     if isinstance(value, int):
         return f"{value:,}".replace(",", ".")
     if isinstance(value, float):
@@ -101,27 +102,30 @@ def charts_for(report: dict) -> list[Chart]:
     charts: list[Chart] = []
     if channel == "complaints":
         if semester and "months" in tables:
-            charts.append(Chart("masuk-bulan", "Pengaduan masuk per bulan", _bars(tables["months"], "received")))
-            charts.append(Chart("selesai-bulan", "Pengaduan selesai per bulan", _bars(tables["months"], "completed")))
+            charts.append(Chart("masuk-bulan", _("Pengaduan masuk per bulan"), _bars(tables["months"], "received")))
+            charts.append(Chart("selesai-bulan", _("Pengaduan selesai per bulan"),
+                                _bars(tables["months"], "completed")))
         elif "t1" in tables:
-            charts.append(Chart("masuk-kanal", "Pengaduan masuk per kanal", _bars(tables["t1"], "received")))
+            charts.append(Chart("masuk-kanal", _("Pengaduan masuk per kanal"), _bars(tables["t1"], "received")))
         if "t1_status" in tables:
-            charts.append(Chart("status", "Status pengaduan pada akhir periode", _status_bars(tables["t1_status"])))
+            charts.append(Chart("status", _("Status pengaduan pada akhir periode"),
+                                _status_bars(tables["t1_status"])))
     elif channel == "gratification":
         if semester and "months" in tables:
-            charts.append(Chart("masuk-bulan", "Laporan gratifikasi masuk per bulan",
+            charts.append(Chart("masuk-bulan", _("Laporan gratifikasi masuk per bulan"),
                                 _bars(tables["months"], "received")))
         s = report["summary"]
-        charts.append(Chart("tindakan", "Penerimaan dan penolakan gratifikasi",
-                            [("Penerimaan", s.get("accepted")), ("Penolakan", s.get("refused"))]))
+        charts.append(Chart("tindakan", _("Penerimaan dan penolakan gratifikasi"),
+                            [(_("Penerimaan"), s.get("accepted")), (_("Penolakan"), s.get("refused"))]))
         if "objek" in tables:
-            charts.append(Chart("objek", "Laporan menurut jenis objek", _bars(tables["objek"], "total")))
+            charts.append(Chart("objek", _("Laporan menurut jenis objek"), _bars(tables["objek"], "total")))
     elif channel == "wbs":
         if "kategori" in tables:
-            charts.append(Chart("kategori", "Laporan WBS menurut jenis pelanggaran",
+            charts.append(Chart("kategori", _("Laporan WBS menurut jenis pelanggaran"),
                                 _bars(tables["kategori"], "count")))
         if "status" in tables:
-            charts.append(Chart("status", "Status laporan WBS pada akhir semester", _bars(tables["status"], "count")))
+            charts.append(Chart("status", _("Status laporan WBS pada akhir semester"),
+                                _bars(tables["status"], "count")))
     return charts
 
 
@@ -135,7 +139,7 @@ def svg_chart(chart: Chart) -> Markup:
     numbers = [v for _, v in chart.bars if is_number(v)]
     top = max(numbers, default=0) or 1
     height = TOP + ROW_H * max(len(chart.bars), 1) + 4
-    desc = "; ".join(f"{label}: {format_value(value)}" for label, value in chart.bars) or "Tidak ada data."
+    desc = "; ".join(f"{label}: {format_value(value)}" for label, value in chart.bars) or _("Tidak ada data.")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" '
         f'aria-labelledby="{uid}-judul {uid}-uraian" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
@@ -163,11 +167,11 @@ def svg_chart(chart: Chart) -> Markup:
 # --- HTML ----------------------------------------------------------------------------------------
 
 
-def render_body(snapshot: dict) -> str:
-    """The report's content as HTML (no page chrome), always in Indonesian, from the snapshot."""
+def render_body(snapshot: dict, locale: str = "id") -> str:
+    """The report's content as HTML (no page chrome) in `locale` (the stored one: Indonesian)."""
     report = snapshot["report"]
-    charts = [(chart, svg_chart(chart)) for chart in charts_for(report)]
-    with force_locale("id"):
+    with force_locale(locale):
+        charts = [(chart, svg_chart(chart)) for chart in charts_for(report)]
         return render_template("reports/_body.html", report=report, publication=snapshot["publication"],
                                tables=ordered_tables(report), charts=charts, shown_columns=shown_columns,
                                format_value=format_value, is_number=is_number)
@@ -177,11 +181,11 @@ def render_body(snapshot: dict) -> str:
 
 
 def publication_rows(publication: dict) -> list[list[str]]:
-    rows = [["Versi", str(publication["version"])], ["Diterbitkan", publication["published_at"]]]
+    rows = [[_("Versi"), str(publication["version"])], [_("Diterbitkan"), publication["published_at"]]]
     if publication.get("correction_note"):
-        rows.append(["Koreksi atas versi sebelumnya", publication["correction_note"]])
+        rows.append([_("Koreksi atas versi sebelumnya"), publication["correction_note"]])
     if publication.get("follow_up_plan"):
-        rows.append(["Rencana tindak lanjut", publication["follow_up_plan"]])
+        rows.append([_("Rencana tindak lanjut"), publication["follow_up_plan"]])
     return rows
 
 
@@ -191,7 +195,7 @@ def render_csv(snapshot: dict) -> bytes:
     out.write(report_from_dict(snapshot["report"]).to_csv())
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([])
-    writer.writerow(["[publikasi] Publikasi"])
+    writer.writerow([_("[publikasi] Publikasi")])
     for row in publication_rows(snapshot["publication"]):
         writer.writerow(row)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -208,7 +212,7 @@ def _cell(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
+        return _("ya") if value else _("tidak")
     if isinstance(value, (int, float, str)):
         return value
     return str(value)
@@ -228,14 +232,14 @@ def render_xlsx(snapshot: dict) -> bytes:
     wb.properties.created = when
     wb.properties.modified = when
     ws = wb.active
-    ws.title = "Ringkasan"
+    ws.title = _("Ringkasan")
     ws.append([report["title"]])
     ws["A1"].font = bold
-    ws.append(["Periode", report["period"]["label"], report["period"]["start"], report["period"]["end"]])
+    ws.append([_("Periode"), report["period"]["label"], report["period"]["start"], report["period"]["end"]])
     for row in publication_rows(publication):
         ws.append(row)
     for note in report.get("notes") or []:
-        ws.append(["Catatan", note])
+        ws.append([_("Catatan"), note])
     ws.column_dimensions["A"].width = 32
     ws.column_dimensions["B"].width = 60
     for key, table in ordered_tables(report):
@@ -252,7 +256,7 @@ def render_xlsx(snapshot: dict) -> bytes:
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
         if table.get("note"):
-            sheet.append([f"Catatan: {table['note']}"])
+            sheet.append([_("Catatan: %(note)s", note=table["note"])])
         for i, column in enumerate(table["columns"]):
             letter = sheet.cell(row=2, column=i + 1).column_letter
             sheet.column_dimensions[letter].width = 40 if column["key"] in ("label", "summary") else 16
@@ -290,9 +294,10 @@ def render_pdf(snapshot: dict) -> bytes:
     pdf.set_font("Helvetica", "B", 14)
     pdf.multi_cell(0, 7, pdf_text(report["title"]), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
-    lines = [f"Periode: {report['period']['label']} ({report['period']['start']} s.d. {report['period']['end']})"]
+    lines = [_("Periode: %(label)s (%(start)s s.d. %(end)s)", label=report["period"]["label"],
+               start=report["period"]["start"], end=report["period"]["end"])]
     lines += [f"{label}: {value}" for label, value in publication_rows(publication)]
-    lines += [f"Catatan: {note}" for note in report.get("notes") or []]
+    lines += [_("Catatan: %(note)s", note=note) for note in report.get("notes") or []]
     for line in lines:
         pdf.multi_cell(0, 5, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
     heading = FontFace(emphasis="BOLD", fill_color=(227, 240, 242))
@@ -318,5 +323,5 @@ def render_pdf(snapshot: dict) -> bytes:
                     line.cell(pdf_text(row.get(c["key"])))
         if table.get("note"):
             pdf.set_font("Helvetica", "I", 8)
-            pdf.multi_cell(0, 4, pdf_text(f"Catatan: {table['note']}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 4, pdf_text(_("Catatan: %(note)s", note=table["note"])), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -20,6 +20,7 @@ Monthly WBS reports are refused: a month holds too few tips to publish safely.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
 from ..catalog import WBS_CATEGORIES
@@ -163,12 +164,17 @@ def _trend_table(period: Period, current: dict) -> Table:
                  note="Perubahan tidak dihitung bila salah satu angka disamarkan.")
 
 
+PUBLIC_REPORT_LABELS = {"need_info": _l("Menunggu informasi tambahan dari pelapor")}
+
+
 @register(CHANNEL, "Whistleblowing System (WBS)", kinds=(SEMESTER,))
 def build(period: Period) -> Report:
     c = counts(period)
     summary = _summary(c)
     categories = {code: str(label) for code, label in WBS_CATEGORIES.items()}
-    statuses = {code: WBS.public_label(code) for code in WBS.statuses}
+    # The public label of a step speaks to the whistleblower ("dari Anda"); a published report speaks
+    # to the public, so steps that wait on the reporter say so in the third person.
+    statuses = {code: str(PUBLIC_REPORT_LABELS.get(code) or WBS.public_label(code)) for code in WBS.statuses}
     by_category, _ = _breakdown("kategori", "Laporan WBS masuk menurut jenis pelanggaran", "Kode jenis",
                                 "Jenis dugaan pelanggaran", categories, c["category"])
     by_status, _ = _breakdown("status", "Status laporan pada akhir semester", "Kode status", "Status", statuses,

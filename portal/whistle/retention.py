@@ -25,7 +25,10 @@ ORPHAN_GRACE_SECONDS = 3600
 
 
 def retention_days() -> int:
-    return int(current_app.config.get("WBS_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    """Admin page, else WBS_RETENTION_DAYS from the environment, else two years (portal.settings)."""
+    from .. import settings
+
+    return int(settings.value("WBS_RETENTION_DAYS"))
 
 
 def purge(today: date | None = None) -> int:

@@ -166,3 +166,16 @@ def test_published_wbs_report_shows_the_suppressed_values(app, tips, as_role):
     assert "&lt; 3" in page and "Jumlah 1 atau 2 ditampilkan" in page
     api = client.get(f"/api/v1/reports/{report_id}").get_json()
     assert counts(api["report"]["tables"]["kategori"])["gratifikasi"] == SUPPRESSED
+
+
+def test_public_report_speaks_of_the_reporter_not_to_them(app, tips, as_role):
+    """The status row of tips awaiting the whistleblower is worded for the public."""
+    from publish_support import Publisher
+
+    statuses = {row["code"]: row["label"] for row in build(app, "2026-S1")["tables"]["status"]["rows"]}
+    assert statuses["need_info"] == "Menunggu informasi tambahan dari pelapor"
+    report_id = Publisher(app, as_role).publish("wbs", "2026-S1")
+    client = app.test_client()
+    for url in (f"/laporan/{report_id}", f"/laporan/{report_id}.csv"):
+        page = client.get(url).get_data(as_text=True)
+        assert "dari Anda" not in page and "dari pelapor" in page
