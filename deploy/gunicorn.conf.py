@@ -1,0 +1,40 @@
+"""gunicorn settings for Portal Integritas: the one place that says how the portal is served.
+
+Used by `make run` and by the systemd unit (deploy/portal-integritas.service):
+
+    .venv/bin/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+
+Environment: PORT (default 8000; `make run` passes 5000), GUNICORN_WORKERS (default 3),
+GUNICORN_TIMEOUT (seconds, default 60). Anything else on the command line wins over this file.
+"""
+import os
+
+# Loopback only: the public side is nginx (deploy/nginx/portal-integritas.conf), or the
+# operator's own browser for `make run`.
+bind = [f"127.0.0.1:{int(os.environ.get('PORT') or 8000)}"]
+workers = int(os.environ.get("GUNICORN_WORKERS") or 3)
+# A worker stuck longer than this (a hung database, a huge PDF) is killed and replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
+graceful_timeout = 20
+# Uploads are read whole into memory (portal.uploads.InMemoryRequest), never into temp files.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# Logs go to stdout/stderr (the journal under systemd, the console under `make run`).
+# The access log names the time, the request line, the status, the size and the duration:
+# never the client address (%(h)s, %(a)s is the user agent, %({x-forwarded-for}i)s), never the
+# referrer (%(f)s). SECURITY.md promise 4.
+accesslog = "-"
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(L)ss'
+errorlog = "-"
+# gunicorn writes client addresses only at debug level ("Invalid request from ip=…"); keep it
+# at info or above.
+loglevel = "info"
+
+# Whether a request came over HTTPS is decided in one place, the app's ProxyFix
+# (PROXY_FIX_X_FOR, see docs/security.md), not also by gunicorn's own header trust.
+forwarded_allow_ips = ""
+secure_scheme_headers = {}
+
+# gunicorn ≥ 25 opens a control socket in $HOME by default; one portal needs none, and two
+# portals on one account would fight over it.
+control_socket_disable = True
