@@ -7,7 +7,11 @@ Used by `make run` and by the systemd unit (deploy/portal-integritas.service):
 Environment: PORT (default 8000; `make run` passes 5000), GUNICORN_WORKERS (default 3),
 GUNICORN_TIMEOUT (seconds, default 60). Anything else on the command line wins over this file.
 """
+import logging
 import os
+import re
+
+from gunicorn import glogging
 
 # Loopback only: the public side is nginx (deploy/nginx/portal-integritas.conf), or the
 # operator's own browser for `make run`.
@@ -26,9 +30,33 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = "-"
 access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(L)ss'
 errorlog = "-"
-# gunicorn writes client addresses only at debug level ("Invalid request from ip=…"); keep it
-# at info or above.
 loglevel = "info"
+
+
+class _NoClientAddress(logging.Filter):
+    """gunicorn names the sender of a request it cannot parse ("Invalid request from ip=…",
+    a warning): such lines keep the reason and lose the address."""
+
+    _named = re.compile(r"\bip=.*?(?=: |$)")
+    _ipv4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self._named.sub("ip=-", message)
+        if record.levelno >= logging.WARNING:
+            cleaned = self._ipv4.sub("-", cleaned)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+class PrivateLogger(glogging.Logger):
+    def setup(self, cfg):
+        super().setup(cfg)
+        self.error_log.addFilter(_NoClientAddress())
+
+
+logger_class = PrivateLogger
 
 # Whether a request came over HTTPS is decided in one place, the app's ProxyFix
 # (PROXY_FIX_X_FOR, see docs/security.md), not also by gunicorn's own header trust.
