@@ -231,3 +231,10 @@ def wait_for_port(port: int, timeout: float = 10) -> None:
                 return
         time.sleep(0.1)
     raise AssertionError(f"nothing listens on {port}")
+
+
+def localise(command: str, scratch: Path) -> str:
+    """An operator's command with its system paths (/var, /etc, /opt/portal-integritas) moved into
+    SCRATCH and the portal's own folder, so that it runs on a test machine."""
+    command = command.replace("/opt/portal-integritas", str(ROOT))
+    return re.sub(r"(?<![\w.])/(var|etc)/", lambda m: f"{scratch}/{m.group(1)}/", command)
