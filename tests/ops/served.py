@@ -9,7 +9,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import ssl
 import subprocess
 import time
@@ -221,16 +220,6 @@ def nginx(prefix: Path, *, upstream_port: int, cert: Path, key: Path, site_text:
     server = Server(argv, dict(os.environ), prefix / "nginx.out", https_port, tls=True)
     server.http_port = http_port
     return server
-
-
-def wait_for_port(port: int, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 def localise(command: str, scratch: Path) -> str:

@@ -111,6 +111,9 @@ def test_every_public_form_works_over_https_under_gunicorn(tmp_path, phone):
         walk_every_public_form(phone, f"https://127.0.0.1:{server.port}")
     finally:
         server.stop()
+    output = server.output()
+    assert '"POST /wbs/kirim HTTP/1.1" 200' in output  # the access log, without the browser's name
+    assert "HeadlessChrome" not in output and "Mozilla" not in output
 
 
 # --- through the shipped nginx site file ------------------------------------------------------------
@@ -208,11 +211,24 @@ def test_every_public_form_works_through_the_shipped_nginx(behind_nginx, phone):
     cookie = headers["set-cookie"].split(";", 1)[0]
     token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page).group(1).decode()
     form = f"csrf_token={token}&what=x".encode()
-    for referer, refused in ((f"https://attacker.example/wbs/kirim", True), (base + "/wbs/kirim", False)):
+    for referer, refused in (("https://attacker.example/wbs/kirim", True), (base + "/wbs/kirim", False)):
         status, _, body = request(front.port, "POST", "/wbs/kirim", body=form, tls=True, source=CLIENT_ADDRESS,
                                   headers={"Cookie": cookie, "Referer": referer,
                                            "Content-Type": "application/x-www-form-urlencoded"})
         assert (status == 400 and "Formulir sudah kedaluwarsa" in body.decode()) is refused, (referer, status)
+
+    logs = assert_nginx_logs_name_no_client(front, prefix)
+    assert "POST /wbs/kirim" in logs["portal-integritas.access.log"]
+
+
+def assert_nginx_logs_name_no_client(front, prefix: Path) -> dict[str, str]:
+    front.stop()
+    logs = {path.name: path.read_text(errors="replace") for path in (prefix / "logs").iterdir()}
+    logs["nginx.out"] = front.output()
+    for name, text in logs.items():
+        assert CLIENT_ADDRESS not in text and "127.0.0.1" not in text, (name, text[-2000:])
+        assert USER_AGENT not in text and "HeadlessChrome" not in text, (name, text[-2000:])
+    return logs
 
 
 def test_a_tip_never_lands_in_nginx_temp_files_and_logs_name_no_client(behind_nginx):
@@ -227,13 +243,8 @@ def test_a_tip_never_lands_in_nginx_temp_files_and_logs_name_no_client(behind_ng
     with socket.create_connection(("127.0.0.1", front.port), source_address=(CLIENT_ADDRESS, 0)) as raw:
         raw.sendall(b"NOT TLS AT ALL\r\n\r\n")
         raw.recv(100)
-    front.stop()
-    logs = {path.name: path.read_text(errors="replace") for path in (prefix / "logs").iterdir()}
-    logs["nginx.out"] = front.output()
+    logs = assert_nginx_logs_name_no_client(front, prefix)
     assert "POST /api/v1/wbs/tips" in logs["portal-integritas.access.log"]  # the log is kept, without names
-    for name, text in logs.items():
-        assert CLIENT_ADDRESS not in text and "127.0.0.1" not in text, (name, text[-2000:])
-        assert USER_AGENT not in text and "HeadlessChrome" not in text, (name, text[-2000:])
 
 
 def test_nginx_accepts_every_upload_the_app_accepts():
