@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import socket
+import time
 
 import pytest
 
@@ -18,12 +19,12 @@ TIP = {"what": "Pungutan Rp50.000 untuk percepatan akta kelahiran di loket 3 set
        "who": "Petugas loket 3", "category": "suap-pungli"}
 
 
-def make(target: str, tmp_path, port: int) -> Server:
+def make(target: str, tmp_path, port: int, **env_extra: str) -> Server:
     if not shutil.which("make"):
         pytest.skip("`make` is not installed")
     # -o: the virtualenv is already installed (`make test` made it); never reinstall from a test.
     argv = ["make", "--no-print-directory", "-o", str(BIN.parent / ".installed"), target]
-    env = fresh_env(tmp_path / "instance", PORT=str(port))
+    env = fresh_env(tmp_path / "instance", PORT=str(port), **env_extra)
     return Server(argv, env, tmp_path / f"make-{target}.log", port)
 
 
@@ -53,9 +54,9 @@ def assert_no_client_in(output: str) -> None:
     assert USER_AGENT not in output, [line for line in output.splitlines() if USER_AGENT in line]
 
 
-def test_make_run_serves_with_gunicorn_workers_and_logs_no_client(tmp_path):
+def test_make_run_serves_with_gunicorn_workers_and_logs_no_client(tmp_path, smtp_server):
     port = free_port()
-    server = make("run", tmp_path, port).start()
+    server = make("run", tmp_path, port, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_server.port)).start()
     try:
         gunicorns = [cmd for cmd in server.processes() if "gunicorn" in cmd]
         assert len(gunicorns) >= 3, server.processes()  # a master and several workers
@@ -73,6 +74,12 @@ def test_make_run_serves_with_gunicorn_workers_and_logs_no_client(tmp_path):
     assert re.search(rf"^http://127\.0\.0\.1:{port}/kantor/pasang/\S+$", output, flags=re.M), output[:3000]
     links = re.findall(rb'href="([^"]+)"', feed)
     assert links and all(link.startswith(f"http://127.0.0.1:{port}/".encode()) for link in links), links
+    # So does the complainant's acknowledgement mail.
+    deadline = time.monotonic() + 20
+    while not smtp_server.messages and time.monotonic() < deadline:
+        time.sleep(0.2)
+    mail = b"".join(m.content for m in smtp_server.messages).decode(errors="replace")
+    assert f"http://127.0.0.1:{port}/pengaduan/status" in mail, mail
 
 
 def test_make_dev_request_log_names_no_client(tmp_path):
