@@ -3,7 +3,10 @@ fresh instance), and `make run` and the systemd unit start gunicorn the same way
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+
+import pytest
 
 from served import ROOT, flask, fresh_env, localise
 
@@ -42,3 +45,13 @@ def test_make_run_and_the_systemd_unit_share_the_gunicorn_settings():
     assert exec_start.endswith("gunicorn -c deploy/gunicorn.conf.py wsgi:app")
     assert "gunicorn -c deploy/gunicorn.conf.py wsgi:app" in run_recipe
     assert re.search(r"^EnvironmentFile=", unit, flags=re.M) and re.search(r"^TimeoutStopSec=", unit, flags=re.M)
+
+
+def test_systemd_accepts_the_unit(tmp_path):
+    analyze = shutil.which("systemd-analyze")
+    if not analyze:
+        pytest.skip("systemd-analyze not installed (Debian package 'systemd')")
+    unit = tmp_path / "portal-integritas.service"
+    unit.write_text((DEPLOY / "portal-integritas.service").read_text().replace("/opt/portal-integritas", str(ROOT)))
+    done = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and not done.stderr.strip() and not done.stdout.strip(), (done.stdout, done.stderr)
