@@ -20,13 +20,13 @@ workers = int(os.environ.get("GUNICORN_WORKERS") or 3)
 # A worker stuck longer than this (a hung database, a huge PDF) is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 graceful_timeout = 20
-# Uploads are read whole into memory (portal.uploads.InMemoryRequest), never into temp files.
+# The workers' heartbeat files, in memory: a busy disk must not make gunicorn think a worker hung.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 # Logs go to stdout/stderr (the journal under systemd, the console under `make run`).
-# The access log names the time, the request line, the status, the size and the duration:
-# never the client address (%(h)s, %(a)s is the user agent, %({x-forwarded-for}i)s), never the
-# referrer (%(f)s). SECURITY.md promise 4.
+# The access log names the time, the request line, the status, the size and the duration; never
+# the client address (%(h)s, %({x-forwarded-for}i)s), the user agent (%(a)s) or the referrer
+# (%(f)s). SECURITY.md promise 4.
 accesslog = "-"
 access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(L)ss'
 errorlog = "-"
