@@ -6,7 +6,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-long bench clean translations
+.PHONY: run dev test test-long bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,18 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP)
 
+# Serves with gunicorn (several workers; settings and log format in deploy/gunicorn.conf.py, shared
+# with the systemd unit). PORT also sets the default PORTAL_BASE_URL, so printed links match.
 run: $(STAMP)
 	$(BIN)/flask --app wsgi db upgrade
-	PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/flask --app wsgi setup link
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) $(BIN)/flask --app wsgi setup link
+	PORT=$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+
+# Flask's debug server (reloads on code changes); its request log carries no client address.
+dev: $(STAMP)
+	$(BIN)/flask --app wsgi db upgrade
+	PORT=$(PORT) $(BIN)/flask --app wsgi setup link
+	PORT=$(PORT) $(BIN)/flask --app wsgi run --debug --host 127.0.0.1 --port $(PORT)
 
 test: $(DEVSTAMP)
 	$(BIN)/python -m pytest

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 from flask import Flask
@@ -60,6 +61,24 @@ def load_config(app: Flask, overrides: dict) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    hide_client_addresses(logging.getLogger("werkzeug"))
+
+
+class _NoClientAddress(logging.Filter):
+    """Drops the client address that Werkzeug's development server puts before each request line."""
+
+    _prefix = re.compile(r"^\S+ - - (?=\[)")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = self._prefix.sub("", record.msg)
+        return True
+
+
+def hide_client_addresses(logger: logging.Logger) -> None:
+    """`make dev` (Flask's debug server) logs requests without who sent them (SECURITY.md promise 4)."""
+    if not any(isinstance(f, _NoClientAddress) for f in logger.filters):
+        logger.addFilter(_NoClientAddress())
 
 
 def register_extensions(app: Flask) -> None:

@@ -149,6 +149,9 @@ def from_environment(instance_path: str) -> dict:
     for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PORTAL_BASE_URL"):
         if env.get(name):
             values[name] = env[name]
+    if not env.get("PORTAL_BASE_URL") and env.get("PORT"):
+        # `PORT=8080 make run` serves on 8080: the links it prints and mails must say so too.
+        values["PORTAL_BASE_URL"] = f"http://127.0.0.1:{int(env['PORT'])}"
     if env.get("PROXY_FIX_X_FOR"):
         values["PROXY_FIX_X_FOR"] = int(env["PROXY_FIX_X_FOR"])
     if env.get("MAIL_PORT"):

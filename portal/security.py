@@ -24,7 +24,9 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Content-Security-Policy", CSP)
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
-        headers["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: Flask-WTF's strict HTTPS check needs the portal's own
+        # Referer on every form post, and no other site ever learns which page linked to it.
+        headers["Referrer-Policy"] = "same-origin"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Cross-Origin-Resource-Policy"] = "same-origin"

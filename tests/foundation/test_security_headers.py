@@ -11,7 +11,7 @@ def test_pages_carry_strict_headers(client):
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Cache-Control"] == "no-store"
-        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_pages_have_no_inline_script_or_style_and_no_foreign_host(client):
