@@ -1,4 +1,5 @@
-"""WBS trust: endorsement chains of handler keys, the recovery signing key, two-handler exclusions
+"""WBS trust: endorsement chains of handler keys, the recovery signing key, two-handler exclusions,
+encrypted message order
 
 Revision ID: 0004_wbs_trust
 Revises: 0002
@@ -16,6 +17,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('wbs_messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('order_ct', sa.LargeBinary(), nullable=True))
     with op.batch_alter_table('wbs_handlers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('signing_public', sa.LargeBinary(), nullable=True))
         batch_op.add_column(sa.Column('endorsement', sa.Text(), nullable=True))
@@ -40,3 +43,5 @@ def downgrade():
         batch_op.drop_column('endorsed_on')
         batch_op.drop_column('endorsement')
         batch_op.drop_column('signing_public')
+    with op.batch_alter_table('wbs_messages', schema=None) as batch_op:
+        batch_op.drop_column('order_ct')

@@ -131,6 +131,10 @@ class WbsTipKey(db.Model):
 
 
 class WbsMessage(db.Model):
+    """Ids are random (services.fresh_id), not a counter: a counter shared by both sides would let
+    anyone holding the timed audit rows of handler replies place a whistleblower's message between
+    them. The order within the conversation is in order_ct, encrypted with the tip's data key."""
+
     __tablename__ = "wbs_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,9 +143,12 @@ class WbsMessage(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_on: Mapped[date] = mapped_column(Date, nullable=False)
     body_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    order_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class WbsAttachment(db.Model):
+    """Random ids like WbsMessage; the order sits in the encrypted meta_ct."""
+
     __tablename__ = "wbs_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
