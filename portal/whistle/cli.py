@@ -80,7 +80,10 @@ def wbs_recovery_key(replace: bool):
 def _read_recovery_key() -> str:
     import sys
 
-    text = sys.stdin.read()
+    if sys.stdin.isatty():  # typed by the head of office: ask, without echo
+        text = click.prompt("Kunci pemulihan (tidak ditampilkan)", hide_input=True)
+    else:
+        text = sys.stdin.read()
     if not text.strip():
         raise click.ClickException("kunci pemulihan tidak terbaca dari stdin")
     return text
