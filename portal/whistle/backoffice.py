@@ -221,7 +221,8 @@ def wbs_team():
                            unlocked=keys.session_private_key(user) is not None,
                            recovery_present=keys.recovery_key_present(), today=local_today(),
                            own_fingerprint=keys.own_fingerprint(user) if keys.is_handler(user) else None,
-                           own_endorsed=keys.is_endorsed(keys.handler_row(user.id)))
+                           own_endorsed=keys.is_endorsed(keys.handler_row(user.id)),
+                           recovery_fingerprint=keys.recovery_fingerprint())
 
 
 def _team_back():

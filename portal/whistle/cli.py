@@ -121,6 +121,24 @@ def wbs_endorse(email: str, recovery_key_stdin: bool, fingerprint: str | None):
     click.echo(f"akses diberikan untuk {count} laporan terbuka")
 
 
+@wbs_cli.command("exclude")
+@click.option("--tip", "tip_id", type=int, required=True, help="Nomor laporan.")
+@click.option("--email", required=True, help="Petugas yang dikecualikan (benturan kepentingan).")
+@click.option("--recovery-key-stdin", is_flag=True, required=True,
+              help="Baca kunci pemulihan dari stdin (tidak pernah disimpan).")
+def wbs_exclude(tip_id: int, email: str, recovery_key_stdin: bool):
+    """Exclude a handler from one tip on the head of office's authority (in place of a second handler)."""
+    from . import keys
+
+    user_id = _user_id(email)
+    printable = _read_recovery_key()
+    try:
+        keys.exclude_with_recovery(printable, tip_id, user_id)
+    except keys.WbsKeyError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"dikecualikan dari WBS-{tip_id}: {email}")
+
+
 @wbs_cli.command("restore")
 @click.option("--tip", "tips", type=int, multiple=True, required=True, help="Nomor laporan; boleh diulang.")
 @click.option("--email", required=True, help="Pengelola (kunci sudah disahkan) yang menerima laporan.")

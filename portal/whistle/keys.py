@@ -697,6 +697,30 @@ def confirm_exclusion(tip_id: int, target_user_id: int, actor) -> None:
                   detail={"user_id": target_user_id, "requested_by": request_row.by_id})
 
 
+def exclude_with_recovery(printable: str, tip_id: int, target_user_id: int, actor=None) -> None:
+    """The head of office, holding the recovery key, decides an exclusion alone (a team of two has
+    no third handler to confirm): a pending request is confirmed, or the exclusion made at once."""
+    _recovery_private(printable)
+    with write_transaction() as session:
+        if session.get(WbsTip, tip_id) is None:
+            raise WbsKeyError(_("Laporan tidak ditemukan."))
+        if session.get(User, target_user_id) is None:
+            raise WbsKeyError(_("Petugas tidak ditemukan."))
+        row = session.scalar(select(WbsExclusion).where(WbsExclusion.tip_id == tip_id,
+                                                        WbsExclusion.user_id == target_user_id))
+        if row is not None and not row.pending:
+            raise WbsKeyError(_("Petugas ini sudah dikecualikan dari laporan ini."))
+        if row is None:
+            row = WbsExclusion(tip_id=tip_id, user_id=target_user_id, by_id=getattr(actor, "id", None),
+                               day=local_today())
+            session.add(row)
+        row.pending = False
+        _drop_copy(session, tip_id, target_user_id)
+        session.flush()
+        audit.log("wbs_exclude", actor=actor, channel="wbs", case_ref=str(tip_id),
+                  detail={"user_id": target_user_id, "via": "recovery_key"})
+
+
 def _drop_copy(session, tip_id: int, user_id: int) -> None:
     # Only this handler's copy: the recovery copy stays as long as the tip exists.
     session.execute(delete(WbsTipKey).where(WbsTipKey.tip_id == tip_id, WbsTipKey.holder == HOLDER_HANDLER,
@@ -766,3 +790,9 @@ def create_recovery_key(replace: bool = False, actor=None) -> str:
 
 def recovery_key_present() -> bool:
     return trust.active_root() is not None
+
+
+def recovery_fingerprint() -> str | None:
+    """Fingerprint of the pinned recovery key, to compare with the one written on its envelope."""
+    root = trust.active_root()
+    return root.fingerprint if root else None

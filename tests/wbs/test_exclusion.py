@@ -101,3 +101,25 @@ def test_self_recusal(app, team):
     response = _exclude(a, tip_id, team.user_id(HANDLER_A))
     assert response.status_code == 303 and response.headers["Location"].endswith("/kantor/wbs")
     assert a.get(f"/kantor/wbs/{tip_id}").status_code == 404
+
+
+def test_in_a_team_of_two_the_head_of_office_decides_an_exclusion(app, team):
+    tip_id = tip_id_for(app, submit_api(app.test_client()))
+    a, b = team.login(HANDLER_A), team.login(HANDLER_B)
+    a_id = team.user_id(HANDLER_A)
+    assert _exclude(b, tip_id, a_id).status_code == 303
+    assert a.get(f"/kantor/wbs/{tip_id}").status_code == 200  # nobody else to confirm yet
+    runner = app.test_cli_runner()
+    args = ["wbs", "exclude", "--tip", str(tip_id), "--email", HANDLER_A, "--recovery-key-stdin"]
+    refused = runner.invoke(args=args, input="not a key\n")
+    assert refused.exit_code != 0 and a.get(f"/kantor/wbs/{tip_id}").status_code == 200
+    result = runner.invoke(args=args, input=team.recovery_key + "\n")
+    assert result.exit_code == 0, result.output
+    assert a.get(f"/kantor/wbs/{tip_id}").status_code == 404
+    assert {holder for holder, _, _ in sealed_copies(app, tip_id)} == {"handler", "recovery", "receipt"}
+    # The team page shows the pinned recovery key's fingerprint, as printed for the envelope.
+    from portal.whistle import keys
+
+    with app.app_context():
+        fingerprint = keys.recovery_fingerprint()
+    assert fingerprint and fingerprint in b.get("/kantor/wbs/tim").get_data(as_text=True)
