@@ -1,5 +1,7 @@
-"""Handler keys: appointment by SK, key pairs unlocked by the password, the session key,
-grants (by a handler or the recovery key), revocation, exclusion and the recovery key.
+"""Handler keys: appointment by SK (a record), key pairs born at a password the handler chose and
+rotated at every change, endorsement (portal/whistle/trust.py: only endorsed keys receive tips),
+the session key, grants and restores (by a handler or the recovery key), revocation, two-handler
+exclusion, shredding of destroyed keys, and the recovery key.
 
 Every secret here exists in clear only in the memory of the request that uses it. At rest:
 - a handler's private key: envelope.wrap_private_key (Argon2id of the password, its own salt);
