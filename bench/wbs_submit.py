@@ -55,11 +55,12 @@ with app.app_context():
                                        "kata sandi bench yang panjang 2026", enrolled_secret=True)
         ids.append(user.id)
     keys.appoint("800/BENCH/2026", "2026-01-02", ids)
+    printable = keys.create_recovery_key()
     for uid in ids:
         with write_transaction() as session:
             user = session.get(services.User, uid)
             keys.create_keypair(session.get(WbsHandler, uid), user, "kata sandi bench yang panjang 2026")
-    keys.create_recovery_key()
+        keys.endorse_with_recovery(printable, uid)  # only endorsed keys receive tips
     print("recipients:", len(keys.recipients()))
 '''
 

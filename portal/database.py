@@ -24,6 +24,8 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         # FULL: an acknowledged (committed) submission survives power loss, not just a crash.
         cur.execute("PRAGMA synchronous = FULL")
         cur.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows (destroyed WBS keys) are overwritten with zeros, not left in free pages.
+        cur.execute("PRAGMA secure_delete = ON")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -201,6 +201,9 @@ def change_password(user_id: int, current: str, new: str, confirm: str) -> dict[
             errors["new"] = problems
         elif new != confirm:
             errors["confirm"] = [_("Konfirmasi kata sandi tidak sama.")]
+        elif new == (current or ""):
+            # A WBS key pair is born under the new password: it must be one the owner chose.
+            errors["new"] = [_("Kata sandi baru harus berbeda dari kata sandi saat ini.")]
         if errors:
             return errors
         old_hash = user.password_hash

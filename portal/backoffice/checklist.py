@@ -48,14 +48,12 @@ def missing_roles() -> list[str]:
 
 
 def wbs_handlers_ready() -> bool:
-    """Appointed WBS handlers can receive tips.
+    """At least one handler is appointed and every appointed handler's key is endorsed (its
+    certificate chain leads back to the pinned recovery key), so new tips are sealed for them."""
+    from ..whistle import keys
 
-    Today: at least one handler is appointed and every appointed handler has a key pair (made at
-    their first full sign-in). When key endorsement lands, this is the one place to require it.
-    """
-    appointed = db.session.execute(
-        select(func.count(), func.count(WbsHandler.public_key)).where(WbsHandler.appointed.is_(True))).one()
-    return appointed[0] > 0 and appointed[0] == appointed[1]
+    appointed = db.session.scalars(select(WbsHandler).where(WbsHandler.appointed.is_(True))).all()
+    return bool(appointed) and all(keys.is_endorsed(row) for row in appointed)
 
 
 def _audited_since(actions: tuple[str, ...], since: datetime | None = None) -> bool:
@@ -88,7 +86,7 @@ def items() -> list[Item]:
         Item("decree", _l("SK Tim WBS dicatat"),
              _l("Catat nomor dan tanggal SK yang mengangkat pengelola WBS."),
              "backoffice.wbs_team", db.session.scalar(select(func.count(WbsDecree.id))) > 0),
-        Item("handlers", _l("Pengelola WBS diangkat dan memiliki pasangan kunci"),
+        Item("handlers", _l("Pengelola WBS diangkat dan kuncinya disahkan"),
              _l("Setiap pengelola yang diangkat masuk sekali (sandi dan kode) agar pasangan kuncinya dibuat."),
              "backoffice.wbs_team", wbs_handlers_ready()),
         Item("holidays", _l("Hari libur tahun ini diperiksa"),

@@ -40,6 +40,8 @@ from argon2.exceptions import HashingError
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -54,6 +56,7 @@ __all__ = [
     "decrypt",
     "decrypt_stream",
     "encrypt",
+    "fingerprint",
     "format_receipt",
     "generate_keypair",
     "generate_recovery_key",
@@ -66,9 +69,12 @@ __all__ = [
     "public_key",
     "receipt_keys",
     "seal",
+    "sign",
+    "signing_public_key",
     "unwrap_for_session",
     "unwrap_private_key",
     "unwrap_with_key",
+    "verify_signature",
     "wrap_for_session",
     "wrap_private_key",
     "wrap_with_key",
@@ -263,6 +269,44 @@ def unwrap_private_key(blob: bytes, password: str) -> bytes:
     if not hmac.compare_digest(_key_id_bytes(public_key(private)), kid):
         raise DecryptionError()
     return private
+
+
+# --------------------------------------------------------------------------- signatures (endorsement)
+# A handler (or the recovery key) signs with an Ed25519 key derived from its X25519 private key,
+# so one printed secret / one password-wrapped key carries both halves and nothing new is stored.
+
+
+def _signing_key(private: bytes) -> Ed25519PrivateKey:
+    _check_key(private, "private key")
+    return Ed25519PrivateKey.from_private_bytes(_hkdf(bytes(private), b"portal-wbs-signing-v1"))
+
+
+def signing_public_key(private: bytes) -> bytes:
+    """The raw Ed25519 public key that goes with a raw X25519 private key."""
+    return _signing_key(private).public_key().public_bytes(serialization.Encoding.Raw,
+                                                            serialization.PublicFormat.Raw)
+
+
+def sign(private: bytes, message: bytes) -> bytes:
+    """Ed25519 signature of message with the signing key derived from `private`."""
+    _check_bytes(message, "message")
+    return _signing_key(private).sign(bytes(message))
+
+
+def verify_signature(signing_public: bytes, message: bytes, signature: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes(signing_public)).verify(bytes(signature), bytes(message))
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def fingerprint(public: bytes, signing_public: bytes) -> str:
+    """128-bit fingerprint of a key pair (both halves), in 8 groups of 4 hex digits, for people to
+    compare on two screens before an endorsement."""
+    _check_key(public, "public key")
+    digest = hashlib.sha256(b"portal-wbs-fingerprint-v1\x00" + bytes(public) + bytes(signing_public)).hexdigest()[:32]
+    return " ".join(digest[i:i + 4] for i in range(0, 32, 4)).upper()
 
 
 # --------------------------------------------------------------------------- sealed boxes

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -48,6 +48,12 @@ class WbsHandler(db.Model):
     # envelope.wrap_private_key: Argon2id(password, own salt) + AES-256-GCM; never the login hash.
     wrapped_private_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     key_created_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Ed25519 half of the key pair (derived from the private key): signs endorsements and rotations.
+    signing_public: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # JSON list of certificates from the pinned recovery key to this key pair (portal/whistle/trust.py).
+    # Only a key whose chain verifies receives tips; nobody without a signing key can make one.
+    endorsement: Mapped[str | None] = mapped_column(Text, nullable=True)
+    endorsed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     user = relationship("User")
     decree = relationship(WbsDecree)
@@ -63,6 +69,8 @@ class WbsRecoveryKey(db.Model):
     key_id: Mapped[str] = mapped_column(String(16), nullable=False)
     created_on: Mapped[date] = mapped_column(Date, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # A record only: sealing and endorsement trust the copy pinned in instance/ (trust.PIN_FILE).
+    signing_public: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class WbsTip(db.Model):
@@ -123,6 +131,10 @@ class WbsTipKey(db.Model):
 
 
 class WbsMessage(db.Model):
+    """Ids are random (services.fresh_id), not a counter: a counter shared by both sides would let
+    anyone holding the timed audit rows of handler replies place a whistleblower's message between
+    them. The order within the conversation is in order_ct, encrypted with the tip's data key."""
+
     __tablename__ = "wbs_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,9 +143,12 @@ class WbsMessage(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_on: Mapped[date] = mapped_column(Date, nullable=False)
     body_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    order_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class WbsAttachment(db.Model):
+    """Random ids like WbsMessage; the order sits in the encrypted meta_ct."""
+
     __tablename__ = "wbs_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,7 +176,10 @@ class WbsEvent(db.Model):
 
 
 class WbsExclusion(db.Model):
-    """A handler kept away from one tip (conflict of interest): their wrapped key was destroyed."""
+    """A handler kept away from one tip (conflict of interest): their wrapped key was destroyed.
+
+    Excluding someone else is first a request (pending): it takes effect, and the copy is destroyed,
+    only when a second handler confirms, so no single handler can lock the others out."""
 
     __tablename__ = "wbs_exclusions"
 
@@ -170,5 +188,7 @@ class WbsExclusion(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     day: Mapped[date] = mapped_column(Date, nullable=False)
+    pending: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
 
     __table_args__ = (UniqueConstraint("tip_id", "user_id"),)

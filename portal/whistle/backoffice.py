@@ -109,7 +109,8 @@ def wbs_case(tip_id: int):
     actors = {u.id: u.name for u in db.session.scalars(select(User))}
     holders = keys.holders(tip_id)
     return render_template("backoffice/wbs_case.html", case=case, tip=tip, workflow=WBS, actors=actors,
-                           holders=holders, excluded=keys.excluded_users(tip_id), error=request.args.get("error"),
+                           holders=holders, excluded=keys.excluded_users(tip_id),
+                           pending=keys.pending_exclusions(tip_id), error=request.args.get("error"),
                            today=local_today())
 
 
@@ -159,14 +160,29 @@ def wbs_exclude(tip_id: int):
         flash(_("Pilih petugas yang dikecualikan."), "danger")
         return _back(tip_id, "#f-user_id")
     try:
-        keys.exclude(tip_id, int(raw), _me())
+        effective = keys.exclude(tip_id, int(raw), _me())
     except keys.WbsKeyError as exc:
         flash(exc.message, "danger")
         return _back(tip_id, "#f-user_id")
-    if int(raw) == _me().id:
+    if effective:
         flash(_("Anda mengecualikan diri dari laporan ini; kunci Anda untuk laporan ini sudah dimusnahkan."), "success")
         return redirect(url_for("backoffice.wbs_queue"), 303)
-    flash(_("Petugas dikecualikan; kuncinya untuk laporan ini sudah dimusnahkan."), "success")
+    flash(_("Permintaan pengecualian dicatat. Berlaku setelah dikonfirmasi pengelola WBS lain."), "success")
+    return _back(tip_id)
+
+
+@bp.post("/wbs/<int:tip_id>/kecualikan/<int:user_id>/konfirmasi")
+@roles_required(ROLE)
+def wbs_confirm_exclusion(tip_id: int, user_id: int):
+    opened, refusal = _open(tip_id)
+    if refusal is not None:
+        return refusal
+    try:
+        keys.confirm_exclusion(tip_id, user_id, _me())
+    except keys.WbsKeyError as exc:
+        flash(exc.message, "danger")
+        return _back(tip_id)
+    flash(_("Pengecualian dikonfirmasi; kunci petugas itu untuk laporan ini sudah dimusnahkan."), "success")
     return _back(tip_id)
 
 
@@ -203,7 +219,10 @@ def wbs_team():
     return render_template("backoffice/wbs_team.html", team=keys.team(), candidates=candidates,
                            is_admin=user.has_role("admin"), is_handler=keys.is_handler(user),
                            unlocked=keys.session_private_key(user) is not None,
-                           recovery_present=keys.recovery_key_present(), today=local_today())
+                           recovery_present=keys.recovery_key_present(), today=local_today(),
+                           own_fingerprint=keys.own_fingerprint(user) if keys.is_handler(user) else None,
+                           own_endorsed=keys.is_endorsed(keys.handler_row(user.id)),
+                           recovery_fingerprint=keys.recovery_fingerprint())
 
 
 def _team_back():
@@ -219,8 +238,9 @@ def wbs_appoint():
     except keys.WbsKeyError as exc:
         flash(exc.message, "danger")
         return _team_back()
-    flash(_("SK dicatat; %(n)d akun diangkat. Pasangan kunci dibuat saat mereka masuk berikutnya, lalu akses ke "
-            "laporan yang ada diberikan oleh pengelola lain atau dengan kunci pemulihan.", n=len(users)), "success")
+    flash(_("SK dicatat; %(n)d akun diangkat. Pengangkatan belum memberi akses: pasangan kunci dibuat saat "
+            "pengelola mengganti kata sandinya sendiri, lalu kuncinya disahkan (Kepala Dinas dengan kunci "
+            "pemulihan, atau pengelola yang sudah disahkan).", n=len(users)), "success")
     return _team_back()
 
 
@@ -253,6 +273,23 @@ def wbs_grant(user_id: int):
         flash(exc.message, "danger")
         return _team_back()
     flash(_("Akses diberikan untuk %(n)d laporan terbuka.", n=count), "success")
+    return _team_back()
+
+
+@bp.post("/wbs/tim/<int:user_id>/sahkan")
+@roles_required(ROLE)
+def wbs_endorse(user_id: int):
+    user = _me()
+    private = keys.session_private_key(user)
+    if private is None or not keys.is_handler(user):
+        flash(_("Kunci WBS Anda belum terbuka di sesi ini; keluar lalu masuk kembali."), "danger")
+        return _team_back()
+    try:
+        count = keys.endorse_by_handler(user, private, user_id, request.form.get("fingerprint"))
+    except keys.WbsKeyError as exc:
+        flash(exc.message, "danger")
+        return _team_back()
+    flash(_("Kunci disahkan; akses diberikan untuk %(n)d laporan terbuka.", n=count), "success")
     return _team_back()
 
 

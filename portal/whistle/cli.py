@@ -28,8 +28,10 @@ def wbs_appoint(sk_number: str, sk_date: str, emails: tuple):
         raise click.ClickException(exc.message) from None
     for user in users:
         click.echo(f"diangkat: {user.email}")
-    click.echo("Pasangan kunci dibuat saat akun masuk berikutnya; lalu beri akses ke laporan yang ada "
-               "(pengelola lain atau kunci pemulihan) di /kantor/wbs/tim.")
+    click.echo("Pengangkatan tidak memberi kunci. Pasangan kunci dibuat saat pengelola, sesudah masuk lengkap, "
+               "mengganti kata sandinya sendiri; lalu Kepala Dinas mengesahkannya: "
+               "flask --app wsgi wbs endorse --email E --recovery-key-stdin "
+               "(atau pengelola yang sudah disahkan, di /kantor/wbs/tim).")
 
 
 @wbs_cli.command("revoke")
@@ -64,6 +66,95 @@ def wbs_recovery_key(replace: bool):
     click.echo("")
     click.echo(printable)
     click.echo("")
+    from . import trust
+
+    root = trust.active_root()
+    click.echo(f"Kunci publiknya dipasang di {trust.pin_path()} (di luar basis data).")
+    click.echo(f"Sidik jari kunci pemulihan: {root.fingerprint}")
+    click.echo("Catat sidik jari ini bersama kunci; bandingkan dengan halaman Tim WBS bila ragu.")
+    if replace:
+        click.echo("Kunci pengelola yang disahkan dengan kunci lama harus disahkan lagi dengan kunci ini "
+                   "(wbs endorse).")
+
+
+def _read_recovery_key() -> str:
+    import sys
+
+    if sys.stdin.isatty():  # typed by the head of office: ask, without echo
+        text = click.prompt("Kunci pemulihan (tidak ditampilkan)", hide_input=True)
+    else:
+        text = sys.stdin.read()
+    if not text.strip():
+        raise click.ClickException("kunci pemulihan tidak terbaca dari stdin")
+    return text
+
+
+def _user_id(email: str) -> int:
+    from ..auth.services import find_user
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"akun tidak ditemukan: {email}")
+    return user.id
+
+
+@wbs_cli.command("endorse")
+@click.option("--email", required=True, help="Akun pengelola WBS yang kuncinya disahkan.")
+@click.option("--recovery-key-stdin", is_flag=True, required=True,
+              help="Baca kunci pemulihan dari stdin (tidak pernah disimpan).")
+@click.option("--fingerprint", default=None,
+              help="Sidik jari yang tampil di layar pengelola (halaman Tim WBS); bila diisi harus cocok.")
+def wbs_endorse(email: str, recovery_key_stdin: bool, fingerprint: str | None):
+    """Endorse a handler's key pair with the recovery key; then open tips are re-sealed for it."""
+    from . import keys
+
+    user_id = _user_id(email)
+    printable = _read_recovery_key()
+    try:
+        count = keys.endorse_with_recovery(printable, user_id, fingerprint)
+    except keys.WbsKeyError as exc:
+        raise click.ClickException(exc.message) from None
+    from ..models import User
+    from ..extensions import db
+
+    click.echo(f"disahkan: {email}; sidik jari kunci: {keys.own_fingerprint(db.session.get(User, user_id))}")
+    click.echo(f"akses diberikan untuk {count} laporan terbuka")
+
+
+@wbs_cli.command("exclude")
+@click.option("--tip", "tip_id", type=int, required=True, help="Nomor laporan.")
+@click.option("--email", required=True, help="Petugas yang dikecualikan (benturan kepentingan).")
+@click.option("--recovery-key-stdin", is_flag=True, required=True,
+              help="Baca kunci pemulihan dari stdin (tidak pernah disimpan).")
+def wbs_exclude(tip_id: int, email: str, recovery_key_stdin: bool):
+    """Exclude a handler from one tip on the head of office's authority (in place of a second handler)."""
+    from . import keys
+
+    user_id = _user_id(email)
+    printable = _read_recovery_key()
+    try:
+        keys.exclude_with_recovery(printable, tip_id, user_id)
+    except keys.WbsKeyError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"dikecualikan dari WBS-{tip_id}: {email}")
+
+
+@wbs_cli.command("restore")
+@click.option("--tip", "tips", type=int, multiple=True, required=True, help="Nomor laporan; boleh diulang.")
+@click.option("--email", required=True, help="Pengelola (kunci sudah disahkan) yang menerima laporan.")
+@click.option("--recovery-key-stdin", is_flag=True, required=True,
+              help="Baca kunci pemulihan dari stdin (tidak pernah disimpan).")
+def wbs_restore(tips: tuple, email: str, recovery_key_stdin: bool):
+    """Give tips back to an endorsed handler with the recovery key — closed or excluded ones too."""
+    from . import keys
+
+    user_id = _user_id(email)
+    printable = _read_recovery_key()
+    try:
+        done = keys.restore(printable, list(tips), user_id)
+    except keys.WbsKeyError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"dipulihkan untuk {email}: " + ", ".join(f"WBS-{t}" for t in done))
 
 
 @wbs_cli.command("purge")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import struct
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -75,6 +77,28 @@ def event_aad(tip_id: int, event_id: int) -> bytes:
     return _aad(tip_id, "event", event_id)
 
 
+def order_aad(tip_id: int, message_id: int) -> bytes:
+    return _aad(tip_id, "message-order", message_id)
+
+
+def fresh_id(session, model) -> int:
+    """A random unused 31-bit id (fits every INTEGER column). Rows of both sides of a conversation
+    take ids from no shared counter, so an id says nothing about when the row was made."""
+    while True:
+        candidate = secrets.randbelow(2**31 - 2) + 1
+        if session.get(model, candidate) is None:
+            return candidate
+
+
+def _order_stamp() -> int:
+    return time.time_ns()
+
+
+def _midnight_utc() -> float:
+    # Files keep only the day: a nanosecond mtime would time a whistleblower's upload.
+    return float((int(time.time()) // 86400) * 86400)
+
+
 # --------------------------------------------------------------------------- encrypted file store
 
 
@@ -111,7 +135,11 @@ def _write_encrypted(tip_id: int, data_key: bytes, data: bytes) -> str:
                     writer.write(bytes(view[offset:offset + envelope.CHUNK_SIZE]))
             handle.flush()
             os.fsync(handle.fileno())
+        midnight = _midnight_utc()
+        os.utime(tmp, (midnight, midnight))
         os.replace(tmp, target)
+        for directory in (target.parent, target.parent.parent):  # a new entry would time the upload too
+            os.utime(directory, (midnight, midnight))
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -139,8 +167,9 @@ def delete_file(name: str) -> None:
 
 def _attach(session, tip_id: int, data_key: bytes, item: CleanFile, author: str, today: date) -> str:
     name = _write_encrypted(tip_id, data_key, item.data)
-    meta = json.dumps({"name": item.original_name, "type": item.content_type, "size": item.size}).encode()
-    session.add(WbsAttachment(tip_id=tip_id, storage_name=name, author=author, created_on=today,
+    meta = json.dumps({"name": item.original_name, "type": item.content_type, "size": item.size,
+                       "order": _order_stamp()}).encode()
+    session.add(WbsAttachment(id=fresh_id(session, WbsAttachment), tip_id=tip_id, storage_name=name, author=author, created_on=today,
                               meta_ct=envelope.encrypt(data_key, meta, meta_aad(tip_id, name))))
     return name
 
@@ -283,9 +312,20 @@ class CaseView:
                 and all(f.ok for f in self.files) and all(e["reason"].ok for e in self.events))
 
 
+def _order_of(tip_id: int, message: WbsMessage, data_key: bytes) -> int:
+    if message.order_ct is None:
+        return 0
+    try:
+        raw = envelope.decrypt(data_key, bytes(message.order_ct), order_aad(tip_id, message.id))
+        return struct.unpack(">Q", raw)[0]
+    except (DecryptionError, struct.error):
+        return 0
+
+
 def _messages(tip: WbsTip, data_key: bytes) -> list[MessageView]:
+    ordered = sorted(tip.messages, key=lambda m: (m.created_on, _order_of(tip.id, m, data_key), m.id))
     return [MessageView(m.id, m.author, m.created_on, _open_text(data_key, m.body_ct, message_aad(tip.id, m.id, m.author)),
-                        m.author_id) for m in tip.messages]
+                        m.author_id) for m in ordered]
 
 
 def _files(tip: WbsTip, data_key: bytes) -> list[FileView]:
@@ -298,8 +338,9 @@ def _files(tip: WbsTip, data_key: bytes) -> list[FileView]:
                 info = json.loads(meta.value)
             except ValueError:
                 meta.ok = False
-        out.append(FileView(a.id, a.author, a.created_on, info.get("name"), info.get("type"), info.get("size"), meta.ok))
-    return out
+        out.append((a.created_on, info.get("order") or 0, a.id,
+                    FileView(a.id, a.author, a.created_on, info.get("name"), info.get("type"), info.get("size"), meta.ok)))
+    return [item[-1] for item in sorted(out, key=lambda item: item[:3])]
 
 
 def view(tip: WbsTip, data_key: bytes, *, with_fields: bool = True) -> CaseView:
@@ -328,16 +369,16 @@ def add_message(tip_id: int, data_key: bytes, body: str, author: str, actor=None
     """Encrypt and store one message (either direction) in one transaction."""
     with write_transaction() as session:
         tip = session.get(WbsTip, tip_id)
-        message = WbsMessage(tip_id=tip.id, author=author, author_id=getattr(actor, "id", None),
-                             created_on=local_today())
-        session.add(message)
-        session.flush()
+        message = WbsMessage(id=fresh_id(session, WbsMessage), tip_id=tip.id, author=author,
+                             author_id=getattr(actor, "id", None), created_on=local_today())
         message.body_ct = envelope.encrypt(data_key, body.encode("utf-8"), message_aad(tip.id, message.id, author))
+        message.order_ct = envelope.encrypt(data_key, struct.pack(">Q", _order_stamp()), order_aad(tip.id, message.id))
+        session.add(message)
         if author == REPORTER:
             tip.awaiting_handler, tip.awaiting_notified = True, False
         else:
             tip.awaiting_handler = False
-            audit.log("wbs_message", actor=actor, channel="wbs", case_ref=str(tip.id), detail={"message_id": message.id})
+            audit.log("wbs_message", actor=actor, channel="wbs", case_ref=str(tip.id))
         return message.id
 
 

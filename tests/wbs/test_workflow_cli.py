@@ -56,8 +56,13 @@ def test_cli_recovery_key_appoint_and_notify(app, staff, smtp_server):
     again = runner.invoke(args=["wbs", "recovery-key"])
     assert again.exit_code != 0 and "--replace" in again.output
     with app.app_context():
+        from portal.whistle import trust
+
         public = envelope.public_key(envelope.parse_recovery_key(printed))
         assert bytes(db.session.scalar(select(WbsRecoveryKey.public_key))) == public
+        # The trust root is pinned outside the database, and its fingerprint shown once.
+        assert trust.active_root().public == public
+        assert trust.active_root().fingerprint in first.output
     from pathlib import Path
 
     assert search_tree(Path(app.instance_path), needle_forms(printed.replace("-", ""))) == {}
@@ -69,9 +74,11 @@ def test_cli_recovery_key_appoint_and_notify(app, staff, smtp_server):
                              "--email", ROLE_EMAILS["wbs"]])
     assert ok.exit_code == 0 and "diangkat: " + ROLE_EMAILS["wbs"] in ok.output
     app.config["RATELIMIT_LOGIN"] = "10000 per minute"
-    from wbs_helpers import login
+    from wbs_helpers import Team
 
-    login(app, staff, ROLE_EMAILS["wbs"])  # key pair at first sign-in
+    team = Team(app, staff, printed)
+    team.choose_password(ROLE_EMAILS["wbs"])  # the key pair is born when the handler picks a password
+    team.endorse(ROLE_EMAILS["wbs"])  # the head of office vouches for it with the recovery key
     receipt = submit_api(app.test_client())
     with app.app_context():
         from portal.models.wbs import WbsTipKey

@@ -1,4 +1,5 @@
-"""WBS test helpers and the `team` fixture: an appointed Tim WBS of two handlers with key pairs, a recovery key, sign-in helpers."""
+"""WBS test helpers and the `team` fixture: an appointed Tim WBS of two handlers with endorsed key
+pairs, a recovery key, sign-in helpers — built the way a real office does it (README)."""
 from __future__ import annotations
 
 import re
@@ -10,6 +11,8 @@ from staff import PASSWORD, ROLE_EMAILS, csrf
 
 HANDLER_A = ROLE_EMAILS["wbs"]
 HANDLER_B = "wbs.dua@serangkab.go.id"
+# The password a handler picks for themselves at the first sign-in (the admin chose PASSWORD).
+HANDLER_PASSWORD = "kata sandi pilihan pengelola sendiri 2026"
 
 TIP = {
     "what": "Operator SIAK mencetak KTP-el di luar jam dinas untuk calo dengan imbalan Rp300.000 per keping.",
@@ -42,9 +45,28 @@ def form_post(client, page_url: str, post_url: str, data: dict, **kwargs):
 class Team:
     def __init__(self, app, accounts, recovery_key: str):
         self.app, self.accounts, self.recovery_key = app, accounts, recovery_key
+        self.passwords: dict[str, str] = {}
 
-    def login(self, email: str, password: str = PASSWORD, client=None):
-        return login(self.app, self.accounts, email, password, client)
+    def login(self, email: str, password: str | None = None, client=None):
+        return login(self.app, self.accounts, email, password or self.passwords.get(email, PASSWORD), client)
+
+    def choose_password(self, email: str, new: str = HANDLER_PASSWORD, client=None):
+        """The handler signs in fully and replaces the admin's password with their own: the key
+        pair is born here. Returns the signed-in client."""
+        client = self.login(email, client=client)
+        old = self.passwords.get(email, PASSWORD)
+        response = form_post(client, "/kantor/akun/sandi", "/kantor/akun/sandi",
+                             {"current": old, "new": new, "confirm": new})
+        assert response.status_code == 200, response.get_data(as_text=True)[:1000]
+        self.passwords[email] = new
+        return client
+
+    def endorse(self, email: str):
+        """The head of office endorses the key with the recovery key, on the command line."""
+        result = self.app.test_cli_runner().invoke(
+            args=["wbs", "endorse", "--email", email, "--recovery-key-stdin"], input=self.recovery_key + "\n")
+        assert result.exit_code == 0, (result.output, result.exception)
+        return result
 
     def user_id(self, email: str) -> int:
         from portal.extensions import db
@@ -61,8 +83,9 @@ class Team:
 
 
 def build_team(app, accounts=None, *, all_roles: bool = True) -> Team:
-    """Handlers A (wbs@) and B appointed by SK, key pairs created at their first sign-in, and
-    the organisation recovery key (its printable half kept by the test, as on paper)."""
+    """The organisation recovery key (its printable half kept by the test, as on paper); handlers
+    A (wbs@) and B appointed by SK; each signs in and sets their own password (key pair born);
+    the head of office endorses both keys with the recovery key."""
     from staff import Accounts
 
     from portal.whistle import keys
@@ -78,8 +101,9 @@ def build_team(app, accounts=None, *, all_roles: bool = True) -> Team:
         recovery = keys.create_recovery_key()
     t = Team(app, accounts, recovery)
     t.appoint(HANDLER_A, HANDLER_B)
-    t.login(HANDLER_A)
-    t.login(HANDLER_B)
+    for email in (HANDLER_A, HANDLER_B):
+        t.choose_password(email)
+        t.endorse(email)
     return t
 
 
@@ -205,7 +229,7 @@ def pdf_with_text(text: str) -> bytes:
     return bytes(pdf.output())
 
 
-def private_key_of(app, email: str, password: str = PASSWORD) -> bytes:
+def private_key_of(app, email: str, password: str = HANDLER_PASSWORD) -> bytes:
     """A handler's private key, unwrapped with their password the way sign-in does it."""
     from portal.crypto import envelope
     from portal.extensions import db
