@@ -112,6 +112,17 @@ def complaint_add_note(ticket: str):
     return _act(ticket, action)
 
 
+@bp.post("/pengaduan/<ticket>/ringkasan-publik")
+@roles_required("complaints")
+def complaint_public_summary(ticket: str):
+    user = current_user._get_current_object()
+
+    def action(complaint):
+        casework.set_public_summary(complaint.id, request.form.get("public_summary"), user)
+        flash(_("Ringkasan publik disimpan."), "success")
+    return _act(ticket, action)
+
+
 @bp.post("/pengaduan/<ticket>/penugasan")
 @roles_required("complaints")
 def complaint_assign(ticket: str):
