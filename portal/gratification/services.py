@@ -40,11 +40,45 @@ def is_late(received_on: date, reported_on: date) -> bool:
 
 def hint_for(values) -> Hint | None:
     """Exemption hint for an acceptance (a refusal needs none); `values` is a mapping or a report."""
-    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name)
+    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name, None)
     if get("action") != "accepted":
         return None
     return exemption_hint(get("item_type"), get("giver_relation"), get("occasion"),
-                          get("estimated_value"), get("received_on"))
+                          get("estimated_value"), get("received_on"),
+                          earlier_from_giver=earlier_from_giver(values),
+                          conflict_of_interest=get("conflict_of_interest"))
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def earlier_from_giver(values) -> int:
+    """Sum of the values this reporter reported earlier in the same year as received from the same
+    giver (the register, accepted gifts): the "per pemberi dalam 1 tahun" of the exemptions. The
+    reporter is known by NIP (else name); names are encrypted, so candidates are compared here."""
+    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name, None)
+    received_on, giver = get("received_on"), get("giver_name")
+    reporter_nip, reporter_name = get("reporter_nip"), get("reporter_name")
+    if received_on is None or not giver or not (reporter_nip or reporter_name):
+        return 0
+    from sqlalchemy import select
+
+    from ..extensions import db
+
+    own_id = get("id")
+    stmt = select(GratificationReport).where(
+        GratificationReport.action == "accepted", GratificationReport.giver_relation == get("giver_relation"),
+        GratificationReport.received_on >= date(received_on.year, 1, 1), GratificationReport.received_on <= received_on)
+    if own_id is not None:  # a stored report: only what came before it
+        stmt = stmt.where(GratificationReport.id < own_id)
+    total = 0
+    for other in db.session.scalars(stmt):
+        same_reporter = (_same(other.reporter_nip, reporter_nip) if reporter_nip
+                         else _same(other.reporter_name, reporter_name))
+        if same_reporter and _same(other.giver_name, giver):
+            total += other.estimated_value or 0
+    return total
 
 
 @dataclass
