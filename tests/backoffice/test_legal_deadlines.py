@@ -45,6 +45,9 @@ def _case(app, ticket) -> Complaint:
 def test_sixty_days_to_decide_are_calendar_days(app, handler):
     ticket = _file(app)
     _post(handler, ticket, "status", status="dispositioned")
+    # A working-day rule stays one: first follow-up within 5 hari kerja of the disposition (SP4N-LAPOR!):
+    # Mon 30 Nov, 1, 2, 3, Fri 4 Dec.
+    assert _case(app, ticket).due_on == date(2026, 12, 4)
     _post(handler, ticket, "catatan", visibility="public", body="Berkas lengkap, sedang kami proses.")
     complaint = _case(app, ticket)
     assert complaint.status == "in_progress"
@@ -69,13 +72,6 @@ def test_every_verification_outcome_has_its_date(app, handler, target):
     _post(handler, ticket, "status", status=target, reason="Bukan layanan Dukcapil / pesan berulang.")
     complaint = _case(app, ticket)
     assert complaint.status == target and complaint.verified_on == SUNDAY
-
-
-def test_working_day_rules_stay_working_days(app, handler):
-    ticket = _file(app)
-    _post(handler, ticket, "status", status="dispositioned")
-    # First follow-up within 5 hari kerja of the disposition: 30 Nov, 1, 2, 3, 4 Dec (Mon–Fri).
-    assert _case(app, ticket).due_on == date(2026, 12, 4)
 
 
 def test_selesai_needs_the_final_answer(app, handler):
