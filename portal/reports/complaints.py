@@ -370,7 +370,7 @@ def _share(total: int | None, on_time: int | None) -> dict:
 
 _EMAIL_RE = re.compile(r"[^\s@]+@[^\s@]+")
 # Phone numbers, NIK, KK and account numbers: runs of 6+ digits, separators allowed inside.
-_NUMBER_RE = re.compile(r"\+?\d(?:[\d\s.\-/]{4,}\d)")
+_NUMBER_RE = re.compile(r"\+?\d(?:[\d\s.,:;_\-/]{4,}\d)")
 _DIGIT_RE = re.compile(r"\d")
 REDACTED = "[…]"
 

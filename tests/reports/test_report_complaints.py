@@ -261,6 +261,9 @@ def test_public_summary_redacts_numbers_and_addresses():
     text = public_summary("Hubungi 0812-3456-7890 / NIK 3604015203900099 / budi@example.org", "x")
     assert "0812" not in text and "3604015203900099" not in text and "example.org" not in text
     assert public_summary("Antrean jam 08.00 hari Senin", "x") == "Antrean jam 08.00 hari Senin"
+    # Commas, colons or underscores between the groups do not get a NIK through (issue 13).
+    for split in ("3604,0152,0390,0099", "3604:0152:0390:0099", "3604_0152_0390_0099", "3604, 0152, 0390"):
+        assert "3604" not in public_summary(f"NIK {split}", "x"), split
     assert public_summary(None, "Pelayanan lambat") == "Pelayanan lambat"
     long = public_summary("a" * 500, "x")
     assert len(long) == 100 and long.endswith("…")
