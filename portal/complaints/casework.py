@@ -71,7 +71,7 @@ def change_status(complaint_id: int, target: str, reason: str | None, actor: Use
         previous = complaint.status
         complaint.status = target
         complaint.status_changed_at = now
-        complaint.due_on = due_for(target, today)
+        complaint.due_on = due_for(target, _reopened_from(complaint) if previous == "completed" else today)
         if previous == VERIFIED_FROM and complaint.verified_on is None:
             complaint.verified_on = today
         if target == "completed":
@@ -86,6 +86,13 @@ def change_status(complaint_id: int, target: str, reason: str | None, actor: Use
                                                status_to=target, body=reason, actor_id=actor.id))
         audit.log("status_change", actor=actor, channel=CHANNEL, case_ref=complaint.ticket,
                   detail={"from": previous, "to": target})
+
+
+def _reopened_from(complaint: Complaint):
+    """A completed case reopened for more work: its 60 days (UU 25/2009 Ps 50) run on from the day it
+    last entered Sedang Diproses; reopening does not grant a new period."""
+    entered = [event.at for event in complaint.events if event.kind == "status" and event.status_to == "in_progress"]
+    return local_day(max(entered)) if entered else local_today()
 
 
 def _has_final_answer(complaint: Complaint) -> bool:

@@ -3,7 +3,7 @@ a working day; every verification outcome has its date; Selesai needs the final 
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import select
@@ -16,9 +16,16 @@ from staff import csrf
 SUNDAY = date(2026, 11, 29)
 
 
+def _pin(monkeypatch, day: date) -> None:
+    """The back office's day and clock: 10:00 WIB (03:00 UTC) on `day`."""
+    monkeypatch.setattr("portal.complaints.casework.local_today", lambda: day)
+    at = datetime(day.year, day.month, day.day, 3, 0, tzinfo=timezone.utc)
+    monkeypatch.setattr("portal.complaints.casework.utcnow", lambda: at)
+
+
 @pytest.fixture
 def handler(as_role, monkeypatch):
-    monkeypatch.setattr("portal.complaints.casework.local_today", lambda: SUNDAY)
+    _pin(monkeypatch, SUNDAY)
     return as_role("complaints")
 
 
@@ -86,3 +93,17 @@ def test_selesai_needs_the_final_answer(app, handler):
     page = _post(handler, ticket, "status", status="completed")
     assert 'id="status-kasus">Selesai<' in page
     assert _case(app, ticket).completed_on == SUNDAY
+
+
+def test_reopening_a_completed_complaint_does_not_restart_the_sixty_days(app, handler, monkeypatch):
+    ticket = _file(app)
+    _post(handler, ticket, "status", status="dispositioned")
+    _post(handler, ticket, "catatan", visibility="public", body="Berkas lengkap, sedang kami proses.")
+    _post(handler, ticket, "catatan", visibility="answer", body="KTP-el Anda sudah dicetak.")
+    _post(handler, ticket, "status", status="completed")
+    # Twenty days later the citizen says the card has a typo: the case is reopened.
+    _pin(monkeypatch, date(2026, 12, 19))
+    _post(handler, ticket, "status", status="in_progress")
+    complaint = _case(app, ticket)
+    # Still 60 calendar days from entering Sedang Diproses on 29 November: 28 January 2027 (not 17 February).
+    assert complaint.status == "in_progress" and complaint.due_on == date(2027, 1, 28)
