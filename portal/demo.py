@@ -8,7 +8,7 @@ from . import secrets_util, tickets, workdays
 from .database import write_transaction
 from .models import Complaint, ComplaintEvent
 from .templating import local_today, local_tz
-from .workflow import COMPLAINTS, sla_days
+from .workflow import COMPLAINTS, due_date
 
 COMPLAINT_SAMPLES = [
     ("ktp-el", "sistem", "pengaduan", "open", "KTP-el belum dicetak",
@@ -106,8 +106,12 @@ def seed_complaints(months: int, per_month: int, rng: random.Random) -> int:
                     complaint.events.append(ComplaintEvent(
                         at=when, kind="status", public=True, status_from=previous, status_to=status,
                         body="Pengaduan telah diverifikasi dan didisposisikan ke bidang terkait." if status == "dispositioned" else None))
+                    if status == "completed":  # Selesai comes with the office's final answer
+                        complaint.events.insert(-1, ComplaintEvent(
+                            at=when, kind="answer", public=True,
+                            body="Terima kasih atas pengaduan Anda. Permasalahan telah kami tindak lanjuti dan selesaikan."))
                     complaint.status, complaint.status_changed_at = status, when
-                    if status == "dispositioned":
+                    if previous == "unverified" and complaint.verified_on is None:  # any verification outcome
                         complaint.verified_on = day
                     if status == "in_progress" and complaint.first_response_on is None:
                         complaint.first_response_on = day
@@ -116,8 +120,8 @@ def seed_complaints(months: int, per_month: int, rng: random.Random) -> int:
                         complaint.rating = rng.choice([2, 3, 3, 4, 4, 4, 5, 5, 5, 5])
                     if status in ("completed", "closed", "archived", "not_authority") and complaint.closed_on is None:
                         complaint.closed_on = day
-                sla = sla_days("complaints", complaint.status)
-                complaint.due_on = cal.add_working_days(complaint.status_changed_at.astimezone(local_tz()).date(), sla) if sla else None
+                complaint.due_on = due_date("complaints", complaint.status,
+                                            entered_on=complaint.status_changed_at.astimezone(local_tz()).date())
                 session.add(complaint)
                 created += 1
     return created

@@ -2,8 +2,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
+
+# The unit of a deadline, as its basis writes it: "hari" in UU 25/2009 counts calendar days,
+# "hari kerja" (HK) counts working days (DOMAIN.md §1).
+WORKING_DAYS = "working"
+CALENDAR_DAYS = "calendar"
+UNITS = {WORKING_DAYS: _l("hari kerja"), CALENDAR_DAYS: _l("hari kalender")}
+
+# Where a step's clock starts, as its basis names it: the day the case entered the step, or the
+# day the report was received (the gratification clocks "sejak laporan diterima UPG" and
+# PerKPK 1/2026's "sejak tanggal laporan"), which no later step restarts.
+FROM_STEP = "step"
+FROM_REPORT = "report"
 
 
 @dataclass(frozen=True)
@@ -12,9 +26,11 @@ class Status:
     label: object  # lazy string
     public_label: object | None = None
     terminal: bool = False
-    # Deadline of this step in working days, and its legal basis (shown beside the setting).
+    # Deadline of this step, its unit, its legal basis (shown beside the setting) and its anchor.
     sla_days: int | None = None
     sla_basis: str = ""
+    sla_unit: str = WORKING_DAYS
+    sla_anchor: str = FROM_STEP
 
 
 @dataclass(frozen=True)
@@ -24,6 +40,8 @@ class Workflow:
     statuses: dict[str, Status]
     transitions: dict[str, frozenset[str]]
     reason_required: frozenset[str] = field(default_factory=frozenset)
+    # Statuses a case enters only once the office's final answer (tanggapan final) is written.
+    answer_required: frozenset[str] = field(default_factory=frozenset)
 
     def allowed(self, current: str, target: str) -> bool:
         return target in self.transitions.get(current, frozenset())
@@ -73,9 +91,9 @@ COMPLAINTS = Workflow(
                              sla_basis="SP4N-LAPOR!: verifikasi laporan paling lama 3 hari kerja"),
         "dispositioned": Status("dispositioned", _l("Terdisposisi - Belum Ditindaklanjuti"), sla_days=5,
                                 sla_basis="SP4N-LAPOR!: tindak lanjut pertama paling lama 5 hari kerja setelah disposisi"),
-        "in_progress": Status("in_progress", _l("Sedang Diproses"), sla_days=60,
+        "in_progress": Status("in_progress", _l("Sedang Diproses"), sla_days=60, sla_unit=CALENDAR_DAYS,
                               sla_basis="UU 25/2009 Ps 50; Perpres 76/2013: diselesaikan paling lama 60 hari"),
-        "pending": Status("pending", _l("Tertunda - Perlu Dilengkapi"), sla_days=30,
+        "pending": Status("pending", _l("Tertunda - Perlu Dilengkapi"), sla_days=30, sla_unit=CALENDAR_DAYS,
                           sla_basis="UU 25/2009 Ps 45: pelapor melengkapi berkas paling lama 30 hari"),
         "completed": Status("completed", _l("Selesai")),
         "not_authority": Status("not_authority", _l("Bukan Kewenangan"), terminal=True),
@@ -90,6 +108,8 @@ COMPLAINTS = Workflow(
         "completed": {"closed", "in_progress"},
     }),
     reason_required=frozenset({"archived", "not_authority", "closed", "pending"}),
+    # Selesai means the office answered: UU 25/2009 Ps 50 requires the decision sent to the complainant.
+    answer_required=frozenset({"completed"}),
 )
 
 # WBS (DOMAIN.md §3): Diterima → Telaah (Tidak Memenuhi → Ditutup+alasan | Butuh Info via kode)
@@ -150,12 +170,14 @@ GRATIFICATION = Workflow(
     initial="reported",
     statuses={
         "reported": Status("reported", _l("Dilaporkan"), _l("Diterima UPG, menunggu verifikasi"), sla_days=10,
-                           sla_basis=_UPG_TO_KPK),
+                           sla_basis=_UPG_TO_KPK, sla_anchor=FROM_REPORT),
         "incomplete": Status("incomplete", _l("Verifikasi: Perlu Dilengkapi"), _l("Perlu dilengkapi oleh pelapor"),
-                             sla_days=20, sla_basis="PerKPK 1/2026: laporan yang tidak dilengkapi paling lama "
-                                                    "20 hari kerja sejak tanggal laporan tidak diproses lebih lanjut"),
+                             sla_days=20, sla_anchor=FROM_REPORT,
+                             sla_basis="PerKPK 1/2026: laporan yang tidak dilengkapi paling lama "
+                                       "20 hari kerja sejak tanggal laporan tidak diproses lebih lanjut"),
+        # The UPG → KPK clock: the deadline of the whole step "before forwarding" (forward_due_on).
         "analysis": Status("analysis", _l("Verifikasi Lengkap - Analisis"), _l("Sedang dianalisis UPG"), sla_days=10,
-                           sla_basis=_UPG_TO_KPK),
+                           sla_basis=_UPG_TO_KPK, sla_anchor=FROM_REPORT),
         "forwarded": Status("forwarded", _l("Diteruskan ke UPG Kabupaten/KPK"), sla_days=30,
                             sla_basis="UU 30/2002 Ps 17: KPK menetapkan status kepemilikan gratifikasi paling lama "
                                       "30 hari kerja sejak laporan diterima"),
@@ -191,6 +213,19 @@ WORKFLOWS = {"complaints": COMPLAINTS, "wbs": WBS, "gratification": GRATIFICATIO
 _G_SLA = "_portal_sla_settings"
 
 
+class Sla(NamedTuple):
+    """A step's deadline: (days, basis) first, as callers unpack them; then its unit and anchor."""
+
+    days: int | None
+    basis: str
+    unit: str = WORKING_DAYS
+    anchor: str = FROM_STEP
+
+    @property
+    def unit_label(self) -> str:
+        return str(UNITS.get(self.unit, self.unit))
+
+
 def _sla_settings() -> dict:
     """Admin overrides (portal.models.settings.SlaSetting), read once per app context."""
     from flask import g
@@ -202,8 +237,9 @@ def _sla_settings() -> dict:
         from .extensions import db
         from .models.settings import SlaSetting
 
-        rows = db.session.execute(select(SlaSetting.channel, SlaSetting.status, SlaSetting.days, SlaSetting.basis))
-        cached = {(channel, status): (days, basis) for channel, status, days, basis in rows}
+        rows = db.session.execute(select(SlaSetting.channel, SlaSetting.status, SlaSetting.days, SlaSetting.basis,
+                                         SlaSetting.unit))
+        cached = {(channel, status): (days, basis, unit) for channel, status, days, basis, unit in rows}
         setattr(g, _G_SLA, cached)
     return cached
 
@@ -215,11 +251,46 @@ def forget_sla_settings() -> None:
     g.pop(_G_SLA, None)
 
 
-def sla(channel: str, status: str) -> tuple[int | None, str]:
-    """(working days, legal basis) of a step: the admin's setting, else the default above."""
+def sla(channel: str, status: str) -> Sla:
+    """The deadline of a step: the admin's setting, else the default above. The anchor is the
+    basis's and not a setting; a setting stored without a unit keeps the step's default unit."""
     default = WORKFLOWS[channel].statuses[status]
-    return _sla_settings().get((channel, status), (default.sla_days, default.sla_basis))
+    stored = _sla_settings().get((channel, status))
+    if stored is None:
+        return Sla(default.sla_days, default.sla_basis, default.sla_unit, default.sla_anchor)
+    days, basis, unit = stored
+    return Sla(days, basis, unit if unit in UNITS else default.sla_unit, default.sla_anchor)
 
 
 def sla_days(channel: str, status: str) -> int | None:
     return sla(channel, status)[0]
+
+
+def add_days(start: date, days: int, unit: str) -> date:
+    """`days` after `start` in `unit`: day 1 is the day after `start` (a calendar day, or the
+    first working day after it)."""
+    if unit == CALENDAR_DAYS:
+        return start + timedelta(days=days)
+    from . import workdays
+
+    return workdays.add_working_days(start, days)
+
+
+def days_between(start: date, end: date, unit: str) -> int:
+    """How many days of `unit` lie in (start, end]; negative when end is before start."""
+    if unit == CALENDAR_DAYS:
+        return (end - start).days
+    from . import workdays
+
+    return workdays.working_days_between(start, end)
+
+
+def due_date(channel: str, status: str, *, entered_on: date, reported_on: date | None = None) -> date | None:
+    """The deadline of `status`, counted in its unit from the event its basis names: the day the
+    case entered the step, or the day the report was received (`reported_on`), which a later
+    step never moves. None for a step without a deadline."""
+    rule = sla(channel, status)
+    if not rule.days:
+        return None
+    start = reported_on if rule.anchor == FROM_REPORT and reported_on is not None else entered_on
+    return add_days(start, rule.days, rule.unit)

@@ -1,7 +1,7 @@
 """operator settings; gratification: reporter NIK, giver address, conflict of interest
 
 Revision ID: 0008_rules_ui
-Revises: 0004_wbs_trust
+Revises: 0007_rules
 Create Date: 2026-11-29 03:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_rules_ui'
-down_revision = '0004_wbs_trust'
+down_revision = '0007_rules'
 branch_labels = None
 depends_on = None
 

@@ -25,7 +25,7 @@ from ..extensions import db
 from ..models import ROLES, CalendarOverride, SlaSetting, User
 from ..models.types import utcnow
 from ..templating import local_today
-from ..workflow import WORKFLOWS, forget_sla_settings, sla
+from ..workflow import UNITS, WORKFLOWS, forget_sla_settings, sla
 from . import MENU, MenuItem, bp, checklist
 from .paging import Page
 
@@ -363,13 +363,16 @@ def _sla_page(errors=None, values=None, status=200):
     for channel, workflow in WORKFLOWS.items():
         rows = []
         for code, st in workflow.statuses.items():
-            days, basis = sla(channel, code)
-            rows.append({"code": code, "label": st.label, "days": days, "basis": basis,
+            rule = sla(channel, code)
+            rows.append({"code": code, "label": st.label, "days": rule.days, "basis": rule.basis,
+                         "unit": rule.unit, "unit_label": rule.unit_label,
                          "default_days": st.sla_days, "default_basis": st.sla_basis,
+                         "default_unit_label": str(UNITS[st.sla_unit]),
                          "editable": _editable(channel, code), "setting": stored.get((channel, code))})
         tables.append((channel, rows))
     return render_template("backoffice/admin_sla.html", tables=tables, errors=errors or {}, values=values or {},
-                           max_days=SLA_MAX_DAYS, basis_max=SLA_BASIS_MAX, channel_labels=_channel_labels()), status
+                           max_days=SLA_MAX_DAYS, basis_max=SLA_BASIS_MAX, channel_labels=_channel_labels(),
+                           units=UNITS), status
 
 
 def _channel_labels() -> dict:
@@ -394,20 +397,24 @@ def admin_save_sla():
     errors: dict[str, list[str]] = {}
     raw_days = (form.get("days") or "").strip()
     if not raw_days.isdigit() or not 1 <= int(raw_days) <= SLA_MAX_DAYS:
-        errors["days"] = [_("Isi jumlah hari kerja 1 sampai %(n)d.", n=SLA_MAX_DAYS)]
+        errors["days"] = [_("Isi jumlah hari 1 sampai %(n)d.", n=SLA_MAX_DAYS)]
+    unit = form.get("unit") or sla(channel, status).unit  # a form without the field keeps the unit
+    if unit not in UNITS:
+        errors["unit"] = [_("Pilih satuan: hari kerja atau hari kalender, sesuai bunyi dasar hukumnya.")]
     basis, problem = _text(form.get("basis"), max_len=SLA_BASIS_MAX)
     if problem:
         errors["basis"] = [_("Sebutkan dasar hukumnya (peraturan dan pasal).")] if not basis else [problem]
     if errors:
-        return _sla_page({key: errors}, {key: {"days": raw_days, "basis": basis}}, 422)
+        return _sla_page({key: errors}, {key: {"days": raw_days, "basis": basis, "unit": unit}}, 422)
     days, actor = int(raw_days), _admin()
     with write_transaction() as session:
-        before = sla(channel, status)[0]
-        session.merge(SlaSetting(channel=channel, status=status, days=days, basis=basis,
+        before = sla(channel, status)
+        session.merge(SlaSetting(channel=channel, status=status, days=days, basis=basis, unit=unit,
                                  updated_at=utcnow(), updated_by_id=actor.id))
         forget_sla_settings()
         audit.log("sla_change", actor=actor, detail={"workflow": channel, "status": status,
-                                                      "from": before, "to": days})
+                                                      "from": before.days, "to": days,
+                                                      "unit_from": before.unit, "unit_to": unit})
     forget_sla_settings()
     flash(_("Tenggat disimpan. Berlaku untuk kasus yang memasuki tahap ini mulai sekarang; tenggat "
             "kasus yang sudah berjalan tidak berubah."), "success")

@@ -12,6 +12,7 @@ from ..complaints import casework
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Complaint, ComplaintAttachment, User
+from ..reports.complaints import public_line
 from ..templating import local_today
 from ..workflow import COMPLAINTS
 from . import bp
@@ -73,7 +74,8 @@ def complaint_case(ticket: str):
     actors = {u.id: u.name for u in db.session.scalars(select(User))}
     return render_template("backoffice/complaint_case.html", c=complaint, workflow=COMPLAINTS,
                            handlers=handlers, actors=actors, errors=request.args.get("error"),
-                           overdue=casework.overdue(complaint), due_soon=casework.due_soon(complaint))
+                           overdue=casework.overdue(complaint), due_soon=casework.due_soon(complaint),
+                           public_summary=public_line(complaint.public_summary, complaint.category, complaint.problem))
 
 
 def _act(ticket: str, action):
@@ -109,6 +111,17 @@ def complaint_add_note(ticket: str):
         casework.add_note(complaint.id, request.form.get("body"), visibility != "internal", user,
                           final_answer=visibility == "answer")
         flash(_("Tindak lanjut disimpan."), "success")
+    return _act(ticket, action)
+
+
+@bp.post("/pengaduan/<ticket>/ringkasan-publik")
+@roles_required("complaints")
+def complaint_public_summary(ticket: str):
+    user = current_user._get_current_object()
+
+    def action(complaint):
+        casework.set_public_summary(complaint.id, request.form.get("public_summary"), user)
+        flash(_("Ringkasan publik disimpan."), "success")
     return _act(ticket, action)
 
 

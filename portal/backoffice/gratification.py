@@ -13,10 +13,10 @@ from ..auth.access import roles_required
 from ..database import write_transaction
 from ..extensions import db
 from ..gratification import casework
-from ..gratification.services import hint_for, next_statuses
+from ..gratification.services import FORWARD_STEP, hint_for, next_statuses
 from ..models import GratificationAttachment, GratificationReport, User
 from ..templating import local_today
-from ..workflow import GRATIFICATION
+from ..workflow import GRATIFICATION, sla
 from . import bp
 from .paging import Page
 
@@ -87,6 +87,7 @@ def gratification_case(ticket: str):
                            handlers=_handlers(True), actors={u.id: u.name for u in db.session.scalars(select(User))},
                            overdue=casework.overdue(report, today), due_soon=casework.due_soon(report, today),
                            forward_overdue=casework.forward_overdue(report, today), hint=hint_for(report),
+                           forward_sla=sla("gratification", FORWARD_STEP),
                            verification_results=casework.VERIFICATION_RESULTS,
                            analysis_results=casework.ANALYSIS_RESULTS, forward_targets=casework.FORWARD_TARGETS)
 

@@ -5,15 +5,19 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from .. import audit, workdays
+from .. import audit, workdays, workflow
 from ..database import write_transaction
 from ..models import Complaint, ComplaintEvent, User
 from ..models.types import utcnow
 from ..templating import local_today, to_local
-from ..workflow import COMPLAINTS, ReasonRequired, TransitionRefused, sla_days
+from ..workflow import COMPLAINTS, ReasonRequired, TransitionRefused
 
 CHANNEL = "complaints"
 TERMINAL_DAY_STATUSES = {"completed", "closed", "archived", "not_authority"}
+# Every way out of "Belum Terverifikasi" is a verification outcome: the day it happens is the
+# verification day of the timeliness figures, whatever the outcome.
+VERIFIED_FROM = "unverified"
+PUBLIC_SUMMARY_MAX = 200
 
 
 class CaseError(ValueError):
@@ -43,8 +47,8 @@ def _clean_text(value, field: str, *, required: bool, max_len: int) -> str | Non
 
 
 def due_for(status: str, since) -> object:
-    days = sla_days(CHANNEL, status)
-    return workdays.add_working_days(since, days) if days else None
+    """The deadline of `status` entered on `since`, in the unit of its basis (workflow.due_date)."""
+    return workflow.due_date(CHANNEL, status, entered_on=since)
 
 
 def change_status(complaint_id: int, target: str, reason: str | None, actor: User, *, public_note: str | None = None) -> None:
@@ -59,13 +63,16 @@ def change_status(complaint_id: int, target: str, reason: str | None, actor: Use
             raise CaseError("status", _("Perpindahan dari «%(a)s» ke «%(b)s» tidak diizinkan.", a=exc.current, b=exc.target)) from None
         except ReasonRequired as exc:
             raise CaseError("reason", _("Alasan wajib diisi untuk status «%(s)s».", s=exc.target)) from None
+        if target in COMPLAINTS.answer_required and not _has_final_answer(complaint):
+            raise CaseError("status", _("Tulis dulu tanggapan final (jawaban resmi) untuk pelapor sebelum "
+                                        "menetapkan status «%(s)s».", s=COMPLAINTS.label(target)))
         now = utcnow()
         today = local_today()
         previous = complaint.status
         complaint.status = target
         complaint.status_changed_at = now
-        complaint.due_on = due_for(target, today)
-        if target == "dispositioned" and complaint.verified_on is None:
+        complaint.due_on = due_for(target, _reopened_from(complaint) if previous == "completed" else today)
+        if previous == VERIFIED_FROM and complaint.verified_on is None:
             complaint.verified_on = today
         if target == "completed":
             complaint.completed_on = today
@@ -79,6 +86,29 @@ def change_status(complaint_id: int, target: str, reason: str | None, actor: Use
                                                status_to=target, body=reason, actor_id=actor.id))
         audit.log("status_change", actor=actor, channel=CHANNEL, case_ref=complaint.ticket,
                   detail={"from": previous, "to": target})
+
+
+def _reopened_from(complaint: Complaint):
+    """A completed case reopened for more work: its 60 days (UU 25/2009 Ps 50) run on from the day it
+    last entered Sedang Diproses; reopening does not grant a new period."""
+    entered = [event.at for event in complaint.events if event.kind == "status" and event.status_to == "in_progress"]
+    return local_day(max(entered)) if entered else local_today()
+
+
+def _has_final_answer(complaint: Complaint) -> bool:
+    return any(event.kind == "answer" for event in complaint.events)
+
+
+def set_public_summary(complaint_id: int, text: str | None, actor: User) -> None:
+    """The neutral line T6 publishes for this complaint (empty: the service and problem labels)."""
+    summary = _clean_text(text, "public_summary", required=False, max_len=PUBLIC_SUMMARY_MAX)
+    if summary and any(ch in summary for ch in "\n\r\t"):
+        raise CaseError("public_summary", _("Ringkasan publik ditulis dalam satu baris."))
+    with write_transaction() as session:
+        complaint = _load(session, complaint_id)
+        complaint.public_summary = summary
+        audit.log("public_summary_set", actor=actor, channel=CHANNEL, case_ref=complaint.ticket,
+                  detail={"cleared": summary is None})
 
 
 def add_note(complaint_id: int, body: str | None, public: bool, actor: User, *, final_answer: bool = False) -> None:

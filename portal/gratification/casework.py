@@ -14,7 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import audit, catalog, workdays
+from .. import audit, catalog
 from ..complaints.casework import CaseError, due_soon, overdue
 from ..database import write_transaction
 from ..extensions import db
@@ -23,7 +23,7 @@ from ..models.types import utcnow
 from ..templating import local_today
 from ..validation import Validator
 from ..workflow import GRATIFICATION, ReasonRequired, TransitionRefused
-from .services import CHANNEL, FORWARD_WORKING_DAYS, _due, next_statuses
+from .services import CHANNEL, _due, next_statuses
 
 ROLE = "gratification"
 VERIFICATION_RESULTS = {"complete": _l("Lengkap"), "incomplete": _l("Perlu dilengkapi")}
@@ -103,14 +103,13 @@ def _apply(report: GratificationReport, target: str, data: Mapping, today: date)
     """Validate and set the fields of `target`; returns audit detail codes (never content)."""
     detail: dict = {}
     if target in ("analysis", "recorded") and report.status in ("reported", "incomplete"):
+        # The UPG → KPK clock (forward_due_on) runs from the report date: verification never restarts it.
         report.verification_result, report.verified_on = "complete", today
         report.completion_due_on = None
-        if target == "analysis":
-            # UPG → KPK/UPG Kabupaten: 10 working days from the verification.
-            report.forward_due_on = workdays.add_working_days(today, FORWARD_WORKING_DAYS)
     elif target == "incomplete":
+        # PerKPK 1/2026: 20 working days "sejak tanggal laporan", not from the verification.
         report.verification_result, report.verified_on = "incomplete", today
-        report.completion_due_on = _due("incomplete", today)
+        report.completion_due_on = _due("incomplete", today, reported_on=report.submitted_on)
         report.analysis_result = None
     elif target == "archived":
         report.analysis_result, report.analysed_on = "not_required", today
@@ -160,7 +159,8 @@ def transition(report_id: int, target: str, data: Mapping, actor: User, *, today
         report.status, report.status_changed_at = target, now
         # The step's deadline: from the date the step started (the GOL date, the decree date).
         since = {"forwarded": report.forwarded_on, "decided": report.kpk_decree_date}.get(target, today)
-        report.due_on = report.forward_due_on if target == "analysis" else _due(target, since)
+        report.due_on = (report.forward_due_on if target == "analysis"
+                         else _due(target, since, reported_on=report.submitted_on))
         if target in CLOSING:
             report.closed_on = today
         report.events.append(GratificationEvent(at=now, kind="status", public=True, status_from=previous,

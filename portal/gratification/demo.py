@@ -8,8 +8,8 @@ from .. import secrets_util, tickets, workdays
 from ..database import write_transaction
 from ..models import GratificationEvent, GratificationReport
 from ..templating import local_today, local_tz
-from ..workflow import GRATIFICATION
-from .services import FORWARD_WORKING_DAYS, REPORT_WORKING_DAYS, TICKET_PREFIX, hint_for
+from ..workflow import due_date
+from .services import REPORT_WORKING_DAYS, TICKET_PREFIX, forward_due, hint_for
 
 # action, relation, item, occasion, value, giver, institution, deposited, perishable, description
 SAMPLES = [
@@ -89,7 +89,7 @@ def seed_gratification(months: int, per_month: int, rng: random.Random) -> int:
                     description=description, estimated_value=value, received_on=received_on, occasion=occasion,
                     perishable=perishable, deposited_with_upg=deposited, report_deadline=deadline,
                     late=submitted_on > deadline, status=path[0], submitted_at=at, submitted_on=submitted_on,
-                    status_changed_at=at, forward_due_on=cal.add_working_days(submitted_on, FORWARD_WORKING_DAYS),
+                    status_changed_at=at, forward_due_on=forward_due(submitted_on),
                 )
                 hint = hint_for(report)
                 report.exemption_rule = hint.code if hint else None
@@ -104,8 +104,9 @@ def seed_gratification(months: int, per_month: int, rng: random.Random) -> int:
                                                             status_to=status, body=REASONS.get(status)))
                     report.status, report.status_changed_at = status, when
                     _milestone(report, status, day, rng, path)
-                sla = GRATIFICATION.statuses[report.status].sla_days
-                report.due_on = cal.add_working_days(report.status_changed_at.astimezone(local_tz()).date(), sla) if sla else None
+                report.due_on = (report.forward_due_on if report.status == "analysis" else due_date(
+                    "gratification", report.status, entered_on=report.status_changed_at.astimezone(local_tz()).date(),
+                    reported_on=report.submitted_on))
                 session.add(report)
                 created += 1
     return created
@@ -114,7 +115,8 @@ def seed_gratification(months: int, per_month: int, rng: random.Random) -> int:
 def _milestone(report: GratificationReport, status: str, day, rng: random.Random, path: list[str]) -> None:
     if status == "incomplete":
         report.verification_result, report.verified_on = "incomplete", day
-        report.completion_due_on = workdays.add_working_days(day, 20)
+        report.completion_due_on = due_date("gratification", "incomplete", entered_on=day,
+                                            reported_on=report.submitted_on)
     elif status == "analysis":
         report.verification_result, report.verified_on = "complete", day
     elif status == "archived":

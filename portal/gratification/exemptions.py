@@ -43,6 +43,15 @@ def version_on(received_on: date) -> RegulationVersion:
 MONEY_LIKE = frozenset({"uang", "voucher", "pinjaman"})
 # Relations where the giver may well have an interest in the recipient's office.
 INTERESTED_RELATIONS = frozenset({"pengguna-layanan", "rekanan"})
+# An occasion tied to the office itself: a gift there is related to the position (Ps 12B).
+OFFICIAL_OCCASIONS = frozenset({"kedinasan"})
+
+
+def presumed_conflict(relation: str | None, occasion: str | None) -> bool:
+    """Every exemption of Ps 2(3) presumes no conflict of interest. A giver who uses the office's
+    services or supplies it, or a gift at an official occasion, is presumed to have one: the hint
+    stays silent and the UPG judges."""
+    return relation in INTERESTED_RELATIONS or occasion in OFFICIAL_OCCASIONS
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,10 @@ class Rule:
     def in_force(self, version: RegulationVersion) -> bool:
         return version.code in self.limits
 
-    def matches(self, item_type, relation, occasion, value, version) -> bool:
+    def yearly_limit(self, version: RegulationVersion) -> int | None:
+        return (self.yearly_limits or {}).get(version.code)
+
+    def matches(self, item_type, relation, occasion, value, version, earlier_from_giver: int = 0) -> bool:
         if not self.in_force(version):
             return False
         if self.relations is not None and relation not in self.relations:
@@ -76,9 +88,11 @@ class Rule:
         if item_type in self.excluded_items:
             return False
         limit = self.limits[version.code]
-        if limit is None:
-            return True
-        return value is not None and 0 < value <= limit
+        if limit is not None and not (value is not None and 0 < value <= limit):
+            return False
+        yearly = self.yearly_limit(version)
+        # "per pemberi dalam 1 tahun": this gift plus what the same giver gave this reporter earlier that year.
+        return yearly is None or (value is not None and earlier_from_giver + value <= yearly)
 
 
 RULES = (
@@ -137,6 +151,7 @@ class Hint:
     version: RegulationVersion
     value: int | None
     relation: str | None = None
+    earlier_from_giver: int = 0  # this reporter's earlier reports from the same giver that year
 
     @property
     def code(self) -> str:
@@ -159,13 +174,12 @@ class Hint:
                            "isi %(value)s.",
                            reg=self.version.name, date=_version_period(self.version), limit=rupiah(self.limit),
                            rule=self.rule.summary, value=rupiah(self.value)))
-        yearly = (self.rule.yearly_limits or {}).get(self.version.code)
+        yearly = self.rule.yearly_limit(self.version)
         if yearly:
-            parts.append(_("Batas ini juga berlaku untuk jumlah pemberian dari pemberi yang sama dalam satu tahun: "
-                           "paling banyak %(limit)s.", limit=rupiah(yearly)))
-        if self.relation in INTERESTED_RELATIONS:
-            parts.append(_("Pemberi adalah pengguna layanan atau rekanan kantor, sehingga bisa ada benturan "
-                           "kepentingan yang membuat pemberian ini tetap wajib dilaporkan."))
+            parts.append(_("Jumlah pemberian dari pemberi yang sama dalam satu tahun paling banyak %(limit)s; "
+                           "menurut laporan Anda tahun ini, termasuk pemberian ini: %(sum)s.",
+                           limit=rupiah(yearly), sum=rupiah(self.earlier_from_giver + (self.value or 0))))
+        parts.append(_("Pengecualian ini hanya berlaku bila tidak ada benturan kepentingan dengan jabatan Anda."))
         parts.append(_("Ini hanya petunjuk, bukan keputusan: laporan Anda tetap dicatat dan UPG yang menilai."))
         return " ".join(parts)
 
@@ -183,14 +197,21 @@ def _long_date(day: date) -> str:
 
 
 def exemption_hint(item_type: str | None, relation: str | None, occasion_code: str | None,
-                   value: int | None, received_on: date | None) -> Hint | None:
-    """The first exemption the gift seems to meet under the regulation of its day of receipt, else None."""
+                   value: int | None, received_on: date | None, *, earlier_from_giver: int = 0,
+                   conflict_of_interest: bool | None = None) -> Hint | None:
+    """The first exemption whose every condition the gift meets (occasion, relation, object, value
+    and yearly sum per giver under the regulation of its day of receipt, no conflict of interest),
+    else None. `earlier_from_giver`: the sum of this reporter's earlier gifts from the same giver
+    in that year (services.hint_for reads it from the register); `conflict_of_interest`: the
+    reporter's own answer, when the form asked."""
     if received_on is None or item_type is None:
+        return None
+    if conflict_of_interest or presumed_conflict(relation, occasion_code):
         return None
     version = version_on(received_on)
     for rule in RULES:
-        if rule.matches(item_type, relation, occasion_code, value, version):
-            return Hint(rule, version, value, relation)
+        if rule.matches(item_type, relation, occasion_code, value, version, earlier_from_giver):
+            return Hint(rule, version, value, relation, earlier_from_giver)
     return None
 
 

@@ -7,18 +7,19 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import gettext as _
 
-from .. import intake, notify, workdays
+from .. import intake, notify, workdays, workflow
 from ..models import GratificationAttachment, GratificationEvent, GratificationReport
 from ..templating import local_today
-from ..workflow import GRATIFICATION, Status, sla_days
+from ..workflow import GRATIFICATION, Status
 from .exemptions import Hint, exemption_hint, rupiah
 
 TICKET_PREFIX = "GRT"
 CHANNEL = "gratification"
 # UU 20/2001 Ps 12C(2): the recipient reports within 30 working days of receipt.
 REPORT_WORKING_DAYS = 30
-# UPG → KPK within 10 working days of the report (see workflow.GRATIFICATION).
-FORWARD_WORKING_DAYS = 10
+# The step whose SLA is the UPG → KPK clock (10 HK "sejak laporan diterima UPG", workflow.GRATIFICATION):
+# its deadline is forward_due_on, counted from the report date and moved by no later step.
+FORWARD_STEP = "analysis"
 # A refusal has no object to analyse or hand over: it is recorded and closed.
 REFUSAL_STATUSES = frozenset({"reported", "incomplete", "recorded", "stopped", "done"})
 
@@ -40,11 +41,45 @@ def is_late(received_on: date, reported_on: date) -> bool:
 
 def hint_for(values) -> Hint | None:
     """Exemption hint for an acceptance (a refusal needs none); `values` is a mapping or a report."""
-    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name)
+    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name, None)
     if get("action") != "accepted":
         return None
     return exemption_hint(get("item_type"), get("giver_relation"), get("occasion"),
-                          get("estimated_value"), get("received_on"))
+                          get("estimated_value"), get("received_on"),
+                          earlier_from_giver=earlier_from_giver(values),
+                          conflict_of_interest=get("conflict_of_interest"))
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def earlier_from_giver(values) -> int:
+    """Sum of the values this reporter reported earlier in the same year as received from the same
+    giver (the register, accepted gifts): the "per pemberi dalam 1 tahun" of the exemptions. The
+    reporter is known by NIP (else name); names are encrypted, so candidates are compared here."""
+    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name, None)
+    received_on, giver = get("received_on"), get("giver_name")
+    reporter_nip, reporter_name = get("reporter_nip"), get("reporter_name")
+    if received_on is None or not giver or not (reporter_nip or reporter_name):
+        return 0
+    from sqlalchemy import select
+
+    from ..extensions import db
+
+    own_id = get("id")
+    stmt = select(GratificationReport).where(
+        GratificationReport.action == "accepted", GratificationReport.giver_relation == get("giver_relation"),
+        GratificationReport.received_on >= date(received_on.year, 1, 1), GratificationReport.received_on <= received_on)
+    if own_id is not None:  # a stored report: only what came before it
+        stmt = stmt.where(GratificationReport.id < own_id)
+    total = 0
+    for other in db.session.scalars(stmt):
+        same_reporter = (_same(other.reporter_nip, reporter_nip) if reporter_nip
+                         else _same(other.reporter_name, reporter_name))
+        if same_reporter and _same(other.giver_name, giver):
+            total += other.estimated_value or 0
+    return total
 
 
 @dataclass
@@ -80,8 +115,8 @@ def submit(clean: dict, files: list, submission_key: str | None = None, *, today
         return GratificationReport(
             **columns,
             status=GRATIFICATION.initial,
-            due_on=_due(GRATIFICATION.initial, day),
-            forward_due_on=workdays.add_working_days(day, FORWARD_WORKING_DAYS),
+            due_on=_due(GRATIFICATION.initial, day, reported_on=day),
+            forward_due_on=forward_due(day),
             report_deadline=deadline,
             late=day > deadline,
             exemption_rule=hint.code if hint else None,
@@ -99,9 +134,15 @@ def _queue_receipt(report: GratificationReport, access_code: str):
     return notify.queue_mail("gratification-receipt", report.reporter_email, *acknowledgement(report, access_code))
 
 
-def _due(status: str, since: date) -> date | None:
-    days = sla_days(CHANNEL, status)
-    return workdays.add_working_days(since, days) if days else None
+def _due(status: str, since: date, *, reported_on: date | None = None) -> date | None:
+    """The deadline of `status` entered on `since`; a clock its basis starts at the report date
+    (reported_on, the day UPG received the report) is counted from there."""
+    return workflow.due_date(CHANNEL, status, entered_on=since, reported_on=reported_on)
+
+
+def forward_due(reported_on: date) -> date:
+    """UPG → KPK deadline of a report received by UPG on `reported_on` (the admin's SLA applies)."""
+    return _due(FORWARD_STEP, reported_on, reported_on=reported_on)
 
 
 def acknowledgement(report: GratificationReport, access_code: str) -> tuple[str, str]:

@@ -31,6 +31,9 @@ class Complaint(db.Model):
     location: Mapped[str | None] = mapped_column(String(200), nullable=True)
     incident_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     requested_resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The line the public list (T6) shows, written by staff in neutral words; never the citizen's
+    # own subject or description. Empty: the service and problem labels stand in for it.
+    public_summary: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     # Personal data: encrypted at rest with the application key ring.
     name: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)

@@ -62,7 +62,7 @@ class GratificationReport(db.Model):
     submitted_on: Mapped[date] = mapped_column(Date, nullable=False)  # local (WIB) calendar day
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # deadline of the current step
-    # UPG → KPK within 10 working days; set again from the verification date when the UPG verifies.
+    # UPG → KPK within 10 working days of the report date ("sejak laporan diterima UPG"); no later step moves it.
     forward_due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
 

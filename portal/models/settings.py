@@ -11,7 +11,7 @@ from .types import UTCDateTime, utcnow
 
 
 class SlaSetting(db.Model):
-    """The deadline of one workflow step in working days, replacing the default in portal.workflow."""
+    """The deadline of one workflow step (days in its unit), replacing the default in portal.workflow."""
 
     __tablename__ = "sla_settings"
 
@@ -20,6 +20,9 @@ class SlaSetting(db.Model):
     days: Mapped[int] = mapped_column(Integer, nullable=False)
     # The regulation or decree the number comes from, shown beside it (DOMAIN.md §1).
     basis: Mapped[str] = mapped_column(String(300), nullable=False)
+    # "working" (hari kerja) or "calendar" (hari kalender), as the basis writes it; NULL (rows saved
+    # before the unit was stored) keeps the step's default unit.
+    unit: Mapped[str | None] = mapped_column(String(10), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .aggregate import Column, Report, ReportError, Table
+from . import periods
 from .periods import MONTH, SEMESTER, Period, PeriodError
 
 __all__ = [
@@ -86,12 +87,21 @@ def get_channel(channel: str) -> ChannelReports:
     raise UnknownChannel(f"kanal laporan tidak dikenal: {channel!r} (tersedia: {available})")
 
 
+PROVISIONAL_SUFFIX = " (sementara)"
+
+
 def build_report(channel: str, period: Period | str) -> Report:
-    """Build the report of `channel` for `period` (a Period or a code like "2026-10")."""
+    """Build the report of `channel` for `period` (a Period or a code like "2026-10"). A period
+    that has not ended yet gives a provisional report ("sementara"): it can be previewed, never
+    published (portal.reports.publication)."""
     entry = get_channel(channel)
     if not isinstance(period, Period):
         period = Period.parse(period)
     if period.kind not in entry.kinds:
         offered = " atau ".join("bulanan" if k == MONTH else "semester" for k in entry.kinds)
         raise PeriodNotOffered(f"laporan kanal {channel!r} hanya tersedia {offered}, bukan {period.code}")
-    return entry.build(period)
+    report = entry.build(period)
+    if not period.is_over(periods.office_today()):
+        report.provisional = True
+        report.title += PROVISIONAL_SUFFIX
+    return report

@@ -68,6 +68,8 @@ class Report:
     summary: dict[str, Any]
     tables: list[Table]
     notes: list[str] = field(default_factory=list)
+    # The period has not ended: the figures are a preview ("sementara") and cannot be published.
+    provisional: bool = False
 
     def table(self, key: str) -> Table:
         for table in self.tables:
@@ -86,6 +88,7 @@ class Report:
             "tables": {t.key: t.as_dict() for t in self.tables},
             "table_order": [t.key for t in self.tables],
             "notes": list(self.notes),
+            "provisional": self.provisional,
         }
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -62,6 +62,8 @@ def _index(errors=None, values=None, status=200):
         "backoffice/reports_index.html",
         channels=pub.channels_for(user),
         channel_options={c: pub.channel_label(c) for c in pub.channels_for(user)}, labels={c: pub.channel_label(c) for c in pub.channels()},
+        preview_options={c: pub.channel_label(c) for c in pub.channels()
+                         if user.has_role(pub.LEADER) or c in pub.channels_for(user)},
         drafts=_visible_drafts(user, (DRAFT_PENDING, DRAFT_RETURNED)),
         published=pub.published(order="published", limit=30),
         errors=errors or {}, values=values or {}), status
@@ -84,6 +86,27 @@ def reports_prepare():
         return _index(exc.errors, form, 422)
     flash(_("Draf laporan disimpan dan menunggu persetujuan pimpinan."), "success")
     return redirect(url_for("backoffice.reports_draft", draft_id=draft.id))
+
+
+@bp.get("/laporan/pratinjau")
+@roles_required(*VIEW_ROLES)
+def reports_preview():
+    """The figures of a period so far, never stored: a running period is marked "sementara"."""
+    args = request.args
+    if not args.get("period"):
+        return _index()
+    try:
+        report = pub.preview(_me(), args.get("channel", ""), args.get("period", ""))
+    except pub.PublicationError as exc:
+        return _index(exc.errors, args, 422)
+    import json
+
+    snap = pub.snapshot_of(json.loads(report.to_json(indent=None)), {
+        "channel": report.channel, "channel_label": pub.channel_label(report.channel), "period": report.period.code,
+        "period_label": report.period.label, "version": 0, "published_at": utcnow().isoformat(),
+        "title": report.title, "follow_up_plan": None, "correction_note": None})
+    return render_template("backoffice/reports_preview.html", report=report, body=Markup(render.render_body(snap)),
+                           label=pub.channel_label(report.channel))
 
 
 def _draft_or_404(draft_id: int) -> ReportDraft:

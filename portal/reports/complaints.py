@@ -14,14 +14,19 @@ Definitions (all dates are the office's local days; a period is [start, end]):
 * status at period end: the current status when it last changed before the end; otherwise the
   last status of the case's history before the end (complaint_events), falling back to the
   milestone dates. in process = dispositioned + in progress at the end.
-* timeliness (T4), against the SLA of the workflow (portal.workflow.COMPLAINTS):
-  verification: complaints verified in the period, submitted_on → verified_on;
+* timeliness (T4), against the SLA of the workflow (portal.workflow.COMPLAINTS), each counted
+  in the unit of its basis (hari kerja or hari kalender, workflow.sla(...).unit):
+  verification: complaints verified in the period (any outcome), submitted_on → verified_on;
   first response: first response in the period, verified_on → first_response_on;
-  completion: completed in the period, submitted_on → completed_on; mean and median of it.
-  Working days come from the calendar_days table: days(a, b) = index(b) − index(a).
+  completion: completed in the period, submitted_on → completed_on; mean and median of it in
+  working days. Working days come from the calendar_days table: days(a, b) = index(b) − index(a);
+  calendar days are the plain difference of the dates.
 * completion rate (T5) = completed ÷ (opening + received) × 100.
 * public list (T6): only complaints filed as open (privacy = "open") received in the period:
-  ticket, date, service, a redacted and truncated subject, public follow-ups before the end.
+  ticket, date, service, the public summary written by staff (default: the service and problem
+  labels; never the citizen's own subject or description), public follow-ups before the end.
+* per bidang (T3): complaints received in the period per unit they were dispositioned to
+  (DISPOSITION_UNIT_FIELD on Complaint, once it exists); until then one row "belum didisposisikan".
 * satisfaction (T7): ratings (1–5) of the complaints completed in the period.
 """
 from __future__ import annotations
@@ -30,8 +35,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select, union_all
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import FunctionElement
 
 from ..catalog import COMPLAINT_CHANNELS, COMPLAINT_PROBLEMS, COMPLAINT_SERVICES
 from ..extensions import db
@@ -72,6 +79,30 @@ SLA_STEPS = {"verification": "unverified", "first_response": "dispositioned", "c
 def sla_days() -> dict[str, int | None]:
     """The SLAs the timeliness figures use: the workflow's, or the admin's override of them."""
     return {measure: workflow.sla(CHANNEL, status)[0] for measure, status in SLA_STEPS.items()}
+
+
+def sla_units() -> dict[str, str]:
+    """The unit each SLA is counted in (workflow.WORKING_DAYS or workflow.CALENDAR_DAYS)."""
+    return {measure: workflow.sla(CHANNEL, status).unit for measure, status in SLA_STEPS.items()}
+
+
+class date_diff(FunctionElement):
+    """Calendar days from the first date to the second (end − start), on SQLite and PostgreSQL."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(date_diff)
+def _date_diff_default(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
+
+
+@compiles(date_diff, "sqlite")
+def _date_diff_sqlite(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"CAST(julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}) AS INTEGER)"
 
 
 def sla_bases() -> dict[str, str]:
@@ -224,18 +255,53 @@ def service_problem(w: Window) -> dict[tuple[str, str], int]:
     return {(category, problem): n for category, problem, n in db.session.execute(stmt)}
 
 
+# --- T3: per bidang ----------------------------------------------------------------------
+
+# The Complaint column naming the bidang/UPT a complaint is dispositioned to (issue "every unit
+# out"). Until it exists every complaint counts under NO_UNIT; once it does, T3 fills in by itself.
+DISPOSITION_UNIT_FIELD = "unit_id"
+NO_UNIT = ""
+NO_UNIT_LABEL = "Belum didisposisikan ke bidang"
+
+
+def per_unit(w: Window) -> dict[str, dict[str, int]]:
+    """{unit: {"received": n, "completed": n}}: received in the window, and completed in it."""
+    unit = getattr(Complaint, DISPOSITION_UNIT_FIELD, None)
+    key = func.coalesce(cast(unit, String), literal(NO_UNIT)) if unit is not None else literal(NO_UNIT)
+    out: dict[str, dict[str, int]] = {}
+    received = select(key, func.count()).where(Complaint.submitted_on.between(w.start, w.end)).group_by(key)
+    completed = (select(key, func.count())
+                 .where(Complaint.status.in_(RESOLVED), Complaint.completed_on.between(w.start, w.end)).group_by(key))
+    for name, stmt in (("received", received), ("completed", completed)):
+        for code, n in db.session.execute(stmt):
+            out.setdefault(code or NO_UNIT, {"received": 0, "completed": 0})[name] += n
+    return out
+
+
+def _unit_labels() -> dict[str, str]:
+    """Labels of the bidang codes, from the units register once it exists (portal.catalog)."""
+    from .. import catalog
+
+    units = getattr(catalog, "COMPLAINT_UNITS", {})
+    return {str(code): str(label) for code, label in units.items()}
+
+
 # --- T4 / T7: timeliness and satisfaction -------------------------------------------------
 
 
 def timeliness(w: Window) -> dict:
-    sla = sla_days()
+    sla, units = sla_days(), sla_units()
     cal_a, cal_b = aliased(CalendarDay), aliased(CalendarDay)
 
     days = cal_b.workday_index - cal_a.workday_index
 
     def on_time(measure):  # a step without a deadline has no "on time" figure
         limit = sla[measure]
-        return func.sum(case((days <= limit, 1), else_=0)) if limit is not None else literal(None)
+        if limit is None:
+            return literal(None)
+        # The two ends of each measure are the calendar rows joined below: their days.
+        elapsed = date_diff(cal_a.day, cal_b.day) if units[measure] == workflow.CALENDAR_DAYS else days
+        return func.sum(case((elapsed <= limit, 1), else_=0))
 
     verified = db.session.execute(
         select(func.count(), on_time("verification"))
@@ -304,13 +370,14 @@ def _share(total: int | None, on_time: int | None) -> dict:
 
 _EMAIL_RE = re.compile(r"[^\s@]+@[^\s@]+")
 # Phone numbers, NIK, KK and account numbers: runs of 6+ digits, separators allowed inside.
-_NUMBER_RE = re.compile(r"\+?\d(?:[\d\s.\-/]{4,}\d)")
+_NUMBER_RE = re.compile(r"\+?\d(?:[\d\s.,:;_\-/]{4,}\d)")
 _DIGIT_RE = re.compile(r"\d")
 REDACTED = "[…]"
 
 
 def public_summary(subject: str | None, fallback: str) -> str:
-    """A subject fit for publication: numbers and e-mail addresses removed, truncated."""
+    """A line fit for publication: numbers and e-mail addresses removed, truncated. The net under
+    the staff-written summary; the citizen's own words never come here (see public_line)."""
     text = " ".join((subject or "").split())
     if "@" in text:
         text = _EMAIL_RE.sub(REDACTED, text)
@@ -321,6 +388,13 @@ def public_summary(subject: str | None, fallback: str) -> str:
     if len(text) > SUBJECT_MAX:
         text = text[: SUBJECT_MAX - 1].rstrip() + "…"
     return text
+
+
+def public_line(staff_summary: str | None, category: str, problem: str) -> str:
+    """What T6 shows for a complaint: the summary a handler wrote, else "service — problem"."""
+    service = str(COMPLAINT_SERVICES.get(category, category))
+    problem_label = str(COMPLAINT_PROBLEMS.get(problem, problem))
+    return public_summary(staff_summary, f"{service} — {problem_label}")
 
 
 def public_list(w: Window) -> list[dict]:
@@ -339,24 +413,23 @@ def public_list(w: Window) -> list[dict]:
     )
     stmt = (
         select(Complaint.ticket, Complaint.submitted_on, Complaint.category, Complaint.problem,
-               Complaint.subject, follow_ups, status_at_end)
+               Complaint.public_summary, follow_ups, status_at_end)
         .where(Complaint.privacy == "open", Complaint.submitted_on.between(w.start, w.end))
         .order_by(Complaint.submitted_on, Complaint.id)  # ids grow with filing: ticket order
     )
     services = {code: str(label) for code, label in COMPLAINT_SERVICES.items()}
-    problems = {code: str(label) for code, label in COMPLAINT_PROBLEMS.items()}
     status_labels = {code: COMPLAINTS.public_label(code) for code in COMPLAINTS.statuses}
     return [
         {
             "ticket": ticket,
             "submitted_on": submitted_on.isoformat(),
             "service": services.get(category, category),
-            "summary": public_summary(subject, problems.get(problem, problem)),
+            "summary": public_line(staff_summary, category, problem),
             "follow_ups": int(n or 0),
             "status": status,
             "status_label": status_labels.get(status, status),
         }
-        for ticket, submitted_on, category, problem, subject, n, status in db.session.execute(stmt)
+        for ticket, submitted_on, category, problem, staff_summary, n, status in db.session.execute(stmt)
     ]
 
 
@@ -439,22 +512,41 @@ def _t2_table(counts: dict[tuple[str, str], int]) -> Table:
     return Table("t2", "T2. Pengaduan masuk menurut layanan dan masalah", columns, rows, total)
 
 
+def _t3_table(counts: dict[str, dict[str, int]]) -> Table:
+    labels = _unit_labels()
+    codes = sorted((c for c in counts if c != NO_UNIT), key=lambda c: labels.get(c, c))
+    codes.append(NO_UNIT)  # always shown, last: what still waits for a disposition to a bidang
+    rows = [{"unit": code, "label": NO_UNIT_LABEL if code == NO_UNIT else labels.get(code, code),
+             **counts.get(code, {"received": 0, "completed": 0})} for code in codes]
+    columns = [Column("unit", "Kode bidang"), Column("label", "Bidang / unit"), Column("received", "Masuk"),
+               Column("completed", "Selesai")]
+    total = {"unit": "", "label": "Jumlah", **sum_rows(rows, ("received", "completed"))}
+    return Table("t3", "T3. Pengaduan per bidang", columns, rows, total,
+                 note="Masuk: diterima dalam periode, menurut bidang tujuan disposisi; selesai: diselesaikan "
+                      "dalam periode.")
+
+
 def _t4_table(t: dict) -> Table:
-    sla, bases = sla_days(), sla_bases()
-    columns = [Column("measure", "Kode"), Column("label", "Ukuran"), Column("sla_workdays", "Batas (hari kerja)"),
-               Column("total", "Jumlah"), Column("on_time", "Tepat waktu"), Column("late", "Terlambat"),
+    sla, bases, units = sla_days(), sla_bases(), sla_units()
+    columns = [Column("measure", "Kode"), Column("label", "Ukuran"), Column("sla_workdays", "Batas"),
+               Column("sla_unit", "Satuan"), Column("total", "Jumlah"), Column("on_time", "Tepat waktu"), Column("late", "Terlambat"),
                Column("pct", "% tepat waktu")]
     rows = [
-        {"measure": "verification", "label": "Verifikasi", "sla_workdays": sla["verification"], **t["verification"]},
+        {"measure": "verification", "label": "Verifikasi", "sla_workdays": sla["verification"],
+         "sla_unit": _UNIT_LABELS[units["verification"]], **t["verification"]},
         {"measure": "first_response", "label": "Tindak lanjut pertama setelah verifikasi",
-         "sla_workdays": sla["first_response"], **t["first_response"]},
+         "sla_workdays": sla["first_response"], "sla_unit": _UNIT_LABELS[units["first_response"]],
+         **t["first_response"]},
         {"measure": "completion", "label": "Penyelesaian sejak pengaduan diterima",
-         "sla_workdays": sla["completion"], **t["completion"]},
+         "sla_workdays": sla["completion"], "sla_unit": _UNIT_LABELS[units["completion"]], **t["completion"]},
     ]
     note = (f"Rata-rata {_fmt(t['mean_workdays_to_complete'])} dan median "
             f"{_fmt(t['median_workdays_to_complete'])} hari kerja sampai selesai. Dasar: "
             + "; ".join(bases.values()))
     return Table("t4", "T4. Ketepatan waktu penanganan", columns, rows, note=note)
+
+
+_UNIT_LABELS = {workflow.WORKING_DAYS: "hari kerja", workflow.CALENDAR_DAYS: "hari kalender"}
 
 
 def _fmt(value) -> str:
@@ -504,6 +596,7 @@ def _summary(total: dict, t: dict) -> dict:
         "mean_rating": t["ratings"]["mean"],
         "rating_distribution": dict(t["ratings"]["distribution"]),
         "sla_workdays": sla_days(),
+        "sla_units": sla_units(),
     }
 
 
@@ -535,7 +628,7 @@ TREND = [
 def build(period: Period) -> Report:
     w, _, t1, t1_status, total, t = _core(period)
     summary = _summary(total, t)
-    tables = [t1, t1_status, _t2_table(service_problem(w)), _t4_table(t), _t5_table(t1)]
+    tables = [t1, t1_status, _t2_table(service_problem(w)), _t3_table(per_unit(w)), _t4_table(t), _t5_table(t1)]
     if period.is_month:
         title = f"Laporan Bulanan Tindak Lanjut Pengaduan Masyarakat — {period.label}"
         tables.append(_t6_table(public_list(w)))

@@ -24,7 +24,7 @@ from sqlalchemy import case, func, select
 from ..catalog import GRATIFICATION_ITEMS, GRATIFICATION_KPK_DECISIONS
 from ..extensions import db
 from ..models import GratificationReport as G
-from . import register
+from . import periods, register
 from .aggregate import Column, Report, Table, change, ordered_codes, sum_rows
 from .periods import Period
 
@@ -157,12 +157,17 @@ MONTH_KEYS = ("received", "accepted", "refused", "late", "total_value", "forward
               "decided_milik_penerima")
 
 
+def _nihil(received: int, period: Period) -> bool:
+    """"Laporan nihil" states that nothing was received in a period: only once it has ended."""
+    return received == 0 and period.is_over(periods.office_today())
+
+
 def _months_table(semester: Period) -> tuple[Table, list[dict]]:
     rows = []
     for month in semester.months():
         f = figures(month)["figures"]
         rows.append({"period": month.code, "label": month.label, **{k: f[k] for k in MONTH_KEYS},
-                     "nihil": f["received"] == 0})
+                     "nihil": _nihil(f["received"], month)})
     columns = [Column("period", "Periode"), Column("label", "Bulan"), Column("received", "Masuk"),
                Column("accepted", "Penerimaan"), Column("refused", "Penolakan"), Column("late", "Terlambat"),
                Column("total_value", "Nilai taksiran (Rp)"), Column("forwarded", "Diteruskan"),
@@ -188,7 +193,7 @@ def _trend_table(period: Period, current: dict) -> Table:
 def build(period: Period) -> Report:
     result = figures(period)
     f = result["figures"]
-    nihil = f["received"] == 0
+    nihil = _nihil(f["received"], period)
     summary = {**f, "nihil": nihil}
     tables = [_summary_table(f), _items_table(result["received"]), _forward_table(result["forwarded"]),
               _decision_table(result["decided"])]

@@ -144,6 +144,11 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
 
+    def is_over(self, today: date) -> bool:
+        """The period has ended by `today` (its last day is behind us): only then are its
+        figures final, publishable, and "nihil" meaningful."""
+        return today > self.end
+
     def utc_bounds(self, tz: tzinfo) -> tuple[datetime, datetime]:
         """[start, end) in UTC of the period's local days in time zone `tz` (aware datetimes)."""
         return local_midnight_utc(self.start, tz), local_midnight_utc(self.end_exclusive, tz)
@@ -173,6 +178,13 @@ class Period:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
         }
+
+
+def office_today() -> date:
+    """The office's local day: the one clock reports and publication ask (tests pin it here)."""
+    from ..templating import local_today
+
+    return local_today()
 
 
 def local_midnight_utc(day: date, tz: tzinfo) -> datetime:

@@ -23,8 +23,8 @@ from ..extensions import db
 from ..models.publication import (DRAFT_PENDING, DRAFT_PUBLISHED, DRAFT_RETURNED, PublishedReport, ReportDraft)
 from ..models.types import utcnow
 from . import PeriodError, ReportError, build_report, get_channel, registry
+from . import periods, render
 from .periods import Period
-from . import render
 
 CHANNEL_ORDER = ("complaints", "gratification", "wbs")
 PLAN_MIN, TEXT_MAX = 20, 5000
@@ -86,6 +86,15 @@ def _check_draft(channel: str, period: Period, plan: str, correction: str, error
                 f"Penjelasan perubahan dari versi {published}" if published else "Penjelasan perubahan")
 
 
+def _check_over(period: Period, errors: dict, field: str = "period") -> None:
+    """Only a period that has ended is published: its figures no longer change (a running month's
+    "nihil" or completion rate would be a statement about days still to come)."""
+    if not period.is_over(periods.office_today()):
+        errors.setdefault(field, []).append(
+            f"Periode {period.label} belum berakhir (berakhir {period.end.isoformat()}): laporan hanya dapat "
+            "disiapkan, disetujui dan diterbitkan setelah periodenya selesai. Gunakan pratinjau sementara.")
+
+
 def _parse_period(channel: str, code: str, errors: dict) -> Period | None:
     try:
         period = Period.parse(code)
@@ -113,6 +122,8 @@ def prepare(user, channel: str, period_code: str, follow_up_plan: str | None = N
     period = _parse_period(channel, (period_code or "").strip(), errors)
     plan, correction = _clean(follow_up_plan), _clean(correction_note)
     if period is not None:
+        _check_over(period, errors)
+    if period is not None and not errors:
         _check_draft(channel, period, plan, correction, errors)
         open_draft = db.session.scalar(select(ReportDraft.id).where(
             ReportDraft.channel == channel, ReportDraft.period == period.code,
@@ -193,6 +204,21 @@ def send_back(leader, draft_id: int, reason: str | None) -> ReportDraft:
     return draft
 
 
+def preview(user, channel: str, period_code: str):
+    """The figures of any period so far, for the channel's team or a leader; a period that has not
+    ended comes back provisional (Report.provisional, "sementara"). Nothing is stored or audited."""
+    errors: dict[str, list[str]] = {}
+    if channel not in channels() or not (user.has_role(LEADER) or channel in channels_for(user)):
+        raise PublicationError({"channel": ["Anda hanya dapat melihat laporan kanal yang Anda tangani."]})
+    period = _parse_period(channel, (period_code or "").strip(), errors)
+    if errors:
+        raise PublicationError(errors)
+    try:
+        return build_report(channel, period)
+    except ReportError as exc:
+        raise PublicationError({"period": [str(exc)]}) from exc
+
+
 def snapshot_of(report_dict: dict, publication: dict) -> dict:
     return {"report": report_dict, "publication": publication}
 
@@ -209,6 +235,10 @@ def approve(leader, draft_id: int) -> PublishedReport:
     draft = _draft(draft_id)
     _check_leader(leader, draft)
     period = Period.parse(draft.period)
+    errors: dict[str, list[str]] = {}
+    _check_over(period, errors, "status")  # a draft kept from before the rule, or a clock set back
+    if errors:
+        raise PublicationError(errors)
     with write_transaction() as session:
         version = latest_version(draft.channel, draft.period) + 1
         if version > 1 and not draft.correction_note:

@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, secrets_util, workdays
+from .. import audit, secrets_util
 from ..crypto import envelope
 from ..crypto.envelope import RECEIPT_KDF, DecryptionError, KdfParams
 from ..database import write_transaction
@@ -27,7 +27,7 @@ from ..extensions import db
 from ..models.wbs import HOLDER_RECEIPT, WbsAttachment, WbsEvent, WbsMessage, WbsTip, WbsTipKey
 from ..templating import local_today
 from ..uploads import CleanFile
-from ..workflow import WBS, sla_days
+from ..workflow import WBS, due_date
 from . import keys
 from .validation import FIELDS
 
@@ -178,8 +178,8 @@ def _attach(session, tip_id: int, data_key: bytes, item: CleanFile, author: str,
 
 
 def _due(status: str, today: date) -> date | None:
-    days = sla_days("wbs", status)
-    return workdays.add_working_days(today, days) if days else None
+    """The step's deadline in the unit of its SLA (workflow.due_date, the admin's setting included)."""
+    return due_date("wbs", status, entered_on=today)
 
 
 def submit(clean: dict, files: list[CleanFile]) -> str:

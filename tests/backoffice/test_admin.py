@@ -5,8 +5,9 @@ leaves nothing written (no account, no override, no setting, no audit entry)."""
 from __future__ import annotations
 
 import csv
+import re
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pyotp
 import pytest
@@ -317,6 +318,32 @@ def test_sla_page_shows_every_step_with_its_legal_basis(app, admin):
             assert status.sla_basis in html
 
 
+def test_sla_page_shows_and_edits_the_unit_of_each_deadline(app, admin, as_role):
+    # UU 25/2009 Ps 50 "60 hari" and Ps 45 "30 hari" are calendar days; SP4N-LAPOR! "3 hari kerja" is not.
+    html = admin.get("/kantor/admin/sla").get_data(as_text=True)
+    assert re.search(r'id="hari-complaints-in_progress">60</strong> <span id="satuan-complaints-in_progress">'
+                     r'hari kalender<', html)
+    assert re.search(r'id="hari-complaints-pending">30</strong> <span id="satuan-complaints-pending">hari kalender<', html)
+    assert re.search(r'id="hari-complaints-unverified">3</strong> <span id="satuan-complaints-unverified">hari kerja<', html)
+    assert re.search(r'id="hari-gratification-incomplete">20</strong> <span id="satuan-gratification-incomplete">'
+                     r'hari kerja<', html)
+    # An office decree that counts verification in calendar days: the unit is saved and used.
+    basis = "Keputusan Kepala Dinas No. 800/13/2026: verifikasi 7 hari"
+    assert post(admin, "/kantor/admin/sla", {"channel": "complaints", "status": "unverified", "days": "7",
+                                             "unit": "calendar", "basis": basis}).status_code == 303
+    html = admin.get("/kantor/admin/sla").get_data(as_text=True)
+    assert re.search(r'id="hari-complaints-unverified">7</strong> <span id="satuan-complaints-unverified">hari kalender<', html)
+    handler = as_role("complaints")
+    ticket = _file(handler)
+    with app.app_context():
+        complaint = db.session.scalar(select(Complaint).where(Complaint.ticket == ticket))
+        # 7 calendar days after the day it was filed, weekends included.
+        assert complaint.due_on == complaint.submitted_on + timedelta(days=7)
+    response = post(admin, "/kantor/admin/sla", {"channel": "complaints", "status": "unverified", "days": "7",
+                                                 "unit": "minggu", "basis": basis})
+    assert response.status_code == 422 and "Pilih satuan" in response.get_data(as_text=True)
+
+
 def _file(client) -> str:
     return client.post("/api/v1/complaints", json=COMPLAINT).get_json()["ticket"]
 
@@ -329,7 +356,8 @@ def test_edited_sla_is_used_by_the_deadline_of_the_next_step(app, admin, as_role
     assert basis in admin.get("/kantor/admin/sla").get_data(as_text=True)
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "sla_change"))
-        assert entry.detail_data == {"workflow": "complaints", "status": "dispositioned", "from": 5, "to": 2}
+        assert entry.detail_data == {"workflow": "complaints", "status": "dispositioned", "from": 5, "to": 2,
+                                     "unit_from": "working", "unit_to": "working"}
     handler = as_role("complaints")
     ticket = _file(handler)
     token = csrf(handler.get(f"/kantor/pengaduan/{ticket}").get_data(as_text=True))
@@ -348,10 +376,10 @@ def test_edited_sla_is_used_by_the_deadline_of_the_next_step(app, admin, as_role
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"days": "0", "basis": "Perbup 5/2021"}, "Isi jumlah hari kerja 1 sampai 365."),
-    ({"days": "tiga", "basis": "Perbup 5/2021"}, "Isi jumlah hari kerja 1 sampai 365."),
-    ({"days": "400", "basis": "Perbup 5/2021"}, "Isi jumlah hari kerja 1 sampai 365."),
-    ({"days": "-3", "basis": "Perbup 5/2021"}, "Isi jumlah hari kerja 1 sampai 365."),
+    ({"days": "0", "basis": "Perbup 5/2021"}, "Isi jumlah hari 1 sampai 365."),
+    ({"days": "tiga", "basis": "Perbup 5/2021"}, "Isi jumlah hari 1 sampai 365."),
+    ({"days": "400", "basis": "Perbup 5/2021"}, "Isi jumlah hari 1 sampai 365."),
+    ({"days": "-3", "basis": "Perbup 5/2021"}, "Isi jumlah hari 1 sampai 365."),
     ({"days": "4", "basis": ""}, "Sebutkan dasar hukumnya"),
     ({"days": "4", "basis": "y" * 301}, "maksimal 300 karakter"),
 ])

@@ -389,7 +389,10 @@ def test_the_upg_path_from_report_to_kpk_decision_public_and_internal_notes(app,
     page = act(upg, ticket, "verifikasi", result="incomplete", reason="Mohon lengkapi foto amplop.")
     assert "Hasil verifikasi disimpan." in page
     state = snapshot(app, ticket)
-    assert state["status"] == "incomplete" and state["completion_due_on"] == date(2026, 4, 9)  # 20 HK, over Lebaran
+    # 20 HK from the report date (2 March, PerKPK 1/2026), not from the verification on 4 March:
+    # 3–6, 9–13, 16, 17 Mar (1–11); 18–24 Mar Nyepi, Idul Fitri and cuti bersama; 25–27, 30, 31 Mar,
+    # 1, 2 Apr (12–18); 3 Apr Wafat Yesus Kristus; 6, 7 Apr (19–20).
+    assert state["status"] == "incomplete" and state["completion_due_on"] == date(2026, 4, 7)
     page = act(upg, ticket, "verifikasi", result="complete")
     assert 'id="status-kasus">Verifikasi Lengkap - Analisis<' in page
     assert "Hasil analisis disimpan." in act(upg, ticket, "analisis", result="must_report",
@@ -477,32 +480,31 @@ def test_assignment_only_to_active_upg_accounts(app, upg, staff, today):
 
 # --------------------------------------------------------------------------- deadlines on real dates
 
-def test_forward_deadline_is_ten_working_days_after_verification_across_lebaran_2026(app, upg, today, pin_office_day):
+def test_forward_deadline_is_ten_working_days_after_the_report_across_lebaran_2026(app, upg, today, pin_office_day):
     from portal import workdays
 
-    today(date(2026, 3, 12))
+    today(date(2026, 3, 12))  # Thursday: UPG receives the report
     ticket, _code = file_report(app)
     pin_office_day(date(2026, 3, 16))  # Monday before Nyepi and Idul Fitri 1447 H
     page = act(upg, ticket, "verifikasi", result="complete")
     state = snapshot(app, ticket)
     assert state["verified_on"] == date(2026, 3, 16)
-    # 17 Mar (1); 18 cuti bersama, 19 Nyepi, 20 cuti bersama, 21–22 Idul Fitri, 23–24 cuti bersama;
-    # 25, 26, 27, 30, 31 Mar, 1, 2 Apr (2–8); 3 Apr Wafat Yesus Kristus; 6, 7 Apr (9–10).
-    assert state["forward_due_on"] == date(2026, 4, 7) == state["due_on"]
+    # "10 hari kerja sejak laporan diterima UPG": counted from 12 March, verification restarts nothing.
+    # 13, 16, 17 Mar (1–3); 18 cuti bersama, 19 Nyepi, 20 cuti bersama, 21–22 Idul Fitri, 23–24 cuti
+    # bersama; 25, 26, 27, 30, 31 Mar, 1, 2 Apr (4–10).
+    assert state["forward_due_on"] == date(2026, 4, 2) == state["due_on"]
     with app.app_context():
-        assert workdays.add_working_days(date(2026, 3, 16), 10) == date(2026, 4, 7)
-        assert workdays.working_days_between(date(2026, 3, 16), date(2026, 4, 7)) == 10
-        off = [d for d, _name, _kind in workdays.holidays_between(date(2026, 3, 17), date(2026, 4, 7))]
-        assert {date(2026, 3, 18), date(2026, 3, 20), date(2026, 3, 23), date(2026, 3, 24), date(2026, 4, 3)} <= set(off)
-    assert 'data-date="2026-04-07"' in page and "10 hari kerja sejak verifikasi" in page
+        off = [d for d, _name, _kind in workdays.holidays_between(date(2026, 3, 13), date(2026, 4, 2))]
+        assert {date(2026, 3, 18), date(2026, 3, 19), date(2026, 3, 20), date(2026, 3, 23), date(2026, 3, 24)} <= set(off)
+    assert 'data-date="2026-04-02"' in page and "10 hari kerja sejak laporan diterima UPG" in page
     assert "lewat tenggat" not in page.split('id="batas-teruskan"')[1].split("</dd>")[0]
 
-    # On 8 April it is overdue: on the case page and in the queue's overdue filter.
-    pin_office_day(date(2026, 4, 8))
+    # On 6 April (3 April is Good Friday) it is overdue: on the case page and in the queue's overdue filter.
+    pin_office_day(date(2026, 4, 6))
     page = html.unescape(upg.get(f"/kantor/gratifikasi/{ticket}").get_data(as_text=True))
     assert "lewat tenggat" in page.split('id="batas-teruskan"')[1].split("</dd>")[0]
     assert ticket in upg.get("/kantor/gratifikasi?overdue=1").get_data(as_text=True)
-    pin_office_day(date(2026, 4, 7))
+    pin_office_day(date(2026, 4, 2))
     assert ticket not in upg.get("/kantor/gratifikasi?overdue=1").get_data(as_text=True)
 
 
@@ -596,3 +598,53 @@ def test_digest_section_counts_gratification_deadlines(app, staff, today):
     assert re.search(r"Jatuh tempo hari kerja berikutnya \(5 Mar 2026\), belum ditugaskan: 1", body)
     assert "Pengaduan" not in body
     assert not any(t in body for t in tickets) and "Rina" not in body and "Rp" not in body
+
+
+# --------------------------------------------------------------------------- clocks that never restart (issue 13)
+
+def test_completion_window_counts_from_the_report_date_and_overdue_stays_overdue_until_forwarded(
+        app, upg, today, pin_office_day):
+    today(date(2026, 4, 25))  # Saturday: UPG receives the report (the web form is open every day)
+    ticket, _code = file_report(app)
+    pin_office_day(date(2026, 11, 29))
+    act(upg, ticket, "verifikasi", result="incomplete", reason="Mohon lengkapi nilai taksiran.")
+    # PerKPK 1/2026: an incomplete report is dropped 20 working days "sejak tanggal laporan" — from
+    # 25 April, whenever UPG gets round to verifying it. Counted by hand; non-working days skipped:
+    # 1 May Hari Buruh, 14 May Kenaikan Yesus Kristus, 15 May cuti bersama, 27 May Idul Adha,
+    # 28 May cuti bersama (and weekends).
+    # 27–30 Apr (1–4); 4–8 May (5–9); 11–13 May (10–12); 18–22 May (13–17); 25, 26 May (18, 19); 29 May (20).
+    state = snapshot(app, ticket)
+    assert state["completion_due_on"] == date(2026, 5, 29) == state["due_on"]
+    assert ticket in upg.get("/kantor/gratifikasi?overdue=1").get_data(as_text=True)
+
+    # Verification done: the UPG → KPK clock ("10 hari kerja sejak laporan diterima UPG") still runs
+    # from 25 April: 27–30 Apr (1–4), 4–8 May (5–9), 11 May (10). Long past: the report stays overdue.
+    page = act(upg, ticket, "verifikasi", result="complete")
+    state = snapshot(app, ticket)
+    assert state["status"] == "analysis"
+    assert state["forward_due_on"] == date(2026, 5, 11) == state["due_on"]
+    assert "lewat tenggat" in page.split('id="batas-teruskan"')[1].split("</dd>")[0]
+    assert ticket in upg.get("/kantor/gratifikasi?overdue=1").get_data(as_text=True)
+
+    # Only the step itself, forwarding to KPK, ends it.
+    act(upg, ticket, "analisis", result="must_report", analysis="Pemberi berkepentingan dengan jabatan.")
+    assert ticket in upg.get("/kantor/gratifikasi?overdue=1").get_data(as_text=True)
+    act(upg, ticket, "teruskan", forwarded_to="kpk", gol_number="GOL-2026-09999", forwarded_on="2026-11-29")
+    assert snapshot(app, ticket)["status"] == "forwarded"
+    assert ticket not in upg.get("/kantor/gratifikasi?overdue=1").get_data(as_text=True)
+
+
+def test_admin_forward_sla_takes_effect(app, upg, today, pin_office_day):
+    from portal.models import SlaSetting
+
+    with app.app_context():
+        db.session.add(SlaSetting(channel="gratification", status="analysis", days=5,
+                                  basis="Perbup Serang 5/2021 (uji): 5 hari kerja sejak laporan diterima UPG"))
+        db.session.commit()
+    today(date(2026, 4, 25))
+    ticket, _code = file_report(app)
+    # 5 working days after Saturday 25 April: 27, 28, 29, 30 Apr (1–4); 1 May Hari Buruh; 4 May (5).
+    assert snapshot(app, ticket)["forward_due_on"] == date(2026, 5, 4)
+    pin_office_day(date(2026, 4, 28))
+    act(upg, ticket, "verifikasi", result="complete")
+    assert snapshot(app, ticket)["due_on"] == date(2026, 5, 4)

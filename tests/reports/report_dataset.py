@@ -172,7 +172,7 @@ def derive(case: Case, index: int) -> Case:
         at = when(at_text)
         assert COMPLAINTS.allowed(status, target), (case.key, status, target)
         day = at.date()
-        if target == "dispositioned" and case.verified_on is None:
+        if status == "unverified" and case.verified_on is None:  # every verification outcome
             case.verified_on = day
         if target == "in_progress" and case.first_response_on is None:
             case.first_response_on = day
@@ -311,6 +311,11 @@ def recount(items: list[Case], period: Period) -> dict:
                  if c.first_response_on and c.verified_on and start <= c.first_response_on <= end]
     done_cases = [c for c in items if c.status in RESOLVED and c.completed_on and start <= c.completed_on <= end]
     completion = [wd(c.submitted_on, c.completed_on) for c in done_cases]
+    # UU 25/2009 Ps 50 writes "60 hari": calendar days, unless the admin set another unit.
+    if workflow.sla("complaints", "in_progress").unit == workflow.CALENDAR_DAYS:
+        completion_elapsed = [(c.completed_on - c.submitted_on).days for c in done_cases]
+    else:
+        completion_elapsed = completion
     ratings = [c.rating for c in done_cases if c.rating is not None]
 
     def share(values, limit):
@@ -340,7 +345,7 @@ def recount(items: list[Case], period: Period) -> dict:
         "t4": {
             "verification": share(verified, sla["verification"]),
             "first_response": share(responded, sla["first_response"]),
-            "completion": share(completion, sla["completion"]),
+            "completion": share(completion_elapsed, sla["completion"]),
             "mean": round(statistics.mean(completion), 1) if completion else None,
             "median": round(float(statistics.median(completion)), 1) if completion else None,
         },

@@ -16,6 +16,9 @@ from portal.reports import build_report
 from portal.reports.gratification import FIGURE_KEYS, MONTH_KEYS, NIHIL_SENTENCE
 from portal.reports.periods import Period
 
+# Publishing is only for periods that have ended (tests/reports/conftest.py).
+pytestmark = pytest.mark.usefixtures("periods_ended")
+
 ITEMS = list(GRATIFICATION_ITEMS)
 NIHIL_MONTHS = ("2026-03", "2026-08")  # nothing received (a forward / decision still happens in March)
 

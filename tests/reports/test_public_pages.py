@@ -12,6 +12,9 @@ from publish_support import Publisher
 
 import report_dataset
 
+# Publishing is only for periods that have ended (tests/reports/conftest.py).
+pytestmark = pytest.mark.usefixtures("periods_ended")
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 SVG_RE = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S)
 

@@ -15,6 +15,9 @@ from staff import ROLE_EMAILS, csrf
 
 import report_dataset
 
+# Publishing is only for periods that have ended (tests/reports/conftest.py).
+pytestmark = pytest.mark.usefixtures("periods_ended")
+
 MONTH = "2026-10"
 
 

@@ -12,7 +12,7 @@ from publish_support import Publisher
 
 import report_dataset
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("periods_ended")]
 
 BAR_RGB = tuple(int(BAR_FILL[i:i + 2], 16) for i in (1, 3, 5))
 

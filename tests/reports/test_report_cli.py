@@ -26,7 +26,7 @@ def test_json_output(app, runner):
     assert data["channel"] == "complaints"
     assert data["period"]["code"] == "2026-10" and data["period"]["label"] == "Oktober 2026"
     assert data["received"] == 20 and data["summary"]["received"] == 20
-    assert data["table_order"] == ["t1", "t1_status", "t2", "t4", "t5", "t6", "t7"]
+    assert data["table_order"] == ["t1", "t1_status", "t2", "t3", "t4", "t5", "t6", "t7"]
     # JSON is the default format.
     assert json.loads(run(runner, "--channel", "complaints", "--period", "2026-10").output) == data
 
@@ -48,13 +48,13 @@ def test_csv_output(app, runner):
     rows = list(csv.reader(io.StringIO(result.output)))
     assert "Oktober 2026" in rows[0][0]
     sections = [row[0] for row in rows if row and row[0].startswith("[")]
-    assert [s.split("]")[0] + "]" for s in sections] == ["[t1]", "[t1_status]", "[t2]", "[t4]", "[t5]", "[t6]", "[t7]"]
+    assert [s.split("]")[0] + "]" for s in sections] == ["[t1]", "[t1_status]", "[t2]", "[t3]", "[t4]", "[t5]", "[t6]", "[t7]"]
     # The T1 section: header, one row per channel, then the total row.
     at = next(i for i, row in enumerate(rows) if row and row[0].startswith("[t1]"))
     header = rows[at + 1]
     assert header[:4] == ["Kode kanal", "Kanal", "Saldo awal", "Masuk"]
     total = next(row for row in rows[at + 2:] if row[1] == "Jumlah")
-    assert total[2:] == ["16", "20", "14", "11", "10", "4", "22"]
+    assert total[2:] == ["16", "20", "18", "11", "10", "4", "22"]  # verified: every outcome (issue 13)
     t6 = next(i for i, row in enumerate(rows) if row and row[0].startswith("[t6]"))
     listed = {row[0] for row in rows[t6 + 2:] if row and row[0].startswith("PGD-")}
     assert {c.ticket for c in cases if c.privacy == "open" and c.submitted_on.month == 10} == listed

@@ -12,6 +12,9 @@ from portal.models import WbsEvent, WbsTip
 from portal.reports import PeriodNotOffered, build_report
 from portal.reports.wbs import HIDDEN, SUPPRESSED, protect, suppress
 
+# Publishing is only for periods that have ended (tests/reports/conftest.py).
+pytestmark = pytest.mark.usefixtures("periods_ended")
+
 D = date.fromisoformat
 
 # (category, submitted, [(day, status), …]) — the status history after "received".
