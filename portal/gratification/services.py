@@ -209,8 +209,9 @@ def decision_next_step(report: GratificationReport) -> NextStep | None:
         return None
     if report.kpk_decision == "milik_negara":
         # UU 30/2002 Ps 17: handed over (goods) or paid in (money) within 7 working days of the decree.
-        days = sla_days(CHANNEL, "follow_up") or 7
-        due = workdays.add_working_days(report.kpk_decree_date, days) if report.kpk_decree_date else None
+        days = workflow.sla_days(CHANNEL, "follow_up") or 7
+        due = (workflow.due_date(CHANNEL, "follow_up", entered_on=report.kpk_decree_date)
+               if report.kpk_decree_date else None)
         return NextStep(_("Gratifikasi ditetapkan menjadi milik negara. Serahkan barangnya atau setorkan uangnya "
                           "ke kas negara sesuai petunjuk dalam SK, paling lama %(n)d hari kerja sejak tanggal SK, "
                           "lalu serahkan bukti serah/setor kepada UPG.", n=days), due)

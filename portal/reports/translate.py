@@ -21,7 +21,10 @@ DEFAULT_LANGUAGE = "id"
 VOCABULARY = (
     _l("%"), _l("% selesai tepat waktu"), _l("% tepat waktu"), _l("% tindak lanjut pertama tepat waktu"),
     _l("% verifikasi tepat waktu"), _l("Angka semester = jumlah enam bulan."), _l("Aparat Penegak Hukum (APH)"),
-    _l("Batas (hari kerja)"), _l("Bulan"), _l("Dalam proses"), _l("Diarsipkan / bukan kewenangan"),
+    _l("Batas"), _l("Batas (hari kerja)"), _l("Bidang / unit"), _l("Belum didisposisikan ke bidang"),
+    _l("Kode bidang"), _l("T3. Pengaduan per bidang"),
+    _l("Masuk: diterima dalam periode, menurut bidang tujuan disposisi; selesai: diselesaikan dalam periode."),
+    _l("Bulan"), _l("Dalam proses"), _l("Diarsipkan / bukan kewenangan"),
     _l("Dilaporkan terlambat (lebih dari 30 hari kerja)"), _l("Diteruskan ke"), _l("Diteruskan ke UPG Kabupaten"),
     _l("Diverifikasi"),
     _l("Hanya pengaduan yang diajukan sebagai terbuka; identitas pelapor tidak dicantumkan."),
