@@ -5,7 +5,6 @@ and returns a `Report` made of `Table`s; everything here is shared by all channe
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -14,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from .. import exports
 from ..extensions import db
 from .periods import Period
 
@@ -93,18 +93,10 @@ class Report:
         return render_csv(self)
 
 
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ya" if value else "tidak"
-    return value
-
-
 def render_csv(report: Report) -> str:
     """One CSV document: a heading, then one section per table (title, header, rows, total)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = exports.csv_writer(out)
     writer.writerow([report.title])
     writer.writerow(["Periode", report.period.label, report.period.start.isoformat(), report.period.end.isoformat()])
     for table in report.tables:
@@ -112,9 +104,9 @@ def render_csv(report: Report) -> str:
         writer.writerow([f"[{table.key}] {table.title}"])
         writer.writerow([c.label for c in table.columns])
         for row in table.rows:
-            writer.writerow([_csv_value(row.get(c.key)) for c in table.columns])
+            writer.writerow([row.get(c.key) for c in table.columns])
         if table.total is not None:
-            writer.writerow([_csv_value(table.total.get(c.key)) for c in table.columns])
+            writer.writerow([table.total.get(c.key) for c in table.columns])
         if table.note:
             writer.writerow([f"Catatan: {table.note}"])
     if report.notes:
