@@ -37,3 +37,38 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+def _has_nul(value) -> bool:
+    """True if a NUL hides anywhere in a parsed JSON value (iterative: the value may nest deeply)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+def nul_in_request(request) -> bool:
+    """A NUL in the path, query, form fields or JSON body: no text the portal keeps can hold one
+    (PostgreSQL text refuses it with an error), so such a request is malformed wherever it goes."""
+    if "\x00" in request.path:
+        return True
+    sources = [request.args] + ([request.form] if request.method in ("POST", "PUT", "PATCH") else [])
+    for multi in sources:
+        for key, value in multi.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                return True
+    if request.is_json:
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:
+            return False  # the API's body reader answers 400 for that
+        return _has_nul(body)
+    return False
