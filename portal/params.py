@@ -63,7 +63,8 @@ def nul_in_request(request) -> bool:
     sources = [request.args] + ([request.form] if request.method in ("POST", "PUT", "PATCH") else [])
     for multi in sources:
         for key, value in multi.items(multi=True):
-            if "\x00" in key or "\x00" in value:
+            # A multipart part may come without a name (key None).
+            if any(isinstance(text, str) and "\x00" in text for text in (key, value)):
                 return True
     if request.is_json:
         try:

@@ -61,7 +61,11 @@ def body_digest() -> bytes:
             upload.stream.seek(0)
             files.append([name, upload.filename or "", hashlib.sha256(upload.stream.read()).hexdigest()])
             upload.stream.seek(0)
-    digest.update(json.dumps([fields, files], sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode())
+    try:
+        canonical = json.dumps([fields, files], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    except RecursionError:
+        abort(make_response(jsonify({"error": "malformed JSON", "message": "Body nests too deeply."}), 400))
+    digest.update(canonical.encode())
     return digest.digest()
 
 
