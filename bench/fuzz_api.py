@@ -8,6 +8,8 @@
 2. `st run http://…/api/v1/openapi.json --checks not_a_server_error,response_schema_conformance
    --max-examples N` (every operation in the document, all phases: coverage, fuzzing,
    stateful), repeated with a new seed until the server has answered at least REQUESTS requests.
+   bench/fuzz_hooks.py (SCHEMATHESIS_HOOKS) turns some generated cases into JSON nested ~2,000
+   deep and puts Unicode digits ('²', '٣') into body fields, query and path parameters.
 3. Prints the totals: requests the server answered (counted from its access log), test cases
    schemathesis generated, 5xx answers, and the failures schemathesis reports (server errors,
    responses that do not match the documented schema). Exits 1 on any of them.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -118,7 +121,9 @@ def main(argv=None) -> int:
                  "--workers", args.st_workers, "--generation-database", "none", "--no-color",
                  "--report", "json", "--report-json-path", str(report), "--request-timeout", "30"],
                 # st keeps a .schemathesis/ cache in its working directory: the throw-away one, not the repo.
-                cwd=deployment.workdir, capture_output=True, text=True)
+                cwd=deployment.workdir, capture_output=True, text=True,
+                # Deep JSON and Unicode digits on top of what the document describes (bench/fuzz_hooks.py).
+                env={**os.environ, "SCHEMATHESIS_HOOKS": str(HERE / "fuzz_hooks.py")})
             runs += 1
             if not report.exists():
                 print(done.stdout[-4000:], done.stderr[-2000:])

@@ -24,7 +24,6 @@ ids only: never case content or personal data (values are length-limited to disc
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import math
@@ -37,6 +36,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select, text
 
+from . import exports
 from .database import is_postgres, write_transaction
 from .extensions import db
 from .models.audit import GENESIS_HASH, AuditEntry, AuditHead
@@ -320,16 +320,6 @@ CSV_HEADER = ("id", "at", "actor_id", "actor_label", "action", "channel", "case_
               "prev_hash", "hash")
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="microseconds")
-    value = str(value)
-    # Spreadsheet formula injection: a label such as "=HYPERLINK(…)" must stay text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def export_csv(out: IO[str], *, since: date | datetime | None = None, until: date | datetime | None = None,
                actor=None, via: str = "cli") -> int:
     """Write matching entries as CSV (oldest first). The export is itself audited first."""
@@ -342,11 +332,11 @@ def export_csv(out: IO[str], *, since: date | datetime | None = None, until: dat
             "until": until.isoformat() if until else None,
             "rows": int(count or 0), "via": via})
         marker_id = marker.id
-    writer = csv.writer(out, lineterminator="\n")
+    writer = exports.csv_writer(out)
     writer.writerow(CSV_HEADER)
     written = 0
     for row in _iter_rows(filters, marker_id):
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow(row)
         written += 1
     db.session.rollback()
     return written

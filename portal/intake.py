@@ -73,23 +73,34 @@ def submission_limits(channel: str, keep_input: Callable | None = None):
 
 # --- services: ticketed channels (complaints, gratification) -------------------------------------------------
 
-def find_replay(model, submission_key: str | None, receipt: Callable):
-    """The receipt of an earlier submission made with the same one-time key (double click, retry)."""
+class IdempotencyConflict(Exception):
+    """The API's Idempotency-Key was used before with another request body (CONTRACT.md: 422)."""
+
+
+def find_replay(model, submission_key: str | None, receipt: Callable, body_digest: bytes | None = None):
+    """The receipt of an earlier submission made with the same one-time key (double click, retry).
+
+    With `body_digest` (the API's Idempotency-Key) the earlier request must have had the same body:
+    the key alone would hand a stranger who guessed or saw it the first submitter's ticket and code.
+    """
     if not submission_key:
         return None
     row = db.session.scalar(select(model).where(
         model.submission_key_hash == secrets_util.submission_key_hash(submission_key)))
     if row is None:
         return None
+    opened = None
+    if row.sealed_access_code:
+        try:
+            opened = secrets_util.open_with_submission_key(submission_key, row.sealed_access_code, body_digest or b"")
+        except InvalidTag:
+            opened = None
+    if body_digest is not None and opened is None:
+        raise IdempotencyConflict()
     g.submission_replayed = True  # the same submission again: it does not count against the limits
-    code = None
     window = timedelta(seconds=current_app.config["RECEIPT_REPLAY_SECONDS"])
     # The code is shown again only shortly after the first answer; later repeats get a receipt without it.
-    if row.sealed_access_code and utcnow() - row.submitted_at < window:
-        try:
-            code = secrets_util.open_with_submission_key(submission_key, row.sealed_access_code)
-        except InvalidTag:
-            code = None
+    code = opened if utcnow() - row.submitted_at < window else None
     return receipt(row, code, replayed=True)
 
 
@@ -107,7 +118,7 @@ def lookup(model, ticket: str | None, access_code: str | None):
 
 
 def submit(submission_key: str | None, files: list, *, replay: Callable, prefix: str, today: Callable,
-           build: Callable, event, attachment, mail: Callable, receipt: Callable):
+           build: Callable, event, attachment, mail: Callable, receipt: Callable, body_digest: bytes | None = None):
     """Store a ticketed submission and its attachments in one transaction; mail the receipt after commit.
 
     `build(columns, day)` makes the channel's row from the columns every ticketed row shares,
@@ -130,7 +141,8 @@ def submit(submission_key: str | None, files: list, *, replay: Callable, prefix:
                 "ticket": ticket,
                 "access_code_hash": secrets_util.access_code_hash(ticket, access_code),
                 "submission_key_hash": secrets_util.submission_key_hash(submission_key) if submission_key else None,
-                "sealed_access_code": (secrets_util.seal_with_submission_key(submission_key, access_code)
+                "sealed_access_code": (secrets_util.seal_with_submission_key(submission_key, access_code,
+                                                                             body_digest or b"")
                                        if submission_key else None),
                 "channel": "web",
                 "submitted_at": now,

@@ -59,17 +59,23 @@ def _seal_key(key: str) -> bytes:
     return hashlib.sha256(b"submission-seal:" + key.encode()).digest()
 
 
-def seal_with_submission_key(key: str, value: str) -> bytes:
+def seal_with_submission_key(key: str, value: str, body_digest: bytes = b"") -> bytes:
+    """Seal the access code under the key; `body_digest` (API) binds it to the request body too."""
     nonce = secrets.token_bytes(12)
-    return nonce + AESGCM(_seal_key(key)).encrypt(nonce, value.encode(), b"receipt")
+    return nonce + AESGCM(_seal_key(key)).encrypt(nonce, value.encode(), b"receipt" + body_digest)
 
 
-def open_with_submission_key(key: str, blob: bytes) -> str:
-    return AESGCM(_seal_key(key)).decrypt(blob[:12], blob[12:], b"receipt").decode()
+def open_with_submission_key(key: str, blob: bytes, body_digest: bytes = b"") -> str:
+    """The sealed access code; InvalidTag for another key or another body."""
+    return AESGCM(_seal_key(key)).decrypt(blob[:12], blob[12:], b"receipt" + body_digest).decode()
+
+
+SUBMISSION_KEY_MIN, SUBMISSION_KEY_MAX = 16, 128
 
 
 def valid_submission_key(value) -> str | None:
-    if isinstance(value, str) and 16 <= len(value) <= 128 and value.isascii() and value.isprintable() and " " not in value:
+    if (isinstance(value, str) and SUBMISSION_KEY_MIN <= len(value) <= SUBMISSION_KEY_MAX and value.isascii()
+            and value.isprintable() and " " not in value):
         return value
     return None
 

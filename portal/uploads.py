@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import secrets
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from flask import Request, current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageCms, ImageOps
 from pypdf import PasswordType, PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 logger = logging.getLogger(__name__)
 # pypdf's warnings quote fragments of the document being parsed; a tip's words must never
@@ -25,6 +26,14 @@ logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
 # A phone photo is 12-50 MP; 40 MP keeps decoded pixels under ~160 MB (RGBA) per file,
 # far below Pillow's own bomb limit, which would only warn between 89 and 179 MP.
 MAX_IMAGE_PIXELS = 40_000_000
+# PDF work grows with pages, objects and references, not with bytes: a 5 MB file can declare
+# 48,000 pages. The caps are far above a scanned letter (60 pages, a few hundred objects) and are
+# checked on the raw bytes and the page tree root before pypdf builds or copies any page.
+MAX_PDF_PAGES = 500
+MAX_PDF_OBJECTS = 25_000
+MAX_PDF_REFERENCES = 30_000
+# What one PDF may cost after the checks passed; a file that still needs more is refused, not served.
+PDF_TIME_BUDGET = 4.0
 MAX_NAME_CHARS = 120
 JPEG_QUALITY = 90
 UPLOAD_DIR = "uploads"
@@ -48,7 +57,12 @@ _PDF_DROP_KEYS = frozenset({
     "/JavaScript",
     "/EF",            # embedded files inside file specifications
     "/RichMediaContent",
+    "/LastModified",  # page and form dates: when the reporter last touched the file
 })
+# Annotation keys that name a person or a moment: author (/T), modification and creation dates,
+# and the unique name some editors derive from user and time. The comment text (/Contents) stays.
+_PDF_ANNOT_PERSONAL_KEYS = ("/T", "/M", "/CreationDate", "/NM")
+_DCT_NAMES = ("/DCTDecode", "/DCT")
 # Actions that run code, open other files or talk to the network without the reader asking.
 _PDF_HOSTILE_ACTIONS = frozenset({
     "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/ResetForm", "/GoToR", "/GoToE",
@@ -261,9 +275,81 @@ def _encode(image: Image.Image, kind: str) -> bytes:
 # --------------------------------------------------------------------------- PDF
 
 
+_RAW_SIZE = re.compile(rb"/Size\s+(\d{1,12})")
+_RAW_OBJSTM_N = re.compile(rb"/N\s+(\d{1,12})")
+
+
+def _pdf_too_big(shown: str) -> UploadRefused:
+    return UploadRefused(413, _(
+        "PDF «%(name)s» terlalu rumit untuk diperiksa (terlalu banyak objek). Kirim hanya halaman yang "
+        "penting, atau simpan ulang (cetak ke PDF) lalu kirim lagi.", name=shown))
+
+
+def _pdf_too_many_pages(shown: str) -> UploadRefused:
+    return UploadRefused(413, _(
+        "PDF «%(name)s» lebih dari %(limit)d halaman. Kirim hanya halaman yang penting.",
+        name=shown, limit=MAX_PDF_PAGES))
+
+
+def _precheck_pdf(data: bytes, shown: str) -> None:
+    """Refuse on the raw bytes (byte counts at C speed, a few ms for 5 MB) before pypdf parses anything.
+
+    Upper bounds, not exact counts: "obj" keywords not part of "endobj", the objects that object
+    streams say they hold (every `/N`), the declared cross-reference size, and references ("n g R").
+    """
+    objects = data.count(b"obj") - data.count(b"endobj")
+    objects += sum(int(m[1]) for m in _RAW_OBJSTM_N.finditer(data))
+    declared = max((int(m[1]) for m in _RAW_SIZE.finditer(data)), default=0)
+    if max(objects, declared) > MAX_PDF_OBJECTS:
+        raise _pdf_too_big(shown)
+    references = sum(data.count(space + b"R") for space in (b" ", b"\n", b"\r", b"\t", b"\x00", b"\x0c"))
+    if references > MAX_PDF_REFERENCES:
+        raise _pdf_too_big(shown)
+
+
+def _count_pages(reader: PdfReader, shown: str, deadline: float) -> int:
+    """Pages in the tree, read from its root's /Count and then walked without copying anything.
+
+    The walk guards against a /Count that lies; it stops as soon as the cap is passed.
+    """
+    pages_root = reader.trailer["/Root"].get_object()["/Pages"].get_object()
+    declared = pages_root.get("/Count")
+    if not isinstance(declared, int) or declared > MAX_PDF_PAGES:
+        raise _pdf_too_many_pages(shown)
+    leaves, visited = 0, 0
+    pending = [pages_root]
+    seen: set[int] = set()
+    while pending:
+        node = pending.pop()
+        visited += 1
+        if visited > 4 * MAX_PDF_PAGES or time.monotonic() > deadline:
+            raise _pdf_too_big(shown)
+        kids = node.get("/Kids")
+        if kids is None:
+            leaves += 1
+            if leaves > MAX_PDF_PAGES:
+                raise _pdf_too_many_pages(shown)
+            continue
+        kids = kids.get_object()
+        if not isinstance(kids, ArrayObject) or len(kids) > MAX_PDF_PAGES:
+            raise _pdf_too_many_pages(shown)
+        for kid in kids:
+            if isinstance(kid, IndirectObject):
+                if kid.idnum in seen:
+                    # A page listed twice is how a small file claims thousands of pages.
+                    raise _pdf_too_many_pages(shown)
+                seen.add(kid.idnum)
+            target = kid.get_object()
+            if isinstance(target, DictionaryObject):
+                pending.append(target)
+    return leaves
+
+
 def _clean_pdf(data: bytes, shown: str) -> bytes:
     broken = UploadRefused(415, _(
         "PDF «%(name)s» rusak atau tidak dapat dibaca. Simpan ulang sebagai PDF lalu kirim lagi.", name=shown))
+    _precheck_pdf(data, shown)
+    deadline = time.monotonic() + PDF_TIME_BUDGET
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -272,20 +358,19 @@ def _clean_pdf(data: bytes, shown: str) -> bytes:
             if reader.decrypt("") == PasswordType.NOT_DECRYPTED:
                 raise UploadRefused(415, _(
                     "PDF «%(name)s» dikunci dengan kata sandi. Kirim PDF yang tidak dikunci.", name=shown))
-        if len(reader.pages) == 0:
+        if _count_pages(reader, shown, deadline) == 0 or len(reader.pages) == 0:
             raise broken
-        # First copy: pages only, so no catalog (OpenAction, Names/JavaScript, AcroForm, XMP),
-        # no /Info and no original file ID come along. Then strip what hangs off the pages.
-        staging = PdfWriter()
-        for page in reader.pages:
-            staging.add_page(page)
-        _strip_pdf_objects(staging.root_object)
-        # Second copy: clones only what the sanitised pages still reference, so the objects
-        # we unlinked (scripts, XMP streams, embedded files) are not written as orphans.
+        # One copy, pages only: no catalog (OpenAction, Names/JavaScript, AcroForm, XMP), no /Info
+        # and no original file ID come along. Then strip what hangs off the pages, and leave out
+        # of the file what the stripping unlinked (scripts, XMP streams, embedded files).
         final = PdfWriter()
-        for page in staging.pages:
+        for page in reader.pages:
             final.add_page(page)
+            if time.monotonic() > deadline:
+                raise _pdf_too_big(shown)
+        _strip_pdf_objects(final.root_object, deadline, shown)
         final.metadata = None
+        final.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         out = io.BytesIO()
         final.write(out)
         return out.getvalue()
@@ -303,8 +388,44 @@ def _is_hostile(obj: object) -> bool:
         obj.get("/Type") in (None, "/Annot") and obj.get("/Subtype") in _PDF_HOSTILE_ANNOTS)
 
 
-def _strip_pdf_objects(root: DictionaryObject) -> None:
-    """Walk every reachable object once (iteratively: hostile files nest deeply) and clean it."""
+def _filters(stream: StreamObject) -> list:
+    chain = stream.get("/Filter")
+    chain = chain.get_object() if isinstance(chain, IndirectObject) else chain
+    if chain is None:
+        return []
+    return list(chain) if isinstance(chain, ArrayObject) else [chain]
+
+
+def _clean_jpeg_stream(stream: StreamObject) -> None:
+    """Drop EXIF & co. from a JPEG image stream, whatever filters were chained before /DCTDecode.
+
+    pypdf's get_data() undoes the filters before DCT and hands the JPEG bytes through; they are
+    stored back under /DCTDecode alone, so no filter in the chain can hide the metadata.
+    """
+    chain = _filters(stream)
+    if not any(name in _DCT_NAMES for name in chain):
+        return
+    if chain[-1] not in _DCT_NAMES:
+        raise ValueError("DCTDecode must be the last filter")
+    parms = stream.get("/DecodeParms")
+    parms = parms.get_object() if isinstance(parms, IndirectObject) else parms
+    jpeg = strip_jpeg_segments(stream.get_data())
+    StreamObject.set_data(stream, jpeg)
+    if hasattr(stream, "decoded_self"):
+        stream.decoded_self = None
+    stream[NameObject("/Filter")] = NameObject("/DCTDecode")
+    if isinstance(parms, ArrayObject) and len(parms) == len(chain) and parms[-1] is not None:
+        stream[NameObject("/DecodeParms")] = parms[-1]
+    elif "/DecodeParms" in stream:
+        del stream[NameObject("/DecodeParms")]
+
+
+def _is_annotation(node: DictionaryObject) -> bool:
+    return node.get("/Type") == "/Annot" or ("/Subtype" in node and "/Rect" in node)
+
+
+def _strip_pdf_objects(root: DictionaryObject, deadline: float | None = None, shown: str = "") -> None:
+    """Walk every object reachable from `root` once (iteratively: hostile files nest deeply) and clean it."""
     seen: set[int] = set()
     pending: list[object] = [root]
     while pending:
@@ -312,7 +433,12 @@ def _strip_pdf_objects(root: DictionaryObject) -> None:
         if id(node) in seen:
             continue
         seen.add(id(node))
+        if deadline is not None and len(seen) % 256 == 0 and time.monotonic() > deadline:
+            raise _pdf_too_big(shown)
         if isinstance(node, DictionaryObject):
+            if _is_annotation(node):
+                for key in _PDF_ANNOT_PERSONAL_KEYS:
+                    node.pop(key, None)
             for key in list(node.keys()):
                 if key in _PDF_DROP_KEYS:
                     del node[key]
@@ -322,8 +448,8 @@ def _strip_pdf_objects(root: DictionaryObject) -> None:
                     del node[key]
                 elif isinstance(target, (DictionaryObject, ArrayObject)):
                     pending.append(target)
-            if isinstance(node, StreamObject) and node.get("/Filter") in ("/DCTDecode", ["/DCTDecode"]):
-                StreamObject.set_data(node, strip_jpeg_segments(node.get_data()))
+            if isinstance(node, StreamObject):
+                _clean_jpeg_stream(node)
         elif isinstance(node, ArrayObject):
             kept = []
             for item in node:

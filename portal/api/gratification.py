@@ -8,16 +8,20 @@ from ..extensions import limiter
 from ..gratification import services
 from ..gratification.validation import validate
 from . import bp
-from .views import _idempotency_key, lookup_limit
+from .common import idempotency_key
+from .views import lookup_limit, submit_with_key
 
 
 @bp.post("/gratifications")
 @intake.submission_limits("gratification")
 def create_gratification():
+    idempotency_key()  # a malformed key is refused before any work
     clean, files, refusal = intake.api_input(validate)
     if refusal is not None:
         return refusal
-    receipt = services.submit(clean, files, _idempotency_key())
+    receipt, conflict = submit_with_key(services.submit, clean, files)
+    if conflict is not None:
+        return conflict
     body = {
         "ticket": receipt.ticket,
         "access_code": receipt.access_code,

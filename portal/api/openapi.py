@@ -112,8 +112,10 @@ def document() -> dict:
             "/complaints": {"post": {
                 "summary": "File a complaint",
                 "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
-                                "schema": {"type": "string", "minLength": 16, "maxLength": 128},
-                                "description": "Repeat a request with the same key to get the same ticket (no duplicate)."}],
+                                "schema": {"type": "string", "minLength": 16, "maxLength": 128, "pattern": "^[!-~]{16,128}$"},
+                                "description": "Repeat a request with the same key and the same body to get the same ticket "
+                                "(no duplicate); the same key with another body is refused (422), and so is a "
+                                "key outside 16-128 printable ASCII characters."}],
                 "requestBody": {"required": True, "content": {
                     "application/json": {"schema": _complaint_input()},
                     "multipart/form-data": {"schema": multipart}}},
@@ -296,8 +298,10 @@ def gratification_paths() -> dict:
         "/gratifications": {"post": {
             "summary": "Report a gratification received or refused",
             "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
-                            "schema": {"type": "string", "minLength": 16, "maxLength": 128},
-                            "description": "Repeat a request with the same key to get the same ticket (no duplicate)."}],
+                            "schema": {"type": "string", "minLength": 16, "maxLength": 128, "pattern": "^[!-~]{16,128}$"},
+                            "description": "Repeat a request with the same key and the same body to get the same ticket "
+                                "(no duplicate); the same key with another body is refused (422), and so is a "
+                                "key outside 16-128 printable ASCII characters."}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": report_input},
                                                           "multipart/form-data": {"schema": multipart}}},
             "responses": {

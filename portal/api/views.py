@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request, url_for
 
-from .. import catalog, intake, secrets_util
+from .. import catalog, intake
 from ..complaints import services as complaint_services
 from ..complaints.validation import validate_complaint
 from ..extensions import limiter
 from ..templating import local_today
 from . import bp
+from .common import body_digest, idempotency_conflict, idempotency_key
 from .openapi import document
 
 
@@ -20,9 +21,13 @@ def default_limit() -> str:
     return current_app.config["RATELIMIT_API_DEFAULT"]
 
 
-def _idempotency_key():
-    value = request.headers.get("Idempotency-Key")
-    return secrets_util.valid_submission_key(value) if value else None
+def submit_with_key(submit, clean: dict, files: list):
+    """Run a channel's submit under the request's Idempotency-Key (bound to the body); 422 on reuse."""
+    key = idempotency_key()
+    try:
+        return submit(clean, files, key, body_digest=body_digest() if key else None), None
+    except intake.IdempotencyConflict:
+        return None, idempotency_conflict()
 
 
 @bp.after_request
@@ -57,10 +62,13 @@ def categories():
 @bp.post("/complaints")
 @intake.submission_limits("complaints")
 def create_complaint():
+    idempotency_key()  # a malformed key is refused before any work
     clean, files, refusal = intake.api_input(lambda data: validate_complaint(data, today=local_today()))
     if refusal is not None:
         return refusal
-    receipt = complaint_services.submit(clean, files, _idempotency_key())
+    receipt, conflict = submit_with_key(complaint_services.submit, clean, files)
+    if conflict is not None:
+        return conflict
     body = {
         "ticket": receipt.ticket,
         "access_code": receipt.access_code,

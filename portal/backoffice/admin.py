@@ -24,6 +24,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models import ROLES, CalendarOverride, SlaSetting, User
 from ..models.types import utcnow
+from ..params import parse_int
 from ..templating import local_today
 from ..workflow import UNITS, WORKFLOWS, forget_sla_settings, sla
 from . import MENU, MenuItem, bp, checklist
@@ -281,8 +282,9 @@ def _year_arg() -> tuple[int, str | None]:
     today = local_today()
     if raw is None or raw == "":
         return today.year, None
-    if raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
-        return int(raw), None
+    year = parse_int(raw, lo=FIRST_YEAR, hi=LAST_YEAR)
+    if year is not None:
+        return year, None
     return today.year, _("Tahun tidak valid; menampilkan tahun %(y)d.", y=today.year)
 
 
@@ -396,7 +398,8 @@ def admin_save_sla():
     key = f"{channel}-{status}"
     errors: dict[str, list[str]] = {}
     raw_days = (form.get("days") or "").strip()
-    if not raw_days.isdigit() or not 1 <= int(raw_days) <= SLA_MAX_DAYS:
+    days = parse_int(raw_days, lo=1, hi=SLA_MAX_DAYS)
+    if days is None:
         errors["days"] = [_("Isi jumlah hari 1 sampai %(n)d.", n=SLA_MAX_DAYS)]
     unit = form.get("unit") or sla(channel, status).unit  # a form without the field keeps the unit
     if unit not in UNITS:
@@ -406,7 +409,7 @@ def admin_save_sla():
         errors["basis"] = [_("Sebutkan dasar hukumnya (peraturan dan pasal).")] if not basis else [problem]
     if errors:
         return _sla_page({key: errors}, {key: {"days": raw_days, "basis": basis, "unit": unit}}, 422)
-    days, actor = int(raw_days), _admin()
+    actor = _admin()
     with write_transaction() as session:
         before = sla(channel, status)
         session.merge(SlaSetting(channel=channel, status=status, days=days, basis=basis, unit=unit,
@@ -501,8 +504,9 @@ def _audit_filters(args) -> tuple[dict, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     actor = (args.get("actor") or "").strip()
     if actor:
-        if actor.isdigit() and len(actor) < 10:
-            filters["actor_id"] = int(actor)
+        actor_id = parse_int(actor, hi=999_999_999)
+        if actor_id is not None:
+            filters["actor_id"] = actor_id
         else:
             errors["actor"] = [_("Petugas tidak dikenal.")]
     action = (args.get("action") or "").strip()

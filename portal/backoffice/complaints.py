@@ -13,6 +13,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models import Complaint, ComplaintAttachment, User
 from ..reports.complaints import public_line
+from ..params import parse_int
 from ..templating import local_today
 from ..workflow import COMPLAINTS
 from . import bp
@@ -132,9 +133,10 @@ def complaint_assign(ticket: str):
     raw = request.form.get("handler") or ""
 
     def action(complaint):
-        if raw and not raw.isdigit():
+        handler_id = parse_int(raw)
+        if raw and handler_id is None:
             raise casework.CaseError("handler", _("Petugas tidak ditemukan atau bukan anggota Tim Pengaduan."))
-        casework.assign(complaint.id, int(raw) if raw else None, user)
+        casework.assign(complaint.id, handler_id, user)
         flash(_("Penugasan diperbarui."), "success")
     return _act(ticket, action)
 

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..gratification import casework
 from ..gratification.services import FORWARD_STEP, hint_for, next_statuses
 from ..models import GratificationAttachment, GratificationReport, User
+from ..params import parse_int
 from ..templating import local_today
 from ..workflow import GRATIFICATION, sla
 from . import bp
@@ -153,9 +154,10 @@ def gratification_assign(ticket: str):
     raw = request.form.get("handler") or ""
 
     def action(rid, user):
-        if raw and not raw.isdigit():
+        handler_id = parse_int(raw)
+        if raw and handler_id is None:
             raise casework.CaseError("handler", _("Petugas tidak ditemukan atau bukan petugas UPG yang aktif."))
-        casework.assign(rid, int(raw) if raw else None, user)
+        casework.assign(rid, handler_id, user)
     return _act(ticket, action, _("Penugasan diperbarui."))
 
 

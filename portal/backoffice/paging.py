@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..params import parse_int
+
 MAX_PAGE = 100_000
 
 
@@ -15,8 +17,8 @@ class Page:
     @classmethod
     def from_args(cls, args, size: int) -> "Page":
         raw = args.get("page", "1")
-        number = int(raw) if isinstance(raw, str) and raw.isdigit() else 1
-        return cls(max(1, min(number, MAX_PAGE)), size)
+        number = parse_int(raw, lo=1) or 1
+        return cls(min(number, MAX_PAGE), size)
 
     @property
     def offset(self) -> int:

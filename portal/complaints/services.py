@@ -32,12 +32,12 @@ def _receipt(complaint: Complaint, access_code: str | None, replayed: bool, mail
                    complaint.due_on, replayed, mail_queued)
 
 
-def find_replay(submission_key: str | None) -> Receipt | None:
+def find_replay(submission_key: str | None, body_digest: bytes | None = None) -> Receipt | None:
     """The receipt of an earlier submission made with the same one-time key (double click, retry)."""
-    return intake.find_replay(Complaint, submission_key, _receipt)
+    return intake.find_replay(Complaint, submission_key, _receipt, body_digest)
 
 
-def submit(clean: dict, files: list, submission_key: str | None = None) -> Receipt:
+def submit(clean: dict, files: list, submission_key: str | None = None, body_digest: bytes | None = None) -> Receipt:
     """Store a validated complaint with its attachments; mail the receipt if an address was given."""
     def build(columns: dict, today) -> Complaint:
         return Complaint(
@@ -49,8 +49,8 @@ def submit(clean: dict, files: list, submission_key: str | None = None) -> Recei
                 "incident_date", "requested_resolution", "name", "nik", "email", "phone", "address")},
         )
 
-    return intake.submit(submission_key, files, replay=find_replay, prefix=TICKET_PREFIX, today=local_today,
-                         build=build, event=ComplaintEvent, attachment=ComplaintAttachment, mail=_queue_receipt,
+    return intake.submit(submission_key, files, replay=lambda key: find_replay(key, body_digest),
+                         prefix=TICKET_PREFIX, today=local_today, body_digest=body_digest, build=build, event=ComplaintEvent, attachment=ComplaintAttachment, mail=_queue_receipt,
                          receipt=_receipt)
 
 

@@ -102,12 +102,13 @@ def _receipt(report: GratificationReport, access_code: str | None, replayed: boo
                    report.received_on, report.report_deadline, report.late, hint_for(report), replayed, mail_queued)
 
 
-def find_replay(submission_key: str | None) -> Receipt | None:
+def find_replay(submission_key: str | None, body_digest: bytes | None = None) -> Receipt | None:
     """The receipt of an earlier submission made with the same one-time key (double click, retry)."""
-    return intake.find_replay(GratificationReport, submission_key, _receipt)
+    return intake.find_replay(GratificationReport, submission_key, _receipt, body_digest)
 
 
-def submit(clean: dict, files: list, submission_key: str | None = None, *, today: date | None = None) -> Receipt:
+def submit(clean: dict, files: list, submission_key: str | None = None, *, today: date | None = None,
+           body_digest: bytes | None = None) -> Receipt:
     """Store a validated report with its attachments; `today` (local day of the report) is for tests."""
     def build(columns: dict, day: date) -> GratificationReport:
         deadline = report_deadline(clean["received_on"])
@@ -123,8 +124,9 @@ def submit(clean: dict, files: list, submission_key: str | None = None, *, today
             **{k: clean.get(k) for k in FIELDS},
         )
 
-    return intake.submit(submission_key, files, replay=find_replay, prefix=TICKET_PREFIX,
-                         today=lambda: today or local_today(), build=build, event=GratificationEvent,
+    return intake.submit(submission_key, files, replay=lambda key: find_replay(key, body_digest),
+                         prefix=TICKET_PREFIX, today=lambda: today or local_today(), body_digest=body_digest,
+                         build=build, event=GratificationEvent,
                          attachment=GratificationAttachment, mail=_queue_receipt, receipt=_receipt)
 
 

@@ -5,7 +5,6 @@ and returns a `Report` made of `Table`s; everything here is shared by all channe
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -15,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
+from .. import exports
 from ..extensions import db
 from .periods import Period
 from .translate import period_label
@@ -109,7 +109,7 @@ def _csv_value(value: Any) -> Any:
 def render_csv(report: Report) -> str:
     """One CSV document: a heading, then one section per table (title, header, rows, total)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = exports.csv_writer(out)
     writer.writerow([report.title])
     writer.writerow([_("Periode"), period_label(report.period.label), report.period.start.isoformat(), report.period.end.isoformat()])
     for table in report.tables:

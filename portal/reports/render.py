@@ -10,7 +10,6 @@ numbers printed beside the bars.
 """
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,6 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from .. import exports
 from .aggregate import Column, Report, Table
 from .periods import Period
 
@@ -193,7 +193,7 @@ def render_csv(snapshot: dict) -> bytes:
     """The CLI's CSV layout (`reports build --format csv`) plus the publication's lines; UTF-8 with BOM."""
     out = io.StringIO()
     out.write(report_from_dict(snapshot["report"]).to_csv())
-    writer = csv.writer(out, lineterminator="\n")
+    writer = exports.csv_writer(out)
     writer.writerow([])
     writer.writerow([_("[publikasi] Publikasi")])
     for row in publication_rows(snapshot["publication"]):
@@ -233,30 +233,30 @@ def render_xlsx(snapshot: dict) -> bytes:
     wb.properties.modified = when
     ws = wb.active
     ws.title = _("Ringkasan")
-    ws.append([report["title"]])
+    exports.xlsx_append(ws, [report["title"]])
     ws["A1"].font = bold
-    ws.append([_("Periode"), report["period"]["label"], report["period"]["start"], report["period"]["end"]])
+    exports.xlsx_append(ws, [_("Periode"), report["period"]["label"], report["period"]["start"], report["period"]["end"]])
     for row in publication_rows(publication):
-        ws.append(row)
+        exports.xlsx_append(ws, row)
     for note in report.get("notes") or []:
-        ws.append([_("Catatan"), note])
+        exports.xlsx_append(ws, [_("Catatan"), note])
     ws.column_dimensions["A"].width = 32
     ws.column_dimensions["B"].width = 60
     for key, table in ordered_tables(report):
         sheet = wb.create_sheet(key[:31])
-        sheet.append([table["title"]])
+        exports.xlsx_append(sheet, [table["title"]])
         sheet["A1"].font = bold
-        sheet.append([c["label"] for c in table["columns"]])
+        exports.xlsx_append(sheet, [c["label"] for c in table["columns"]])
         for cell in sheet[2]:
             cell.font = bold
         for row in table["rows"]:
-            sheet.append([_cell(row.get(c["key"])) for c in table["columns"]])
+            exports.xlsx_append(sheet, [_cell(row.get(c["key"])) for c in table["columns"]])
         if table.get("total") is not None:
-            sheet.append([_cell(table["total"].get(c["key"])) for c in table["columns"]])
+            exports.xlsx_append(sheet, [_cell(table["total"].get(c["key"])) for c in table["columns"]])
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
         if table.get("note"):
-            sheet.append([_("Catatan: %(note)s", note=table["note"])])
+            exports.xlsx_append(sheet, [_("Catatan: %(note)s", note=table["note"])])
         for i, column in enumerate(table["columns"]):
             letter = sheet.cell(row=2, column=i + 1).column_letter
             sheet.column_dimensions[letter].width = 40 if column["key"] in ("label", "summary") else 16

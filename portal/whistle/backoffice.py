@@ -12,6 +12,7 @@ from .. import uploads
 from ..auth.access import roles_required
 from ..backoffice import MENU, MenuItem, bp
 from ..backoffice.dashboard import WIDGETS
+from ..params import parse_int
 from ..errors import render_error
 from ..extensions import db
 from ..models import User
@@ -155,12 +156,12 @@ def wbs_exclude(tip_id: int):
     opened, refusal = _open(tip_id)
     if refusal is not None:
         return refusal
-    raw = request.form.get("user_id") or ""
-    if not raw.isdigit():
+    user_id = parse_int(request.form.get("user_id"))
+    if user_id is None:
         flash(_("Pilih petugas yang dikecualikan."), "danger")
         return _back(tip_id, "#f-user_id")
     try:
-        effective = keys.exclude(tip_id, int(raw), _me())
+        effective = keys.exclude(tip_id, user_id, _me())
     except keys.WbsKeyError as exc:
         flash(exc.message, "danger")
         return _back(tip_id, "#f-user_id")
@@ -232,7 +233,7 @@ def _team_back():
 @bp.post("/wbs/tim/sk")
 @roles_required("admin")
 def wbs_appoint():
-    ids = [int(v) for v in request.form.getlist("user_id") if v.isdigit()]
+    ids = [i for i in (parse_int(v) for v in request.form.getlist("user_id")) if i is not None]
     try:
         users = keys.appoint(request.form.get("sk_number"), request.form.get("sk_date"), ids, _me())
     except keys.WbsKeyError as exc:

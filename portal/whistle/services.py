@@ -69,8 +69,15 @@ def file_aad(tip_id: int, storage_name: str) -> bytes:
     return _aad(tip_id, "file", storage_name)
 
 
-def meta_aad(tip_id: int, storage_name: str) -> bytes:
-    return _aad(tip_id, "file-meta", storage_name)
+def meta_aad(tip_id: int, storage_name: str, author: str | None = None) -> bytes:
+    """The file's name/type/size; from version 2 on bound to who added the file (reporter/handler).
+
+    The version in the associated data is the marker: a blob sealed under v2 never opens under v1,
+    so swapping the author column of a v2 row is detected; v1 rows (author unbound) stay readable.
+    """
+    if author is None:
+        return _aad(tip_id, "file-meta", storage_name)
+    return "/".join(["wbs/v2/tip", str(tip_id), "file-meta", storage_name, "author", author]).encode()
 
 
 def event_aad(tip_id: int, event_id: int) -> bytes:
@@ -170,7 +177,7 @@ def _attach(session, tip_id: int, data_key: bytes, item: CleanFile, author: str,
     meta = json.dumps({"name": item.original_name, "type": item.content_type, "size": item.size,
                        "order": _order_stamp()}).encode()
     session.add(WbsAttachment(id=fresh_id(session, WbsAttachment), tip_id=tip_id, storage_name=name, author=author, created_on=today,
-                              meta_ct=envelope.encrypt(data_key, meta, meta_aad(tip_id, name))))
+                              meta_ct=envelope.encrypt(data_key, meta, meta_aad(tip_id, name, author))))
     return name
 
 
@@ -269,6 +276,14 @@ class Text:
         return bool(self.value) or not self.ok
 
 
+def _open_meta(tip_id: int, data_key: bytes, item: WbsAttachment) -> "Text":
+    text = _open_text(data_key, item.meta_ct, meta_aad(tip_id, item.storage_name, item.author))
+    if text.ok:
+        return text
+    # Written before the author was bound (v1): readable, without that binding.
+    return _open_text(data_key, item.meta_ct, meta_aad(tip_id, item.storage_name))
+
+
 def _open_text(data_key: bytes, blob, aad: bytes) -> Text:
     if blob is None:
         return Text(None)
@@ -331,7 +346,7 @@ def _messages(tip: WbsTip, data_key: bytes) -> list[MessageView]:
 def _files(tip: WbsTip, data_key: bytes) -> list[FileView]:
     out = []
     for a in tip.attachments:
-        meta = _open_text(data_key, a.meta_ct, meta_aad(tip.id, a.storage_name))
+        meta = _open_meta(tip.id, data_key, a)
         info = {}
         if meta.ok and meta.value:
             try:
@@ -477,7 +492,7 @@ def attachment(tip: WbsTip, data_key: bytes, attachment_id: int) -> tuple[bytes,
     item = db.session.get(WbsAttachment, attachment_id)
     if item is None or item.tip_id != tip.id:
         raise NotVisible()
-    meta = _open_text(data_key, item.meta_ct, meta_aad(tip.id, item.storage_name))
+    meta = _open_meta(tip.id, data_key, item)
     if not meta.ok:
         raise TipIntegrityError()
     info = json.loads(meta.value)

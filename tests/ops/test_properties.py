@@ -25,7 +25,14 @@ json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=T
 json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4)
                            | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
 # Text that looks like what people and bots type: digits, separators, letters, controls, emoji.
-typed = st.text(alphabet=st.sampled_from("0123456789 +-().@_abcXYZ\n\t\x00\x7f\u00e9\u0301\U0001F600/"), max_size=40)
+typed = st.text(alphabet=st.sampled_from("0123456789 +-().@_abcXYZ\n\t\x00\x7f\u00e9\u0301\U0001F600/²٣１𝟗"),
+                max_size=40)
+# Digits that str.isdigit() accepts but int() refuses ('²') or reads ('٣', '１').
+unicode_digits = st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=1, max_size=8)
+# Past the recursion limit, where json.loads raises RecursionError: 1,000 by default, about 2,000
+# while Hypothesis runs a test (it raises the limit for its own needs).
+deep_json = st.builds(lambda depth: "[" * depth + "]" * depth, st.integers(3_000, 6_000)) | st.builds(
+    lambda depth: '{"a":' * depth + "1" + "}" * depth, st.integers(3_000, 6_000))
 raw_values = json_values | typed
 
 
@@ -208,3 +215,51 @@ def test_any_json_object_gets_an_answer_below_500_and_a_refusal_stores_nothing(a
         assert response.status_code in (400, 413, 415, 422), response.status_code
         assert after == before
         assert "errors" in response.get_json() or "error" in response.get_json()
+
+
+# --- malformed input: Unicode digits in query parameters, JSON nested ~2,000 deep ---------------------
+
+
+@FAST
+@given(raw=unicode_digits | typed | st.from_regex(r"[0-9]{1,25}", fullmatch=True))
+def test_integer_parameters_are_ascii_digits_or_nothing(raw):
+    from portal.params import parse_int
+
+    value = parse_int(raw, lo=1, hi=10**9)
+    if value is not None:
+        assert raw.strip().isascii() and raw.strip().isdigit() and 1 <= value <= 10**9
+    else:
+        stripped = raw.strip()
+        assert not (stripped.isascii() and stripped.isdigit() and len(stripped) <= 18 and 1 <= int(stripped) <= 10**9)
+
+
+@settings(max_examples=40, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(page=unicode_digits, year=unicode_digits, actor=unicode_digits)
+def test_back_office_lists_answer_unicode_digits_without_5xx(as_role, page, year, actor):
+    client = _admin_client(as_role)
+    for url, query in (("/kantor/admin/audit", {"page": page, "actor": actor}),
+                       ("/kantor/admin/libur", {"tahun": year})):
+        response = client.get(url, query_string=query)
+        assert response.status_code < 500, (url, query, response.status_code)
+
+
+_clients: dict[int, object] = {}
+
+
+def _admin_client(as_role):
+    # One sign-in per test (the fixture is the same object across Hypothesis examples).
+    if id(as_role) not in _clients:
+        _clients.clear()
+        _clients[id(as_role)] = as_role("admin")
+    return _clients[id(as_role)]
+
+
+@settings(max_examples=30, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(body=deep_json, path=st.sampled_from(["/api/v1/complaints", "/api/v1/gratifications", "/api/v1/wbs/tips"]))
+def test_deeply_nested_json_is_a_400_and_stores_nothing(app, body, path):
+    before = stored(app)
+    response = app.test_client().post(path, data=body, content_type="application/json")
+    assert response.status_code == 400, (path, response.status_code)
+    assert stored(app) == before
