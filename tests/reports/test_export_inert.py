@@ -23,16 +23,17 @@ STAFF_FORMULA = '@SUM(1+1)*cmd|" /C calc"!A0 rencana tindak lanjut petugas'
 def published(app, as_role):
     report_dataset.load(app)
     with app.app_context():
-        # A citizen's own subject on an open complaint of the month: it is listed in table T6.
+        # A handler's public summary of an open complaint of the month: table T6 lists it (the
+        # citizen's own words are never published; staff text is what reaches the export).
         row = db.session.scalars(select(Complaint).where(
             Complaint.privacy == "open", Complaint.submitted_on.between("2026-10-01", "2026-10-31"))
             .order_by(Complaint.id)).first()
-        row.subject = FORMULA
+        row.public_summary = FORMULA
         db.session.commit()
     return Publisher(app, as_role).publish("complaints", MONTH, plan=STAFF_FORMULA)
 
 
-def test_formula_in_subject_and_follow_up_plan_is_inert_in_csv(client, published):
+def test_formula_in_public_summary_and_follow_up_plan_is_inert_in_csv(client, published):
     text = client.get(f"/laporan/{published}.csv").get_data(as_text=True).lstrip("\ufeff")
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert "'" + FORMULA in cells
@@ -43,7 +44,7 @@ def test_formula_in_subject_and_follow_up_plan_is_inert_in_csv(client, published
     assert any(c.isascii() and c.isdigit() for c in cells)
 
 
-def test_formula_in_subject_and_follow_up_plan_is_a_string_cell_in_xlsx(client, published):
+def test_formula_in_public_summary_and_follow_up_plan_is_a_string_cell_in_xlsx(client, published):
     workbook = load_workbook(io.BytesIO(client.get(f"/laporan/{published}.xlsx").data))
     found = {}
     numbers = 0
