@@ -38,16 +38,14 @@ def render_error(code: int, title: str | None = None, message: str | None = None
 
 
 def init_app(app: Flask) -> None:
-    @app.before_request
-    def _refuse_nul():
-        from flask import request
+    from .params import NulInQuery, install_nul_guard
 
-        from .params import nul_in_request
+    install_nul_guard()
 
-        if nul_in_request(request):
-            return render_error(400, _("Permintaan tidak dapat diproses"),
-                                _("Isian mengandung karakter yang tidak diizinkan (NUL). Hapus karakter itu lalu kirim ulang."))
-        return None
+    @app.errorhandler(NulInQuery)
+    def _nul(_err):
+        return render_error(400, _("Permintaan tidak dapat diproses"),
+                            _("Isian mengandung karakter yang tidak diizinkan (NUL). Hapus karakter itu lalu kirim ulang."))
 
     @app.errorhandler(CSRFError)
     def _csrf(err):

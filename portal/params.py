@@ -39,37 +39,32 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
-def _has_nul(value) -> bool:
-    """True if a NUL hides anywhere in a parsed JSON value (iterative: the value may nest deeply)."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-        elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
+class NulInQuery(ValueError):
+    """A query parameter held a NUL character (answered 400 by portal.errors)."""
+
+
+def _params_with_nul(parameters) -> bool:
+    batches = parameters if isinstance(parameters, (list, tuple)) and parameters and \
+        isinstance(parameters[0], (dict, list, tuple)) else [parameters]
+    for batch in batches:
+        values = batch.values() if isinstance(batch, dict) else (batch or ())
+        if any(isinstance(value, str) and "\x00" in value for value in values):
+            return True
     return False
 
 
-def nul_in_request(request) -> bool:
-    """A NUL in the path, query, form fields or JSON body: no text the portal keeps can hold one
-    (PostgreSQL text refuses it with an error), so such a request is malformed wherever it goes."""
-    if "\x00" in request.path:
-        return True
-    sources = [request.args] + ([request.form] if request.method in ("POST", "PUT", "PATCH") else [])
-    for multi in sources:
-        for key, value in multi.items(multi=True):
-            # A multipart part may come without a name (key None).
-            if any(isinstance(text, str) and "\x00" in text for text in (key, value)):
-                return True
-    if request.is_json:
-        try:
-            body = request.get_json(silent=True)
-        except RecursionError:
-            return False  # the API's body reader answers 400 for that
-        return _has_nul(body)
-    return False
+def _refuse_nul(conn, cursor, statement, parameters, context, executemany):
+    if _params_with_nul(parameters):
+        raise NulInQuery("NUL in a query parameter")
+
+
+def install_nul_guard() -> None:
+    """Refuse any SQL parameter that holds a NUL, on every engine: PostgreSQL text cannot hold one
+    (psycopg raises DataError, a 500) and nothing stored anywhere contains one, so a login e-mail,
+    a ticket or a search term with a NUL can match nothing. One check at the database boundary
+    instead of one in every look-up; validators still explain a NUL in a submitted field first."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "before_cursor_execute", _refuse_nul):
+        event.listen(Engine, "before_cursor_execute", _refuse_nul)

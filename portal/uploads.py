@@ -275,8 +275,9 @@ def _encode(image: Image.Image, kind: str) -> bytes:
 # --------------------------------------------------------------------------- PDF
 
 
-_RAW_SIZE = re.compile(rb"/Size\s+(\d{1,12})")
-_RAW_OBJSTM_N = re.compile(rb"/N\s+(\d{1,12})")
+# A number, not a reference ("/N 12 0 R" in an appearance dictionary names object 12).
+_RAW_SIZE = re.compile(rb"/Size\s+(\d{1,12})(?!\s+\d+\s+R)")
+_RAW_N = re.compile(rb"/N\s+(\d{1,12})(?!\s+\d+\s+R)")
 
 
 def _pdf_too_big(shown: str) -> UploadRefused:
@@ -295,10 +296,15 @@ def _precheck_pdf(data: bytes, shown: str) -> None:
     """Refuse on the raw bytes (byte counts at C speed, a few ms for 5 MB) before pypdf parses anything.
 
     Upper bounds, not exact counts: "obj" keywords not part of "endobj", the objects that object
-    streams say they hold (every `/N`), the declared cross-reference size, and references ("n g R").
+    streams say they hold (their `/N`), the declared cross-reference size, and references ("n g R").
     """
     objects = data.count(b"obj") - data.count(b"endobj")
-    objects += sum(int(m[1]) for m in _RAW_OBJSTM_N.finditer(data))
+    # An object stream's dictionary is small and flat: its /N (objects inside) sits near /ObjStm.
+    start = data.find(b"/ObjStm")
+    while start != -1:
+        found = _RAW_N.search(data[max(0, start - 300):start + 300])
+        objects += int(found[1]) if found else 0
+        start = data.find(b"/ObjStm", start + 1)
     declared = max((int(m[1]) for m in _RAW_SIZE.finditer(data)), default=0)
     if max(objects, declared) > MAX_PDF_OBJECTS:
         raise _pdf_too_big(shown)

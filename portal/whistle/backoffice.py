@@ -12,11 +12,11 @@ from .. import uploads
 from ..auth.access import roles_required
 from ..backoffice import MENU, MenuItem, bp
 from ..backoffice.dashboard import WIDGETS
-from ..params import parse_int
 from ..errors import render_error
 from ..extensions import db
 from ..models import User
 from ..models.wbs import HOLDER_HANDLER, WbsTip, WbsTipKey
+from ..params import parse_int
 from ..templating import local_today
 from ..workflow import WBS
 from . import keys, services

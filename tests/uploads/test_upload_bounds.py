@@ -80,6 +80,27 @@ def test_more_pages_than_the_cap_is_refused_and_says_the_limit():
     assert str(uploads.MAX_PDF_PAGES) in error.message and "halaman" in error.message
 
 
+def test_annotation_appearances_numbered_high_are_not_counted_as_objects():
+    # "/AP << /N 940 0 R >>" names object 940; forty of them are not 37,000 objects.
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    for _ in range(900):
+        writer._add_object(DictionaryObject())
+    annots = []
+    for i in range(40):
+        appearance = StreamObject()
+        appearance.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                           NameObject("/BBox"): ArrayObject([FloatObject(0)] * 4)})
+        annots.append(writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Square"),
+            NameObject("/Rect"): ArrayObject([FloatObject(i), FloatObject(i), FloatObject(i + 5), FloatObject(i + 5)]),
+            NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
+        })))
+    page[NameObject("/Annots")] = ArrayObject(annots)
+    clean = inspect_upload("catatan.pdf", io.BytesIO(pdf_bytes(writer)), MAX)
+    assert len(PdfReader(io.BytesIO(clean.data)).pages[0]["/Annots"]) == 40
+
+
 def test_a_sixty_page_scan_is_cleaned():
     clean = inspect_upload("pindaian.pdf", io.BytesIO(blank_pdf(60)), MAX)
     assert len(PdfReader(io.BytesIO(clean.data)).pages) == 60
