@@ -87,7 +87,9 @@ def items() -> list[Item]:
              _l("Catat nomor dan tanggal SK yang mengangkat pengelola WBS."),
              "backoffice.wbs_team", db.session.scalar(select(func.count(WbsDecree.id))) > 0),
         Item("handlers", _l("Pengelola WBS diangkat dan kuncinya disahkan"),
-             _l("Setiap pengelola yang diangkat masuk sekali (sandi dan kode) agar pasangan kuncinya dibuat."),
+             _l("Setiap pengelola yang diangkat masuk, mengganti kata sandinya sendiri (pasangan kunci "
+                "dibuat), lalu kuncinya disahkan Kepala Dinas (wbs endorse) atau pengelola yang sudah "
+                "disahkan."),
              "backoffice.wbs_team", wbs_handlers_ready()),
         Item("holidays", _l("Hari libur tahun ini diperiksa"),
              _l("Cocokkan daftar dengan SKB cuti bersama dan keputusan daerah, lalu konfirmasi."),
