@@ -135,7 +135,7 @@ def zi_evidence_download(evidence_id: int):
 @roles_required(*TEAM_ROLES)
 def zi_evidence_pack():
     try:
-        period = renja.parse_period(request.args.get("periode"))
+        period = renja.parse_period(request.args.get("periode") or _default_period())
     except renja.RenjaError as exc:
         flash(exc.message, "danger")
         return redirect(url_for("backoffice.zi_renja")), 303
