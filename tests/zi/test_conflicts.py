@@ -76,3 +76,29 @@ def test_the_description_is_not_stored_in_clear(app, as_role):
     with app.app_context():
         raw = db.session.execute(text("SELECT description FROM zi_conflict_declarations")).scalar_one()
     assert SECRET.encode() not in bytes(raw)
+
+
+def test_semester_recap_in_the_evidence_pack_counts_without_names(app, as_role):
+    import csv
+    import io
+    import zipfile
+
+    from portal.templating import local_today
+    counter = as_role("complaints")
+    number = _declare(counter)
+    leader = as_role("leader")
+    _post(leader, f"{LIST}/{number}", {"decision": "recusal", "note": "Permohonan dilayani petugas loket 3."})
+
+    with app.app_context():
+        today = local_today()
+    semester = f"{today.year}-S{1 if today.month <= 6 else 2}"
+    response = leader.get(f"/kantor/zi/paket?periode={semester}")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.data)) as pack:
+        recap = pack.read(f"E5_benturan_kepentingan/rekap-benturan-kepentingan-{semester}.csv").decode("utf-8-sig")
+        everything = b"".join(pack.read(n) for n in pack.namelist())
+    rows = list(csv.reader(io.StringIO(recap)))
+    header, total = rows[1], rows[-1]
+    assert total[header.index("Jumlah pernyataan")] == "1"
+    assert total[header.index("Pegawai menarik diri dari pelayanan/keputusan tersebut")] == "1"
+    assert b"Siti Rahmawati" not in everything and b"loket 3" not in everything
