@@ -97,8 +97,37 @@ def upgrade():
     sa.UniqueConstraint('row_id', 'period', name='uq_zi_renja_statuses_row_period')
     )
 
+    op.create_table('zi_monev_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=10), nullable=False),
+    sa.Column('area', sa.String(length=30), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('findings', sa.Text(), nullable=True),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_zi_monev_entries_updated_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_zi_monev_entries')),
+    sa.UniqueConstraint('period', 'area', name='uq_zi_monev_entries_period_area')
+    )
+    op.create_table('zi_follow_up_plans',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=10), nullable=False),
+    sa.Column('area', sa.String(length=30), nullable=False),
+    sa.Column('action', sa.Text(), nullable=False),
+    sa.Column('owner', sa.String(length=120), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('done_period', sa.String(length=10), nullable=True),
+    sa.Column('done_note', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_zi_follow_up_plans_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_zi_follow_up_plans'))
+    )
 
 def downgrade():
+    op.drop_table('zi_follow_up_plans')
+    op.drop_table('zi_monev_entries')
     op.drop_table('zi_renja_statuses')
     with op.batch_alter_table('zi_renja_evidence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_zi_renja_evidence_row_id'))

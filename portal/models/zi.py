@@ -106,3 +106,37 @@ class ConflictDeclaration(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class MonevEntry(db.Model):
+    """One area's line of the semester Lembar Monev ZI: progress of its Renja rows and the findings."""
+
+    __tablename__ = "zi_monev_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), nullable=False)   # 2026-S1
+    area: Mapped[str] = mapped_column(String(30), nullable=False)
+    progress: Mapped[int] = mapped_column(Integer, nullable=False)    # percent of the area's plan done
+    findings: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("period", "area", name="uq_zi_monev_entries_period_area"),)
+
+
+class FollowUpPlan(db.Model):
+    """A rencana tindak lanjut (RTL) of a monev: open until done, shown on every later sheet meanwhile."""
+
+    __tablename__ = "zi_follow_up_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), nullable=False)   # the semester whose monev made it
+    area: Mapped[str] = mapped_column(String(30), nullable=False)
+    action: Mapped[str] = mapped_column(Text, nullable=False)
+    owner: Mapped[str] = mapped_column(String(120), nullable=False)
+    due_on: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="open")  # open | done
+    done_period: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    done_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -15,7 +15,7 @@ from ..models import ROLES
 from ..params import parse_int
 from ..reports.periods import Period
 from ..templating import local_today
-from . import AREAS, TEAM_ROLES, conflicts, evidence, renja
+from . import AREAS, TEAM_ROLES, conflicts, evidence, monev, renja
 
 MENU.append(MenuItem("backoffice.zi_renja", _l("Zona Integritas"), TEAM_ROLES))
 # Every account declares its own conflicts, so the entry shows for every role.
@@ -217,3 +217,35 @@ def coi_position_active(position_id: int):
     except conflicts.ConflictError as exc:
         flash(exc.message, "danger")
     return redirect(url_for("backoffice.coi_positions")), 303
+
+
+# --------------------------------------------------------------------------- semester monev
+
+@bp.route("/zi/monev", methods=["GET", "POST"])
+@roles_required(*TEAM_ROLES)
+def zi_monev():
+    raw = request.values.get("periode") or _default_period()
+    try:
+        period = monev.semester(raw)
+    except renja.RenjaError as exc:
+        flash(exc.message, "danger")
+        period = monev.semester(_default_period())
+    if request.method == "POST":
+        form, user = request.form, _user()
+        try:
+            if form.get("what") == "area":
+                monev.save_area(period.code, form.get("area"), form.get("progress"), form.get("findings"), user)
+            elif form.get("what") == "rtl":
+                monev.add_follow_up(period.code, form.get("area"), form.get("action"), form.get("owner"),
+                                    form.get("due_on"), user)
+            else:
+                monev.close_follow_up(parse_int(form.get("plan"), lo=1, hi=2**31 - 1) or 0, period.code,
+                                      form.get("done_note"), user)
+        except renja.RenjaError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(_("Lembar monev disimpan."), "success")
+        return redirect(url_for("backoffice.zi_monev", periode=period.code)), 303
+    lines = monev.sheet(period)
+    return render_template("zi/monev.html", period=period, lines=lines, plans=monev.follow_ups(period),
+                           total=round(sum(x.score or 0 for x in lines), 2), areas=AREAS)

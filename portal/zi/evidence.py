@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import PublishedReport, RenjaRow
 from ..reports.periods import Period
 from ..templating import local_today
-from . import AREAS, conflicts, renja
+from . import AREAS, conflicts, monev, renja
 
 REPORT_CHANNELS = ("complaints", "gratification", "wbs", "skm")
 _FOLDER_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -111,13 +111,21 @@ def build(period: Period) -> bytes:
                 name = f"{folder}/dokumen/{item.period}-{item.kind}-{item.id}{uploads.extension_for(item.content_type)}"
                 put(name, renja.evidence_file(item), entry)
             entries.append(entry)
+        extras: list[str] = []
+        if period.is_semester:  # the Lembar Monev ZI with its RTL, carried from earlier semesters
+            sheet = monev.table(period)
+            for name, data in ((f"monev_zi/lembar-monev-zi-{period.code}.csv", _csv(sheet)),
+                               (f"monev_zi/lembar-monev-zi-{period.code}.xlsx", _xlsx(_("Monev"), sheet))):
+                pack.writestr(name, data)
+                extras.append(name)
         pack.writestr("index.html", render_template("zi/evidence_index.html", period=period, entries=entries,
-                                                    areas=AREAS, today=local_today()).encode("utf-8"))
-        pack.writestr("index.xlsx", _index_xlsx(period, entries))
+                                                    extras=extras, areas=AREAS,
+                                                    today=local_today()).encode("utf-8"))
+        pack.writestr("index.xlsx", _index_xlsx(period, entries, extras))
     return buffer.getvalue()
 
 
-def _index_xlsx(period: Period, entries: list[IndexEntry]) -> bytes:
+def _index_xlsx(period: Period, entries: list[IndexEntry], extras: list[str]) -> bytes:
     rows = [[_("Paket eviden Zona Integritas"), period.label],
             [_("Kode"), _("Area"), _("Komponen"), _("Indikator"), _("Langkah aksi"), _("Eviden"), _("Waktu"),
              _("Status"), _("Berkas")]]
@@ -125,4 +133,16 @@ def _index_xlsx(period: Period, entries: list[IndexEntry]) -> bytes:
         files = "\n".join(e.files) if e.files else _("belum ada berkas")
         rows.append([e.row.code, renja.area_of(e.row), e.row.component, e.row.indicator, e.row.action,
                      e.row.evidence, e.row.timing, e.status, files])
-    return _xlsx(_("Indeks"), rows)
+    data = _xlsx(_("Indeks"), rows)
+    if not extras:
+        return data
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.create_sheet(_("Monev"))
+    exports.xlsx_append(sheet, [_("Lembar Monev ZI"), period.label])
+    for name in extras:
+        exports.xlsx_append(sheet, [name])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
