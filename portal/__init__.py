@@ -123,6 +123,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(gratification_bp)
     app.register_blueprint(whistle_bp)
     app.register_blueprint(reports_public_bp)
+    from .zi.public import bp as zi_public_bp
+    app.register_blueprint(zi_public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(backoffice_bp)
     csrf.exempt(api_bp)

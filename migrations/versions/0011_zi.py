@@ -124,8 +124,17 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_zi_follow_up_plans_created_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_zi_follow_up_plans'))
     )
+    op.create_table('zi_pages',
+    sa.Column('slug', sa.String(length=40), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_zi_pages_updated_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('slug', name=op.f('pk_zi_pages'))
+    )
 
 def downgrade():
+    op.drop_table('zi_pages')
     op.drop_table('zi_follow_up_plans')
     op.drop_table('zi_monev_entries')
     op.drop_table('zi_renja_statuses')

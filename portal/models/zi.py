@@ -140,3 +140,15 @@ class FollowUpPlan(db.Model):
     done_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ZiPage(db.Model):
+    """A public Zona Integritas page the admin edits: pencanangan, pakta integritas, maklumat
+    pelayanan, standar pelayanan. Plain text, shown escaped."""
+
+    __tablename__ = "zi_pages"
+
+    slug: Mapped[str] = mapped_column(String(40), primary_key=True)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

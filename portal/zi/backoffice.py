@@ -249,3 +249,22 @@ def zi_monev():
     lines = monev.sheet(period)
     return render_template("zi/monev.html", period=period, lines=lines, plans=monev.follow_ups(period),
                            total=round(sum(x.score or 0 for x in lines), 2), areas=AREAS)
+
+
+# --------------------------------------------------------------------------- public pages
+
+@bp.route("/zi/halaman", methods=["GET", "POST"])
+@roles_required("admin")
+def zi_pages():
+    from . import pages
+
+    if request.method == "POST":
+        try:
+            pages.save(request.form.get("slug") or "", request.form.get("body"), _user())
+        except renja.RenjaError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(_("Halaman disimpan."), "success")
+        return redirect(url_for("backoffice.zi_pages")), 303
+    return render_template("zi/pages.html", titles=pages.PAGES, hints=pages.HINTS,
+                           bodies={slug: (pages.get(slug).body if pages.get(slug) else "") for slug in pages.PAGES})
