@@ -127,6 +127,7 @@ def zi_evidence_download(evidence_id: int):
     item = db.session.get(RenjaEvidence, evidence_id)
     if item is None:
         abort(404)
+    renja.record_download(item, _user())
     return uploads.download_response(renja.evidence_file(item), item.content_type,
                                      f"{item.period}-{item.kind}-{item.id}{uploads.extension_for(item.content_type)}")
 
@@ -139,7 +140,7 @@ def zi_evidence_pack():
     except renja.RenjaError as exc:
         flash(exc.message, "danger")
         return redirect(url_for("backoffice.zi_renja")), 303
-    data = evidence.build(period)
+    data = evidence.export(period, _user())
     from flask import Response
 
     response = Response(data, mimetype="application/zip")

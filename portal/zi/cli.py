@@ -34,7 +34,7 @@ def evidence(period: str, output: Path):
         chosen = renja.parse_period(period)
     except renja.RenjaError as exc:
         raise click.BadParameter(exc.message, param_hint="'--period'") from None
-    data = pack.build(chosen)
+    data = pack.export(chosen)
     tmp = output.with_name(f".{output.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:

@@ -16,7 +16,8 @@ from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import exports, uploads
+from .. import audit, exports, uploads
+from ..database import write_transaction
 from ..extensions import db
 from ..models import PublishedReport, RenjaRow
 from ..reports.periods import Period
@@ -81,6 +82,13 @@ def _coi_files(period: Period) -> dict[str, bytes]:
         f"rekap-benturan-kepentingan-{period.code}.xlsx": _xlsx(_("Rekap"), table),
         "peta-jabatan-rawan-benturan-kepentingan.csv": _csv(mapping),
     }
+
+
+def export(period: Period, actor=None) -> bytes:
+    """Build the pack and record who took it (the back office and `zi evidence` both come here)."""
+    with write_transaction():
+        audit.log("zi_evidence_pack", actor=actor, case_ref=f"zi-pack:{period.code}")
+    return build(period)
 
 
 def build(period: Period) -> bytes:

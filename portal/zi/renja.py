@@ -200,6 +200,11 @@ def evidence_for(row: RenjaRow, period: Period) -> list[RenjaEvidence]:
                                    .order_by(RenjaEvidence.id)))
 
 
+def record_download(item: RenjaEvidence, actor) -> None:
+    with write_transaction():
+        audit.log("zi_evidence_download", actor=actor, case_ref=f"zi-evidence:{item.id}")
+
+
 def evidence_file(item: RenjaEvidence) -> bytes:
     return uploads.load(item.storage_name)
 

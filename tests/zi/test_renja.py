@@ -71,3 +71,44 @@ def test_evidence_upload_refuses_what_is_not_a_document(app, runner, as_role):
     assert "bukan foto JPEG/PNG/WebP atau PDF" in page
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(RenjaEvidence)) == 0
+
+
+def test_evidence_pack_and_document_downloads_are_audited(app, runner, as_role, tmp_path):
+    from portal.models import AuditEntry
+    runner.invoke(args=["zi", "seed-renja", "--year", "2026"])
+    assert runner.invoke(args=["zi", "evidence", "--period", "2026-S1",
+                               "--output", str(tmp_path / "p.zip")]).exit_code == 0
+    leader = as_role("leader")
+    assert leader.get("/kantor/zi/paket?periode=2026-03").status_code == 200
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "zi_evidence_pack")).all()
+        assert [(e.actor_label, e.case_ref) for e in entries] == [
+            (None, "zi-pack:2026-S1"), ("kadis@serangkab.go.id", "zi-pack:2026-03")]
+
+
+def test_uploaded_photo_is_cleaned_and_served_as_a_download(app, runner, as_role):
+    from PIL import Image
+
+    from portal.models import AuditEntry
+    runner.invoke(args=["zi", "seed-renja", "--year", "2026"])
+    with app.app_context():
+        row_id = db.session.scalar(select(RenjaRow.id).where(RenjaRow.code == "E.1"))
+    photo = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x013B] = "Budi Santoso"  # Artist
+    Image.new("RGB", (40, 30), "red").save(photo, "JPEG", exif=exif)
+    admin = as_role("admin")
+    token = csrf(admin.get("/kantor/zi?tahun=2026").get_data(as_text=True))
+    admin.post(f"/kantor/zi/renja/{row_id}/eviden", content_type="multipart/form-data",
+               data={"csrf_token": token, "period": "2026-S1", "kind": "foto",
+                     "file": (io.BytesIO(photo.getvalue()), "banner gratifikasi.jpg")})
+    with app.app_context():
+        item_id = db.session.scalar(select(RenjaEvidence.id))
+    response = admin.get(f"/kantor/zi/eviden/{item_id}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    served = Image.open(io.BytesIO(response.data))
+    assert served.size == (40, 30) and not served.getexif()
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry.case_ref).where(AuditEntry.action == "zi_evidence_download")) \
+            == f"zi-evidence:{item_id}"
