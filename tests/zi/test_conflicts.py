@@ -102,3 +102,28 @@ def test_semester_recap_in_the_evidence_pack_counts_without_names(app, as_role):
     assert total[header.index("Jumlah pernyataan")] == "1"
     assert total[header.index("Pegawai menarik diri dari pelayanan/keputusan tersebut")] == "1"
     assert b"Siti Rahmawati" not in everything and b"loket 3" not in everything
+
+
+def test_the_map_of_prone_positions_feeds_declarations_and_the_pack(app, as_role):
+    import io
+    import zipfile
+
+    leader = as_role("leader")
+    response = _post(leader, f"{LIST}/peta", {"unit": "Bidang Pelayanan Pendaftaran Penduduk",
+                                             "position": "Petugas loket KK dan KTP-el",
+                                             "risk": "Melayani permohonan kerabat sendiri",
+                                             "control": "Permohonan kerabat dialihkan ke loket lain"})
+    assert response.status_code == 303
+    page = leader.get(f"{LIST}/peta").get_data(as_text=True)
+    assert "Petugas loket KK dan KTP-el" in page
+    counter = as_role("complaints")
+    form = counter.get(LIST).get_data(as_text=True)
+    position_id = form.split('Petugas loket KK dan KTP-el')[0].rsplit('option value="', 1)[1].split('"')[0]
+    response = _post(counter, LIST, {"kind": "periodic", "has_conflict": "no", "position": position_id,
+                                     "description": "Tidak ada kerabat yang dilayani semester ini."})
+    assert response.status_code == 303
+    assert "Petugas loket KK dan KTP-el" in counter.get(response.headers["Location"]).get_data(as_text=True)
+
+    pack = zipfile.ZipFile(io.BytesIO(leader.get("/kantor/zi/paket").data))
+    mapping = pack.read("E5_benturan_kepentingan/peta-jabatan-rawan-benturan-kepentingan.csv").decode("utf-8-sig")
+    assert "Permohonan kerabat dialihkan ke loket lain" in mapping
