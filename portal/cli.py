@@ -133,3 +133,5 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(db_group_with_prepare(migrate_group))
     from .whistle.cli import wbs_cli
     app.cli.add_command(wbs_cli)
+    from .zi.cli import zi_cli
+    app.cli.add_command(zi_cli)

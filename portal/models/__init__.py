@@ -10,3 +10,5 @@ from .wbs import (WbsAttachment, WbsDecree, WbsEvent, WbsExclusion, WbsHandler, 
                   WbsRecoveryKey, WbsTip, WbsTipKey)
 from .gratification import GratificationAttachment, GratificationEvent, GratificationReport  # noqa: F401
 from .publication import PublishedReport, ReportDraft  # noqa: F401
+from .zi import (ConflictDeclaration, ConflictPosition, FollowUpPlan, MonevEntry, RenjaEvidence,  # noqa: F401
+                 RenjaRow, RenjaStatus, ZiPage)

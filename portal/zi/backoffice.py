@@ -1,0 +1,271 @@
+"""Back-office pages of the Zona Integritas module: the Renja (ZI team: admin, leader) with status
+and evidence per period and the evidence pack download, and the conflict-of-interest register
+(every signed-in account declares; the team keeps the map and decides)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import uploads
+from ..auth.access import roles_required
+from ..backoffice import MENU, MenuItem, bp
+from ..models import ROLES
+from ..params import parse_int
+from ..reports.periods import Period
+from ..templating import local_today
+from . import AREAS, TEAM_ROLES, conflicts, evidence, monev, renja
+
+MENU.append(MenuItem("backoffice.zi_renja", _l("Zona Integritas"), TEAM_ROLES))
+# Every account declares its own conflicts, so the entry shows for every role.
+MENU.append(MenuItem("backoffice.coi_declarations", _l("Benturan kepentingan"), ROLES))
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _default_period() -> str:
+    return Period.containing(local_today(), "semester").code
+
+
+def _year_arg() -> int:
+    return parse_int(request.args.get("tahun"), lo=2000, hi=2100) or local_today().year
+
+
+# --------------------------------------------------------------------------- Renja
+
+@bp.get("/zi")
+@roles_required(*TEAM_ROLES)
+def zi_renja():
+    year = _year_arg()
+    period = request.args.get("periode") or _default_period()
+    try:
+        chosen = renja.parse_period(period)
+    except renja.RenjaError:
+        chosen = renja.parse_period(_default_period())
+    rows = renja.rows(year)
+    return render_template("zi/renja.html", year=year, years=renja.years(), rows=rows, period=chosen,
+                           statuses={r.id: renja.status_of(r, chosen.code) for r in rows},
+                           evidence={r.id: renja.evidence_for(r, chosen) for r in rows},
+                           labels=renja.STATUSES, kinds=renja.EVIDENCE_KINDS, areas=AREAS)
+
+
+@bp.post("/zi/muat-renja")
+@roles_required(*TEAM_ROLES)
+def zi_seed():
+    year = parse_int(request.form.get("year"), lo=2000, hi=2100) or local_today().year
+    result = renja.seed(year, _user())
+    flash(_("Renja %(year)d: %(added)d baris ditambahkan, %(kept)d baris sudah ada.", year=result.year,
+            added=result.added, kept=result.kept), "success")
+    return redirect(url_for("backoffice.zi_renja", tahun=year)), 303
+
+
+def _row_or_404(row_id: int):
+    row = renja.get_row(row_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.route("/zi/renja/<int:row_id>", methods=["GET", "POST"])
+@roles_required(*TEAM_ROLES)
+def zi_row(row_id: int):
+    row = _row_or_404(row_id)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            renja.update_row(row.id, request.form, _user())
+        except renja.RenjaError as exc:
+            errors = {exc.field: [exc.message]}
+        else:
+            flash(_("Baris Renja disimpan."), "success")
+            return redirect(url_for("backoffice.zi_renja", tahun=row.year)), 303
+    values = request.form if request.method == "POST" else {
+        "component": row.component, "indicator": row.indicator, "action": row.action,
+        "evidence": row.evidence, "timing": row.timing}
+    chosen = request.form.getlist("sources") if request.method == "POST" else row.source_list
+    return render_template("zi/renja_row.html", row=row, values=values, errors=errors, chosen=chosen,
+                           sources=renja.SOURCES), (422 if errors else 200)
+
+
+@bp.post("/zi/renja/<int:row_id>/status")
+@roles_required(*TEAM_ROLES)
+def zi_row_status(row_id: int):
+    row = _row_or_404(row_id)
+    period = request.form.get("period")
+    try:
+        renja.set_status(row.id, period, request.form.get("status"), request.form.get("note"), _user())
+    except renja.RenjaError as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(_("Status %(code)s disimpan.", code=row.code), "success")
+    return redirect(url_for("backoffice.zi_renja", tahun=row.year, periode=period) + f"#r-{row.id}"), 303
+
+
+@bp.post("/zi/renja/<int:row_id>/eviden")
+@roles_required(*TEAM_ROLES)
+def zi_row_evidence(row_id: int):
+    row = _row_or_404(row_id)
+    period = request.form.get("period")
+    try:
+        renja.add_evidence(row.id, period, request.form.get("kind"), request.files.get("file"), _user())
+    except renja.RenjaError as exc:
+        flash(exc.message, "danger")
+    else:
+        flash(_("Dokumen eviden %(code)s disimpan.", code=row.code), "success")
+    return redirect(url_for("backoffice.zi_renja", tahun=row.year, periode=period) + f"#r-{row.id}"), 303
+
+
+@bp.get("/zi/eviden/<int:evidence_id>")
+@roles_required(*TEAM_ROLES)
+def zi_evidence_download(evidence_id: int):
+    from ..extensions import db
+    from ..models import RenjaEvidence
+
+    item = db.session.get(RenjaEvidence, evidence_id)
+    if item is None:
+        abort(404)
+    renja.record_download(item, _user())
+    return uploads.download_response(renja.evidence_file(item), item.content_type,
+                                     f"{item.period}-{item.kind}-{item.id}{uploads.extension_for(item.content_type)}")
+
+
+@bp.get("/zi/paket")
+@roles_required(*TEAM_ROLES)
+def zi_evidence_pack():
+    try:
+        period = renja.parse_period(request.args.get("periode") or _default_period())
+    except renja.RenjaError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("backoffice.zi_renja")), 303
+    data = evidence.export(period, _user())
+    from flask import Response
+
+    response = Response(data, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="eviden-zi-{period.code}.zip"'
+    return response
+
+
+# --------------------------------------------------------------------------- conflicts of interest
+
+@bp.route("/benturan-kepentingan", methods=["GET", "POST"])
+@roles_required()
+def coi_declarations():
+    user = _user()
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            item = conflicts.declare(user, request.form)
+        except conflicts.ConflictError as exc:
+            errors = {exc.field: [exc.message]}
+        else:
+            flash(_("Pernyataan benturan kepentingan dikirim ke atasan."), "success")
+            return redirect(url_for("backoffice.coi_declaration", declaration_id=item.id)), 303
+    items = conflicts.visible_declarations(user)
+    return render_template("zi/coi_list.html", items=items, errors=errors, values=request.form,
+                           team=conflicts.is_team(user), kinds=conflicts.KINDS, decisions=conflicts.DECISIONS,
+                           positions=conflicts.positions(active_only=True),
+                           names=conflicts.names(i.declarant_id for i in items)), (422 if errors else 200)
+
+
+@bp.route("/benturan-kepentingan/<int:declaration_id>", methods=["GET", "POST"])
+@roles_required()
+def coi_declaration(declaration_id: int):
+    user = _user()
+    item = conflicts.declaration_for(user, declaration_id)
+    if item is None:
+        abort(404)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            conflicts.decide(user, item.id, request.form.get("decision"), request.form.get("note"))
+        except conflicts.ConflictError as exc:
+            errors = {exc.field: [exc.message]}
+        else:
+            flash(_("Keputusan penanganan disimpan."), "success")
+            return redirect(url_for("backoffice.coi_declaration", declaration_id=item.id)), 303
+    position = item.position_id and next((p for p in conflicts.positions() if p.id == item.position_id), None)
+    return render_template("zi/coi_declaration.html", item=item, errors=errors, values=request.form,
+                           team=conflicts.is_team(user), kinds=conflicts.KINDS, decisions=conflicts.DECISIONS,
+                           position=position, names=conflicts.names([item.declarant_id, item.decided_by_id]),
+                           own=item.declarant_id == user.id), (422 if errors else 200)
+
+
+@bp.route("/benturan-kepentingan/peta", methods=["GET", "POST"])
+@roles_required(*TEAM_ROLES)
+def coi_positions():
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            conflicts.add_position(_user(), request.form)
+        except conflicts.ConflictError as exc:
+            errors = {exc.field: [exc.message]}
+        else:
+            flash(_("Jabatan/kegiatan rawan ditambahkan ke peta."), "success")
+            return redirect(url_for("backoffice.coi_positions")), 303
+    period = Period.containing(local_today(), "semester")
+    return render_template("zi/coi_positions.html", positions=conflicts.positions(), errors=errors,
+                           values=request.form, counts=conflicts.period_counts(period)), (422 if errors else 200)
+
+
+@bp.post("/benturan-kepentingan/peta/<int:position_id>/aktif")
+@roles_required(*TEAM_ROLES)
+def coi_position_active(position_id: int):
+    try:
+        conflicts.set_position_active(_user(), position_id, request.form.get("active") == "1")
+    except conflicts.ConflictError as exc:
+        flash(exc.message, "danger")
+    return redirect(url_for("backoffice.coi_positions")), 303
+
+
+# --------------------------------------------------------------------------- semester monev
+
+@bp.route("/zi/monev", methods=["GET", "POST"])
+@roles_required(*TEAM_ROLES)
+def zi_monev():
+    raw = request.values.get("periode") or _default_period()
+    try:
+        period = monev.semester(raw)
+    except renja.RenjaError as exc:
+        flash(exc.message, "danger")
+        period = monev.semester(_default_period())
+    if request.method == "POST":
+        form, user = request.form, _user()
+        try:
+            if form.get("what") == "area":
+                monev.save_area(period.code, form.get("area"), form.get("progress"), form.get("findings"), user)
+            elif form.get("what") == "rtl":
+                monev.add_follow_up(period.code, form.get("area"), form.get("action"), form.get("owner"),
+                                    form.get("due_on"), user)
+            else:
+                monev.close_follow_up(parse_int(form.get("plan"), lo=1, hi=2**31 - 1) or 0, period.code,
+                                      form.get("done_note"), user)
+        except renja.RenjaError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(_("Lembar monev disimpan."), "success")
+        return redirect(url_for("backoffice.zi_monev", periode=period.code)), 303
+    lines = monev.sheet(period)
+    return render_template("zi/monev.html", period=period, lines=lines, plans=monev.follow_ups(period),
+                           total=round(sum(x.score or 0 for x in lines), 2), areas=AREAS)
+
+
+# --------------------------------------------------------------------------- public pages
+
+@bp.route("/zi/halaman", methods=["GET", "POST"])
+@roles_required("admin")
+def zi_pages():
+    from . import pages
+
+    if request.method == "POST":
+        try:
+            pages.save(request.form.get("slug") or "", request.form.get("body"), _user())
+        except renja.RenjaError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(_("Halaman disimpan."), "success")
+        return redirect(url_for("backoffice.zi_pages")), 303
+    return render_template("zi/pages.html", titles=pages.PAGES, hints=pages.HINTS,
+                           bodies={slug: (pages.get(slug).body if pages.get(slug) else "") for slug in pages.PAGES})

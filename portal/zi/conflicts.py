@@ -1,0 +1,167 @@
+"""Benturan kepentingan (PermenPANRB 37/2012): the map of conflict-prone positions per unit, staff
+declarations (periodic and ad hoc), the superior's handling decision, and the semester counts."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import audit
+from ..database import write_transaction
+from ..extensions import db
+from ..models import ConflictDeclaration, ConflictPosition, User
+from ..models.types import utcnow
+from ..params import parse_int
+from ..reports.periods import Period
+from ..templating import local_today
+from . import TEAM_ROLES
+
+KINDS = {"periodic": _l("Berkala"), "ad_hoc": _l("Insidental")}
+DECISIONS = {
+    "no_conflict": _l("Tidak terdapat benturan kepentingan; tugas dilanjutkan"),
+    "recusal": _l("Pegawai menarik diri dari pelayanan/keputusan tersebut"),
+    "reassignment": _l("Tugas dialihkan kepada pegawai lain"),
+    "relinquish": _l("Pegawai melepaskan kepentingan pribadinya"),
+}
+SUBMITTED, DECIDED = "submitted", "decided"
+MAX_TEXT = 4000
+
+
+class ConflictError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def is_team(user) -> bool:
+    return user.has_role(*TEAM_ROLES)
+
+
+def _text(form, field: str, required: bool = True, limit: int = MAX_TEXT) -> str:
+    text = (form.get(field) or "").strip()
+    if required and not text:
+        raise ConflictError(field, _("Kolom ini wajib diisi."))
+    if len(text) > limit:
+        raise ConflictError(field, _("Paling banyak %(limit)d karakter.", limit=limit))
+    return text
+
+
+# --------------------------------------------------------------------------- the map
+
+def positions(active_only: bool = False) -> list[ConflictPosition]:
+    query = select(ConflictPosition).order_by(ConflictPosition.unit, ConflictPosition.position)
+    if active_only:
+        query = query.where(ConflictPosition.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def add_position(actor, form) -> ConflictPosition:
+    values = {"unit": _text(form, "unit", limit=120), "position": _text(form, "position", limit=200),
+              "risk": _text(form, "risk"), "control": _text(form, "control")}
+    with write_transaction():
+        item = ConflictPosition(**values)
+        db.session.add(item)
+        db.session.flush()
+        audit.log("coi_position_add", actor=actor, case_ref=f"coi-map:{item.id}")
+    return item
+
+
+def set_position_active(actor, position_id: int, active: bool) -> ConflictPosition:
+    with write_transaction():
+        item = db.session.get(ConflictPosition, position_id)
+        if item is None:
+            raise ConflictError("position", _("Jabatan/kegiatan tidak ditemukan."))
+        item.active = active
+        audit.log("coi_position_active", actor=actor, case_ref=f"coi-map:{item.id}", detail={"active": active})
+    return item
+
+
+# --------------------------------------------------------------------------- declarations
+
+def declare(actor, form) -> ConflictDeclaration:
+    kind = form.get("kind")
+    if kind not in KINDS:
+        raise ConflictError("kind", _("Pilih jenis pernyataan."))
+    conflict = form.get("has_conflict")
+    if conflict not in ("yes", "no"):
+        raise ConflictError("has_conflict", _("Nyatakan apakah ada benturan kepentingan."))
+    position_id = None
+    raw = form.get("position") or ""
+    if raw:
+        number = parse_int(raw, lo=1, hi=2**31 - 1)
+        position = db.session.get(ConflictPosition, number) if number is not None else None
+        if position is None or not position.active:
+            raise ConflictError("position", _("Jabatan/kegiatan tidak ditemukan."))
+        position_id = position.id
+    description = _text(form, "description")
+    with write_transaction():
+        item = ConflictDeclaration(declarant_id=actor.id, kind=kind, declared_on=local_today(),
+                                   position_id=position_id, has_conflict=conflict == "yes",
+                                   description=description, status=SUBMITTED)
+        db.session.add(item)
+        db.session.flush()
+        audit.log("coi_declare", actor=actor, case_ref=f"coi:{item.id}", detail={"kind": kind})
+    return item
+
+
+def visible_declarations(user) -> list[ConflictDeclaration]:
+    """Staff see their own declarations; the ZI team (admin, leader) sees all of them."""
+    query = select(ConflictDeclaration).order_by(ConflictDeclaration.id.desc())
+    if not is_team(user):
+        query = query.where(ConflictDeclaration.declarant_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def declaration_for(user, declaration_id: int) -> ConflictDeclaration | None:
+    """The declaration if `user` may read it, else None (the same answer as for a missing one)."""
+    item = db.session.get(ConflictDeclaration, declaration_id)
+    if item is None or not (is_team(user) or item.declarant_id == user.id):
+        return None
+    return item
+
+
+def decide(actor, declaration_id: int, decision: str | None, note: str | None) -> ConflictDeclaration:
+    if not is_team(actor):
+        raise ConflictError("decision", _("Hanya atasan (pimpinan atau admin) yang memutuskan penanganan."))
+    if decision not in DECISIONS:
+        raise ConflictError("decision", _("Pilih keputusan penanganan."))
+    note = _text({"note": note}, "note", required=decision != "no_conflict")
+    with write_transaction():
+        item = db.session.get(ConflictDeclaration, declaration_id)
+        if item is None:
+            raise ConflictError("declaration", _("Pernyataan tidak ditemukan."))
+        if item.declarant_id == actor.id:
+            raise ConflictError("decision", _("Pernyataan Anda sendiri diputuskan oleh atasan lain."))
+        if item.status == DECIDED:
+            raise ConflictError("decision", _("Pernyataan ini sudah diputuskan."))
+        item.status, item.decision, item.decision_note = DECIDED, decision, note or None
+        item.decided_by_id, item.decided_at = actor.id, utcnow()
+        audit.log("coi_decide", actor=actor, case_ref=f"coi:{item.id}", detail={"decision": decision})
+    return item
+
+
+def names(ids) -> dict[int, str]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+# --------------------------------------------------------------------------- counts
+
+def period_counts(period: Period) -> dict:
+    """Counts only (no names, no descriptions): what the evidence pack and a public recap may show."""
+    start, end = period.start, period.end
+    items = list(db.session.scalars(select(ConflictDeclaration).where(ConflictDeclaration.declared_on >= start,
+                                                                      ConflictDeclaration.declared_on <= end)))
+    header = [_("Jenis pernyataan"), _("Jumlah pernyataan"), _("Menyatakan ada benturan"),
+              _("Sudah diputuskan"), _("Menunggu keputusan")] + [str(label) for label in DECISIONS.values()]
+    table = []
+    for kind, label in list(KINDS.items()) + [("total", _l("Jumlah"))]:
+        chosen = [i for i in items if kind == "total" or i.kind == kind]
+        table.append([str(label), len(chosen), sum(i.has_conflict for i in chosen),
+                      sum(i.status == DECIDED for i in chosen), sum(i.status != DECIDED for i in chosen)]
+                     + [sum(i.decision == code for i in chosen) for code in DECISIONS])
+    return {"period": period.code, "label": period.label, "header": header, "rows": table,
+            "positions": sum(1 for p in positions() if p.active)}
+

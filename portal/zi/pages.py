@@ -1,0 +1,54 @@
+"""Public Zona Integritas pages (DOMAIN.md §5) that the admin writes: pencanangan, pakta integritas,
+maklumat pelayanan and standar pelayanan (PermenPANRB 15/2014's components, per service)."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..database import write_transaction
+from ..extensions import db
+from ..models import ZiPage
+from ..models.types import utcnow
+from .renja import RenjaError
+
+PAGES = {
+    "pencanangan": _l("Pencanangan Zona Integritas"),
+    "pakta-integritas": _l("Pakta Integritas"),
+    "maklumat-pelayanan": _l("Maklumat Pelayanan"),
+    "standar-pelayanan": _l("Standar Pelayanan"),
+}
+HINTS = {
+    "maklumat-pelayanan": _l("Contoh: «Dengan ini kami menyatakan sanggup menyelenggarakan pelayanan sesuai "
+                             "standar pelayanan yang telah ditetapkan … apabila tidak menepati janji ini, kami "
+                             "siap menerima sanksi sesuai peraturan perundang-undangan yang berlaku.»"),
+    "standar-pelayanan": _l("Per jenis layanan, komponen PermenPANRB 15/2014: dasar hukum; persyaratan; sistem, "
+                            "mekanisme dan prosedur; jangka waktu; biaya/tarif; produk; sarana dan prasarana; "
+                            "kompetensi pelaksana; pengawasan internal; penanganan pengaduan; jumlah pelaksana; "
+                            "jaminan pelayanan; jaminan keamanan dan keselamatan; evaluasi kinerja pelaksana."),
+}
+MAX_BODY = 20_000
+
+
+def get(slug: str) -> ZiPage | None:
+    return db.session.get(ZiPage, slug) if slug in PAGES else None
+
+
+def published() -> list[tuple[str, str]]:
+    found = {p.slug for p in db.session.query(ZiPage).all() if p.body.strip()}
+    return [(slug, str(title)) for slug, title in PAGES.items() if slug in found]
+
+
+def save(slug: str, body: str | None, actor) -> None:
+    if slug not in PAGES:
+        raise RenjaError("slug", _("Halaman tidak dikenal."))
+    body = (body or "").replace("\r\n", "\n").strip()
+    if len(body) > MAX_BODY:
+        raise RenjaError("body", _("Paling banyak %(limit)d karakter.", limit=MAX_BODY))
+    with write_transaction():
+        page = db.session.get(ZiPage, slug)
+        if page is None:
+            page = ZiPage(slug=slug, body=body)
+            db.session.add(page)
+        page.body, page.updated_by_id, page.updated_at = body, actor.id if actor else None, utcnow()
+        audit.log("zi_page_edit", actor=actor, case_ref=f"zi-page:{slug}", detail={"chars": len(body)})
