@@ -10,3 +10,4 @@ from .wbs import (WbsAttachment, WbsDecree, WbsEvent, WbsExclusion, WbsHandler, 
                   WbsRecoveryKey, WbsTip, WbsTipKey)
 from .gratification import GratificationAttachment, GratificationEvent, GratificationReport  # noqa: F401
 from .publication import PublishedReport, ReportDraft  # noqa: F401
+from .survey import SkmPopulation, SkmResponse  # noqa: F401
