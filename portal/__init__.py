@@ -121,6 +121,8 @@ def register_blueprints(app: Flask) -> None:
     from .gratification.views import bp as gratification_bp
     app.register_blueprint(gratification_bp)
     app.register_blueprint(whistle_bp)
+    from .surveys.views import bp as surveys_bp
+    app.register_blueprint(surveys_bp)
     app.register_blueprint(reports_public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(backoffice_bp)
