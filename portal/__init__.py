@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from .whistle import bp as whistle_bp  # before the back office: adds its WBS routes to it
     from .backoffice import bp as backoffice_bp
     from .reports import backoffice as _reports_office  # noqa: F401  (adds its routes to the back office)
+    from .surveys import backoffice as _surveys_office  # noqa: F401  (adds its routes to the back office)
     from .reports.public import bp as reports_public_bp
 
     app.register_blueprint(public_bp)

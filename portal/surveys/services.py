@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models.survey import (SUGGESTION_APPROVED, SUGGESTION_PENDING, SUGGESTION_REJECTED, SkmPopulation,
                              SkmResponse)
 from ..models.types import utcnow
+from ..params import parse_int
 from ..reports.periods import Period, PeriodError
 from ..templating import local_today
 
@@ -84,12 +85,11 @@ def set_population(user, period_code: str, users) -> SkmPopulation:
     except PeriodError as exc:
         errors["period"] = [str(exc)]
         period = None
-    text = str(users or "").strip().replace(".", "")
-    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_USERS:
+    count = parse_int((users or "").strip() if isinstance(users, str) else str(users), lo=1, hi=MAX_USERS)
+    if count is None:
         errors["users"] = [f"Isi jumlah pengguna layanan dengan angka bulat 1 sampai {MAX_USERS:,}.".replace(",", ".")]
     if errors:
         raise SurveyError(errors)
-    count = int(text)
     with write_transaction() as session:
         row = session.scalar(select(SkmPopulation).where(SkmPopulation.period == period.code))
         before = row.users if row else None
