@@ -129,3 +129,20 @@ def test_api_and_categories_describe_the_survey(client):
     assert [a["label"] for a in categories["skm_unsur"][3]["answers"]] == ["Sangat mahal", "Cukup mahal", "Murah",
                                                                           "Gratis"]
     assert {"skm_sex", "skm_age", "skm_education", "skm_occupation"} <= set(categories)
+
+
+def test_survey_shares_the_submission_limits_and_keeps_the_input(app_factory):
+    app = app_factory(RATELIMIT_SUBMIT="3 per minute")
+    client = app.test_client()
+    for i in range(3):
+        page = client.get("/survei").get_data(as_text=True)
+        form = {**hidden(page), "service": "kk", **{k: str(v) for k, v in ANSWERS.items()}}
+        assert client.post("/survei", data=form).status_code == 200
+    page = client.get("/survei").get_data(as_text=True)
+    refused = client.post("/survei", data={**hidden(page), "service": "ikd", **{k: "2" for k in ANSWERS},
+                                           "suggestion": "Antrean daring sering gagal."})
+    assert refused.status_code == 429
+    html = refused.get_data(as_text=True)
+    assert "Terlalu banyak permintaan" in html and "Antrean daring sering gagal." in html
+    assert '<option value="ikd" selected>' in html
+    assert count(app) == 3
