@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from .. import catalog
 from ..catalog import SKM_UNSUR_KEYS
 from ..extensions import db
+from ..models.publication import PublishedReport
 from ..models.survey import SUGGESTION_APPROVED, SkmResponse
 from ..surveys import ikm
 from ..surveys.services import population
@@ -46,6 +47,9 @@ VOCABULARY = (
     _l("Jumlah pengguna layanan diisi petugas; sampel minimum menurut tabel Krejcie–Morgan."),
     _l("Hanya saran yang telah diperiksa petugas; saran yang memuat identitas atau tidak pantas tidak dimuat."),
     _l("Unsur dengan NRR terendah: prioritas rencana tindak lanjut."),
+    _l("Rencana tindak lanjut semester sebelumnya"), _l("Rencana tindak lanjut"),
+    _l("Rencana yang diterbitkan bersama laporan SKM semester sebelumnya; capaiannya dijelaskan dalam rencana "
+       "tindak lanjut laporan ini."),
 )
 
 
@@ -190,6 +194,24 @@ def _suggestions_table(period: Period) -> Table:
                       "tidak dimuat.")
 
 
+def previous_plan(period: Period) -> tuple[Period, str | None]:
+    """The follow-up plan (RTL) published with the previous semester's SKM report (its newest version)."""
+    previous = period.previous()
+    plan = db.session.scalar(select(PublishedReport.follow_up_plan)
+                             .where(PublishedReport.channel == CHANNEL, PublishedReport.period == previous.code)
+                             .order_by(PublishedReport.version.desc()).limit(1))
+    return previous, plan
+
+
+def _previous_plan_table(period: Period) -> Table:
+    previous, plan = previous_plan(period)
+    rows = [{"period": previous.code, "label": previous.label, "plan": plan}] if plan else []
+    return Table("rtl_sebelumnya", "Rencana tindak lanjut semester sebelumnya",
+                 [Column("period", "Periode"), Column("label", "Semester"), Column("plan", "Rencana tindak lanjut")],
+                 rows, note="Rencana yang diterbitkan bersama laporan SKM semester sebelumnya; capaiannya dijelaskan "
+                            "dalam rencana tindak lanjut laporan ini.")
+
+
 @register(CHANNEL, "Survei Kepuasan Masyarakat")
 def build(period: Period) -> Report:
     groups = sums(period)
@@ -202,5 +224,7 @@ def build(period: Period) -> Report:
         title = f"Laporan Semester Survei Kepuasan Masyarakat — {period.label}"
         tables.append(_months_table(period, index))
     tables += [_profile_table(period), _weakest_table(index, summary["weakest"]), _suggestions_table(period)]
+    if period.is_semester:
+        tables.append(_previous_plan_table(period))
     notes = [] if index.respondents else [NO_RESPONDENTS]
     return Report(CHANNEL, period, title, index.respondents, summary, tables, notes)

@@ -110,3 +110,13 @@ def test_leader_sees_results_but_cannot_moderate(app, as_role, answered):
     assert leader.post("/kantor/survei/saran/1", data={"csrf_token": csrf(page.get_data(as_text=True)),
                                                        "decision": "approve"}).status_code == 403
     assert as_role("admin").get("/kantor/survei").status_code == 403
+
+
+def test_next_semester_report_shows_the_published_follow_up_plan(app, runner, as_role, answered, periods_ended):
+    plan = "Memasang kipas angin di ruang tunggu paling lambat Agustus 2026 (Sekretariat)."
+    publisher = Publisher(app, as_role)
+    draft = publisher.draft_id(publisher.prepare("skm", "2026-S1", plan=plan, role="complaints"))
+    assert publisher.approve(draft).status_code == 302
+    rows = build(runner, "2026-S2")["tables"]["rtl_sebelumnya"]["rows"]
+    assert rows == [{"period": "2026-S1", "label": "Semester I 2026", "plan": plan}]
+    assert build(runner, "2026-S1")["tables"]["rtl_sebelumnya"]["rows"] == []
