@@ -120,3 +120,16 @@ def test_next_semester_report_shows_the_published_follow_up_plan(app, runner, as
     rows = build(runner, "2026-S2")["tables"]["rtl_sebelumnya"]["rows"]
     assert rows == [{"period": "2026-S1", "label": "Semester I 2026", "plan": plan}]
     assert build(runner, "2026-S1")["tables"]["rtl_sebelumnya"]["rows"] == []
+
+
+def test_empty_semester_publishes_readable_tables(app, client, as_role, periods_ended):
+    publisher = Publisher(app, as_role)
+    draft = publisher.draft_id(publisher.prepare("skm", "2026-S1", role="complaints"))
+    response = publisher.approve(draft)
+    assert response.status_code == 302
+    report_id = int(re.search(r"/laporan/(\d+)$", response.headers["Location"])[1])
+    html = client.get(f"/laporan/{report_id}").get_data(as_text=True)
+    assert "Belum ada responden" in html and "Persyaratan" in html
+    assert "None" not in html
+    assert client.get(f"/laporan/{report_id}.csv").status_code == 200
+    assert client.get(f"/laporan/{report_id}.pdf").status_code == 200
