@@ -115,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from .backoffice import bp as backoffice_bp
     from .reports import backoffice as _reports_office  # noqa: F401  (adds its routes to the back office)
     from .zi import backoffice as _zi_office  # noqa: F401  (adds its routes to the back office)
+    from .surveys import backoffice as _surveys_office  # noqa: F401  (adds its routes to the back office)
     from .reports.public import bp as reports_public_bp
 
     app.register_blueprint(public_bp)
@@ -122,6 +123,8 @@ def register_blueprints(app: Flask) -> None:
     from .gratification.views import bp as gratification_bp
     app.register_blueprint(gratification_bp)
     app.register_blueprint(whistle_bp)
+    from .surveys.views import bp as surveys_bp
+    app.register_blueprint(surveys_bp)
     app.register_blueprint(reports_public_bp)
     from .zi.public import bp as zi_public_bp
     app.register_blueprint(zi_public_bp)

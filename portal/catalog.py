@@ -115,6 +115,76 @@ WBS_CATEGORIES = {
     "lainnya": _l("Lainnya"),
 }
 
+# --- Survei Kepuasan Masyarakat (PermenPANRB 14/2017) -------------------------------------------------
+# The nine unsur in the regulation's order (Lampiran, "unsur SKM"): key, short name, the question as the
+# regulation's sample questionnaire asks it, and its four answers from score 1 (worst) to 4 (best).
+SKM_UNSUR = (
+    ("u1", _l("Persyaratan"),
+     _l("Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?"),
+     (_l("Tidak sesuai"), _l("Kurang sesuai"), _l("Sesuai"), _l("Sangat sesuai"))),
+    ("u2", _l("Sistem, mekanisme dan prosedur"),
+     _l("Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?"),
+     (_l("Tidak mudah"), _l("Kurang mudah"), _l("Mudah"), _l("Sangat mudah"))),
+    ("u3", _l("Waktu penyelesaian"),
+     _l("Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?"),
+     (_l("Tidak cepat"), _l("Kurang cepat"), _l("Cepat"), _l("Sangat cepat"))),
+    ("u4", _l("Biaya/tarif"),
+     _l("Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?"),
+     (_l("Sangat mahal"), _l("Cukup mahal"), _l("Murah"), _l("Gratis"))),
+    ("u5", _l("Produk spesifikasi jenis pelayanan"),
+     _l("Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum dalam standar "
+        "pelayanan dengan hasil yang diberikan?"),
+     (_l("Tidak sesuai"), _l("Kurang sesuai"), _l("Sesuai"), _l("Sangat sesuai"))),
+    ("u6", _l("Kompetensi pelaksana"),
+     _l("Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?"),
+     (_l("Tidak kompeten"), _l("Kurang kompeten"), _l("Kompeten"), _l("Sangat kompeten"))),
+    ("u7", _l("Perilaku pelaksana"),
+     _l("Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?"),
+     (_l("Tidak sopan dan ramah"), _l("Kurang sopan dan ramah"), _l("Sopan dan ramah"),
+      _l("Sangat sopan dan ramah"))),
+    ("u8", _l("Penanganan pengaduan, saran dan masukan"),
+     _l("Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?"),
+     (_l("Tidak ada"), _l("Ada tetapi tidak berfungsi"), _l("Berfungsi kurang maksimal"),
+      _l("Dikelola dengan baik"))),
+    ("u9", _l("Sarana dan prasarana"),
+     _l("Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?"),
+     (_l("Buruk"), _l("Cukup"), _l("Baik"), _l("Sangat baik"))),
+)
+SKM_UNSUR_KEYS = tuple(key for key, *_ in SKM_UNSUR)
+SKM_UNSUR_NAMES = {key: name for key, name, *_ in SKM_UNSUR}
+
+SKM_SEX = {
+    "laki-laki": _l("Laki-laki"),
+    "perempuan": _l("Perempuan"),
+}
+
+SKM_AGE = {
+    "17-25": _l("17–25 tahun"),
+    "26-35": _l("26–35 tahun"),
+    "36-45": _l("36–45 tahun"),
+    "46-55": _l("46–55 tahun"),
+    "56-plus": _l("56 tahun ke atas"),
+}
+
+SKM_EDUCATION = {
+    "sd": _l("SD atau sederajat"),
+    "smp": _l("SMP atau sederajat"),
+    "sma": _l("SMA/SMK atau sederajat"),
+    "diploma": _l("D1, D2, D3 atau D4"),
+    "s1": _l("S1"),
+    "s2-plus": _l("S2 ke atas"),
+}
+
+SKM_OCCUPATION = {
+    "pns": _l("PNS/PPPK"),
+    "tni-polri": _l("TNI/Polri"),
+    "swasta": _l("Pegawai swasta"),
+    "wirausaha": _l("Wirausaha"),
+    "pelajar": _l("Pelajar/mahasiswa"),
+    "rumah-tangga": _l("Mengurus rumah tangga"),
+    "lainnya": _l("Lainnya"),
+}
+
 
 def as_options(mapping) -> list[dict]:
     return [{"code": code, "label": str(label)} for code, label in mapping.items()]

@@ -7,3 +7,4 @@ from . import views  # noqa: E402,F401
 from . import wbs  # noqa: E402,F401
 from . import gratification  # noqa: E402,F401
 from . import reports  # noqa: E402,F401
+from . import surveys  # noqa: E402,F401

@@ -140,6 +140,7 @@ def document() -> dict:
             **wbs_paths(),
             **gratification_paths(),
             **reports_paths(),
+            **skm_paths(),
         },
     }
 
@@ -324,6 +325,38 @@ def gratification_paths() -> dict:
             },
         }},
     }
+
+
+def skm_paths() -> dict:
+    from ..surveys.ikm import MAX_SCORE, MIN_SCORE
+    from ..surveys.validation import SUGGESTION_MAX
+
+    score = {"type": "integer", "minimum": MIN_SCORE, "maximum": MAX_SCORE}
+    optional = lambda mapping: {"type": ["string", "null"], "enum": _codes(mapping) + [None]}  # noqa: E731
+    body = {
+        "type": "object", "required": ["service", "answers"],
+        "properties": {
+            "service": {"type": "string", "enum": _codes(catalog.COMPLAINT_SERVICES),
+                        "description": "The service used: a code of /categories → complaints"},
+            "answers": {"type": "object", "required": list(catalog.SKM_UNSUR_KEYS), "additionalProperties": False,
+                        "properties": {key: {**score, "description": str(name)}
+                                       for key, name, *_ in catalog.SKM_UNSUR},
+                        "description": "The nine unsur of PermenPANRB 14/2017 in its order, each scored 1 (worst) "
+                                       "to 4 (best); labels in /categories → skm_unsur"},
+            "sex": optional(catalog.SKM_SEX), "age": optional(catalog.SKM_AGE),
+            "education": optional(catalog.SKM_EDUCATION), "occupation": optional(catalog.SKM_OCCUPATION),
+            "suggestion": {"type": ["string", "null"], "maxLength": SUGGESTION_MAX,
+                           "description": "Published only after staff moderation"},
+        },
+    }
+    stored = {"type": "object", "properties": {"service": {"type": "string"},
+                                                "submitted_on": {"type": "string", "format": "date"}}}
+    return {"/surveys/skm": {"post": {
+        "summary": "Answer the service satisfaction survey (SKM, PermenPANRB 14/2017); no personal data",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": {"201": {"description": "Stored", "content": {"application/json": {"schema": stored}}},
+                      **{k: v for k, v in COMMON_ERRORS.items() if k != "413"}},
+    }}}
 
 
 def reports_paths() -> dict:

@@ -56,6 +56,13 @@ def categories():
         "gratification_relations": catalog.as_options(catalog.GRATIFICATION_RELATIONS),
         "gratification_occasions": catalog.as_options(catalog.GRATIFICATION_OCCASIONS),
         "wbs": catalog.as_options(catalog.WBS_CATEGORIES),
+        "skm_unsur": [{"code": key, "label": str(name), "question": str(question),
+                       "answers": [{"score": i, "label": str(text)} for i, text in enumerate(answers, 1)]}
+                      for key, name, question, answers in catalog.SKM_UNSUR],
+        "skm_sex": catalog.as_options(catalog.SKM_SEX),
+        "skm_age": catalog.as_options(catalog.SKM_AGE),
+        "skm_education": catalog.as_options(catalog.SKM_EDUCATION),
+        "skm_occupation": catalog.as_options(catalog.SKM_OCCUPATION),
     })
 
 

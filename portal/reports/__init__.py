@@ -25,10 +25,11 @@ __all__ = [
 
 # The channels CONTRACT.md names for `reports build`; a name here that no module registered
 # yet answers "not yet available" rather than "unknown".
-CONTRACT_CHANNELS = ("complaints", "gratification", "wbs")
+CONTRACT_CHANNELS = ("complaints", "gratification", "wbs", "skm")
 
 # Modules that register builders when imported. Add a channel's module here.
-BUILTIN_MODULES = ("portal.reports.complaints", "portal.reports.gratification", "portal.reports.wbs")
+BUILTIN_MODULES = ("portal.reports.complaints", "portal.reports.gratification", "portal.reports.wbs",
+                   "portal.reports.skm")
 
 Builder = Callable[[Period], Report]
 

@@ -140,7 +140,7 @@ def _draft_page(draft: ReportDraft, errors=None, values=None, status=200):
     return render_template("backoffice/reports_draft.html", draft=draft, body=body, problem=problem,
                            label=pub.channel_label(draft.channel), period=Period.parse(draft.period),
                            published_version=pub.latest_version(draft.channel, draft.period),
-                           is_leader=_me().has_role(pub.LEADER), is_team=_me().has_role(draft.channel),
+                           is_leader=_me().has_role(pub.LEADER), is_team=pub.is_team(_me(), draft.channel),
                            errors=errors or {}, values=values or {}), status
 
 
@@ -154,7 +154,7 @@ def reports_draft(draft_id: int):
 @roles_required(*TEAM_ROLES)
 def reports_resubmit(draft_id: int):
     draft = _draft_or_404(draft_id)
-    if not _me().has_role(draft.channel):
+    if not pub.is_team(_me(), draft.channel):
         abort(403)
     try:
         pub.resubmit(_me(), draft.id, request.form.get("follow_up_plan"), request.form.get("correction_note"))

@@ -26,7 +26,10 @@ from . import PeriodError, ReportError, build_report, get_channel, registry
 from . import periods, render
 from .periods import Period
 
-CHANNEL_ORDER = ("complaints", "gratification", "wbs")
+CHANNEL_ORDER = ("complaints", "gratification", "wbs", "skm")
+# The role whose team prepares a channel's reports, when it is not the channel's own name: the SKM is
+# run by the service and complaint unit (pengelola pengaduan), which also moderates its suggestions.
+TEAM_ROLE = {"skm": "complaints"}
 PLAN_MIN, TEXT_MAX = 20, 5000
 LEADER = "leader"
 MAX_ID = 2**31 - 1  # INTEGER primary keys: a larger number in a URL is simply not found
@@ -50,13 +53,21 @@ def channels() -> list[str]:
     return [c for c in CHANNEL_ORDER if c in known]
 
 
+def team_role(channel: str) -> str:
+    return TEAM_ROLE.get(channel, channel)
+
+
+def is_team(user, channel: str) -> bool:
+    return user.has_role(team_role(channel))
+
+
 def channels_for(user) -> list[str]:
-    """Channels whose reports `user` may prepare: the channel's own role."""
-    return [c for c in channels() if user.has_role(c)]
+    """Channels whose reports `user` may prepare: the channel's team role."""
+    return [c for c in channels() if is_team(user, c)]
 
 
 def may_view_draft(user, draft: ReportDraft) -> bool:
-    return user.has_role(LEADER) or user.has_role(draft.channel)
+    return user.has_role(LEADER) or is_team(user, draft.channel)
 
 
 def latest_version(channel: str, period: str) -> int:
@@ -157,7 +168,7 @@ def _draft(draft_id: int) -> ReportDraft:
 
 def resubmit(user, draft_id: int, follow_up_plan: str | None, correction_note: str | None) -> ReportDraft:
     draft = _draft(draft_id)
-    if not user.has_role(draft.channel):
+    if not is_team(user, draft.channel):
         raise PublicationError({"channel": ["Anda hanya dapat mengubah draf kanal yang Anda tangani."]})
     if draft.status != DRAFT_RETURNED:
         raise PublicationError({"status": ["Hanya draf yang dikembalikan yang dapat diperbaiki."]})

@@ -55,3 +55,18 @@ def test_reports_build_right_after_db_upgrade(fresh_install):
         done = flask(fresh_install, "reports", "build", "--channel", channel, "--period", code)
         assert done.returncode == 0, (channel, done.stdout, done.stderr)
         assert json.loads(done.stdout)["channel"] == channel
+
+
+def test_skm_report_builds_right_after_db_upgrade(fresh_install):
+    """No survey answered yet: a clear empty SKM report (CONTRACT.md keys present), not an error."""
+    assert flask(fresh_install, "db", "upgrade").returncode == 0
+    done = flask(fresh_install, "reports", "build", "--channel", "skm", "--period", "2026-S1")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["channel"] == "skm"
+    assert report["summary"]["respondents"] == 0
+    assert {"nrr", "ikm", "mutu"} <= set(report["summary"])
+    assert report["summary"]["ikm"] is None and report["summary"]["mutu"] is None
+    csv_out = flask(fresh_install, "reports", "build", "--channel", "skm", "--period", "2026-10", "--format", "csv")
+    assert csv_out.returncode == 0, csv_out.stderr
+    assert "Belum ada responden" in csv_out.stdout

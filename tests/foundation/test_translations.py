@@ -106,6 +106,7 @@ def _headings(page: str, level: str) -> list[str]:
     ("/", "Integrity Portal"),
     ("/pengaduan/baru", "File a complaint"),
     ("/pengaduan/status", "Check complaint status"),
+    ("/survei", "Public Satisfaction Survey"),
 ])
 def test_public_pages_speak_english_after_switch(client, en_catalog, path, expected):
     switched = client.get("/bahasa/en")

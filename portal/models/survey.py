@@ -1,0 +1,65 @@
+"""Survei Kepuasan Masyarakat (SKM, PermenPANRB 14/2017): one row per answered questionnaire.
+
+No personal data: no name, no contact, no address, and of the time only the day (a second or a
+client address would let a counter clerk match an answer to the person in front of them). The
+optional suggestion may still name someone, so it is encrypted at rest and appears nowhere until
+staff approve it (`suggestion_status`).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import EncryptedText, UTCDateTime
+
+SUGGESTION_PENDING = "pending"
+SUGGESTION_APPROVED = "approved"
+SUGGESTION_REJECTED = "rejected"
+SUGGESTION_STATUSES = (SUGGESTION_PENDING, SUGGESTION_APPROVED, SUGGESTION_REJECTED)
+
+
+class SkmResponse(db.Model):
+    __tablename__ = "skm_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service: Mapped[str] = mapped_column(String(30), nullable=False)  # catalog.COMPLAINT_SERVICES
+    submitted_on: Mapped[date] = mapped_column(Date, nullable=False)  # the office's local day only
+    # Double-submit protection (a second click must not count twice), as on the other forms.
+    submission_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    u1: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    u2: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    u3: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    u4: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    u5: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    u6: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    u7: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    u8: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    u9: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    sex: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    age: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    education: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    occupation: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    suggestion: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    suggestion_status: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (
+        Index("ix_skm_responses_submitted_on", "submitted_on"),
+        Index("ix_skm_responses_suggestion_status", "suggestion_status"),
+    )
+
+
+class SkmPopulation(db.Model):
+    """The number of service users of a period, entered by staff: the N of the sample adequacy check."""
+
+    __tablename__ = "skm_populations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), unique=True, nullable=False)  # 2026-10 | 2026-S1
+    users: Mapped[int] = mapped_column(Integer, nullable=False)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

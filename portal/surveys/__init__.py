@@ -1,0 +1,1 @@
+"""Survei Kepuasan Masyarakat (SKM, PermenPANRB 14/2017): public form, kiosk, API intake, moderation."""

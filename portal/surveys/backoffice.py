@@ -1,0 +1,62 @@
+"""Back-office pages of the SKM (/kantor/survei): results so far, suggestion moderation, service users.
+
+Roles: the complaints team (pengelola pengaduan dan pelayanan) runs the survey — it moderates the
+suggestions, enters the number of service users and prepares the SKM report; a leader sees the same
+results read-only (and approves the report under /kantor/laporan). The admin manages accounts, not
+service content, so has no page here.
+"""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth.access import roles_required
+from ..backoffice import MENU, MenuItem, bp
+from ..reports import build_report
+from ..reports.periods import Period, office_today
+from . import services
+
+TEAM = "complaints"
+VIEWERS = (TEAM, "leader")
+
+MENU.append(MenuItem("backoffice.skm_index", _l("Survei (SKM)"), VIEWERS))
+
+
+def _page(errors=None, values=None, status=200):
+    today = office_today()
+    month, semester = Period.containing(today), Period.containing(today, "semester")
+    return render_template(
+        "backoffice/skm.html", month=build_report("skm", month), semester=build_report("skm", semester),
+        pending=services.pending_suggestions() if current_user.has_role(TEAM) else [],
+        can_edit=current_user.has_role(TEAM), errors=errors or {}, values=values or {}), status
+
+
+@bp.get("/survei")
+@roles_required(*VIEWERS)
+def skm_index():
+    return _page()
+
+
+@bp.post("/survei/saran/<int:response_id>")
+@roles_required(TEAM)
+def skm_moderate(response_id: int):
+    try:
+        services.moderate(current_user._get_current_object(), response_id, request.form.get("decision", ""))
+    except services.SurveyError as exc:
+        return _page(exc.errors, status=422)
+    flash(_("Keputusan moderasi disimpan."))
+    return redirect(url_for("backoffice.skm_index"))
+
+
+@bp.post("/survei/pengguna-layanan")
+@roles_required(TEAM)
+def skm_population():
+    try:
+        services.set_population(current_user._get_current_object(), request.form.get("period", ""),
+                                request.form.get("users", ""))
+    except services.SurveyError as exc:
+        return _page(exc.errors, request.form, status=422)
+    flash(_("Jumlah pengguna layanan disimpan."))
+    return redirect(url_for("backoffice.skm_index"))

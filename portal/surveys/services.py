@@ -1,0 +1,108 @@
+"""SKM services: store an answer, moderate a suggestion, record the service users of a period.
+
+Each function owns its transaction; staff actions are audited in it.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit, secrets_util
+from ..database import write_transaction
+from ..extensions import db
+from ..models.survey import (SUGGESTION_APPROVED, SUGGESTION_PENDING, SUGGESTION_REJECTED, SkmPopulation,
+                             SkmResponse)
+from ..models.types import utcnow
+from ..params import parse_int
+from ..reports.periods import Period, PeriodError
+from ..templating import local_today
+
+CHANNEL = "skm"
+MAX_ID = 2**31 - 1
+MAX_USERS = 100_000_000
+
+
+class SurveyError(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(m for ms in errors.values() for m in ms))
+        self.errors = errors
+
+
+def submit(clean: dict, submission_key: str | None = None) -> SkmResponse:
+    """Store one validated answer (validation.validate_form / validate_api); a repeated key stores nothing."""
+    key_hash = secrets_util.submission_key_hash(submission_key) if submission_key else None
+    if key_hash:
+        earlier = db.session.scalar(select(SkmResponse).where(SkmResponse.submission_key_hash == key_hash))
+        if earlier is not None:
+            return earlier
+    try:
+        with write_transaction() as session:
+            row = SkmResponse(submitted_on=local_today(), submission_key_hash=key_hash,
+                              suggestion_status=SUGGESTION_PENDING if clean.get("suggestion") else None,
+                              **{k: clean.get(k) for k in ("service", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8",
+                                                           "u9", "sex", "age", "education", "occupation",
+                                                           "suggestion")})
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        # The same form sent twice at once (double click on two workers): the first one counts.
+        earlier = db.session.scalar(select(SkmResponse).where(SkmResponse.submission_key_hash == key_hash))
+        if earlier is None:
+            raise
+        return earlier
+    return row
+
+
+def pending_suggestions(limit: int = 200) -> list[SkmResponse]:
+    return list(db.session.scalars(select(SkmResponse).where(SkmResponse.suggestion_status == SUGGESTION_PENDING)
+                                   .order_by(SkmResponse.id).limit(limit)))
+
+
+DECISIONS = {"approve": SUGGESTION_APPROVED, "reject": SUGGESTION_REJECTED}
+
+
+def moderate(user, response_id: int, decision: str) -> SkmResponse:
+    """Approve a suggestion for publication or keep it out; only a pending one can be decided."""
+    row = db.session.get(SkmResponse, response_id) if 0 < response_id <= MAX_ID else None
+    if row is None or row.suggestion_status != SUGGESTION_PENDING:
+        raise SurveyError({"suggestion": ["Saran ini tidak sedang menunggu moderasi."]})
+    if decision not in DECISIONS:
+        raise SurveyError({"decision": ["Keputusan tidak dikenal."]})
+    with write_transaction():
+        row.suggestion_status = DECISIONS[decision]
+        row.moderated_by_id = user.id
+        row.moderated_at = utcnow()
+        audit.log(f"skm_suggestion_{row.suggestion_status}", actor=user, channel=CHANNEL,
+                  case_ref=f"skm:{row.id}", detail={"response_id": row.id})
+    return row
+
+
+def set_population(user, period_code: str, users) -> SkmPopulation:
+    """Record (or correct) the number of service users of a month or semester."""
+    errors: dict[str, list[str]] = {}
+    try:
+        period = Period.parse((period_code or "").strip())
+    except PeriodError as exc:
+        errors["period"] = [str(exc)]
+        period = None
+    count = parse_int((users or "").strip() if isinstance(users, str) else str(users), lo=1, hi=MAX_USERS)
+    if count is None:
+        errors["users"] = [f"Isi jumlah pengguna layanan dengan angka bulat 1 sampai {MAX_USERS:,}.".replace(",", ".")]
+    if errors:
+        raise SurveyError(errors)
+    with write_transaction() as session:
+        row = session.scalar(select(SkmPopulation).where(SkmPopulation.period == period.code))
+        before = row.users if row else None
+        if row is None:
+            row = SkmPopulation(period=period.code, users=count, entered_by_id=user.id, entered_at=utcnow())
+            session.add(row)
+        else:
+            row.users, row.entered_by_id, row.entered_at = count, user.id, utcnow()
+        session.flush()
+        audit.log("skm_population_set", actor=user, channel=CHANNEL, case_ref=f"skm:{period.code}",
+                  detail={"period": period.code, "users": count, "before": before})
+    return row
+
+
+def population(period: Period) -> int | None:
+    return db.session.scalar(select(SkmPopulation.users).where(SkmPopulation.period == period.code))

@@ -1,0 +1,61 @@
+"""Public SKM pages: the survey at /survei (CONTRACT.md), its kiosk mode for a counter tablet, the thanks."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, render_template, request
+
+from .. import catalog, intake, secrets_util
+from ..auth.access import public
+from . import services
+from .validation import SUGGESTION_MAX, validate_form
+
+bp = Blueprint("surveys", __name__, url_prefix="/survei")
+KIOSK_RETURN_SECONDS = 8
+
+
+def _kiosk() -> bool:
+    return (request.values.get("kiosk") or "") == "1" or request.endpoint == "surveys.kiosk"
+
+
+def _form(values=None, errors=None, status=200, submission_key=None):
+    return render_template("surveys/form.html", values=values or {}, errors=errors or {}, kiosk=_kiosk(),
+                           unsur=catalog.SKM_UNSUR, suggestion_max=SUGGESTION_MAX,
+                           submission_key=submission_key or secrets.token_urlsafe(24)), status
+
+
+def _thanks():
+    return render_template("surveys/thanks.html", kiosk=_kiosk(), kiosk_seconds=KIOSK_RETURN_SECONDS)
+
+
+@bp.get("")
+@public
+def form():
+    return _form()
+
+
+@bp.get("/kiosk")
+@public
+def kiosk():
+    return _form()
+
+
+def _form_again():
+    form_data = request.form
+    return _form(form_data, None, 429, secrets_util.valid_submission_key(form_data.get("submission_key")))
+
+
+@bp.post("")
+@public
+@intake.submission_limits("skm", keep_input=_form_again)
+def submit():
+    form_data = request.form
+    refusal = intake.bot_refusal(form_data)
+    if refusal is not None:
+        return refusal
+    submission_key = secrets_util.valid_submission_key(form_data.get("submission_key"))
+    clean, errors = validate_form(form_data)
+    if errors:
+        return _form(form_data, errors, 422, submission_key)
+    services.submit(clean, submission_key)
+    return _thanks()
