@@ -7,10 +7,12 @@ from datetime import date, datetime
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from .. import intake, notify
+from .. import audit, intake, notify, replies
+from ..database import write_transaction
+from ..models.types import utcnow
 from ..models import Complaint, ComplaintAttachment, ComplaintEvent
 from ..templating import local_today
-from ..workflow import COMPLAINTS
+from ..workflow import COMPLAINTS, due_date
 from . import casework
 
 TICKET_PREFIX = "PGD"
@@ -115,6 +117,11 @@ def as_api_dict(complaint: Complaint) -> dict:
         "classification": complaint.classification,
         "privacy": complaint.privacy,
         "submitted_at": complaint.submitted_at.isoformat(),
+        "subject": complaint.subject,
+        "description": complaint.description,
+        "attachments": [{"name": a.original_name, "size": a.size} for a in complaint.attachments],
+        # CONTRACT.md: the due date of the current step ("due_on" kept for older clients).
+        "deadline": complaint.due_on.isoformat() if complaint.due_on else None,
         "due_on": complaint.due_on.isoformat() if complaint.due_on else None,
         "rating": complaint.rating,
         # CONTRACT.md: the office's final answer (jawaban resmi), or null.
@@ -125,3 +132,44 @@ def as_api_dict(complaint: Complaint) -> dict:
             for e in public_timeline(complaint)
         ],
     }
+
+
+def is_closed(complaint: Complaint) -> bool:
+    return replies.is_closed(COMPLAINTS, complaint.status)
+
+
+def reply(complaint: Complaint, text: str, files: list) -> str | None:
+    """The citizen answers the office with text and files; a Tertunda case returns to the step it came
+    from and that step's deadline runs again from today. Returns the resumed status or None.
+    Raises replies.CaseClosed once the case is closed."""
+    _ticket, resumed = replies.reply(
+        Complaint, complaint.id, text, files, workflow=COMPLAINTS, waiting="pending", event=ComplaintEvent,
+        attachment=ComplaintAttachment, due=lambda status, row, today: due_date("complaints", status, entered_on=today))
+    return resumed
+
+
+WITHDRAWN_NOTE = ("Pengaduan dicabut karena keterangan yang diminta tidak dilengkapi dalam 30 hari "
+                  "(UU 25/2009 Pasal 45). Anda dapat mengajukan pengaduan baru dengan keterangan lengkap.")
+
+
+def withdraw_stale(today: date | None = None) -> list[str]:
+    """Archive the Tertunda cases whose completion period (the step's deadline) has passed, each with
+    a public note to the citizen. Returns the tickets withdrawn."""
+    from sqlalchemy import select
+
+    today = today or local_today()
+    withdrawn = []
+    with write_transaction() as session:
+        rows = session.scalars(select(Complaint).where(Complaint.status == "pending", Complaint.due_on < today)
+                               .order_by(Complaint.id).with_for_update()).all()
+        now = utcnow()
+        for complaint in rows:
+            COMPLAINTS.check("pending", "archived", WITHDRAWN_NOTE)
+            complaint.events.append(ComplaintEvent(at=now, kind="status", public=True, status_from="pending",
+                                                   status_to="archived", body=WITHDRAWN_NOTE))
+            complaint.status, complaint.status_changed_at, complaint.due_on = "archived", now, None
+            if complaint.closed_on is None:
+                complaint.closed_on = today
+            audit.log("withdraw_stale", channel="complaints", case_ref=complaint.ticket)
+            withdrawn.append(complaint.ticket)
+    return withdrawn

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from .. import intake, secrets_util
+from .. import intake, replies, secrets_util, uploads
 from ..extensions import limiter
 from ..templating import local_today
 from . import services
@@ -72,10 +72,51 @@ def show_status():
     return _status_page(complaint, request.form.get("access_code"))
 
 
-def _status_page(complaint, access_code, rating_error=None, status=200):
+def _status_page(complaint, access_code, rating_error=None, status=200, reply_errors=None, reply_values=None,
+                 reply_sent=False, reply_dropped=()):
     return render_template("complaints/status.html", complaint=complaint, access_code=access_code,
                            timeline=services.public_timeline(complaint), answer=services.final_answer(complaint),
-                           rating_error=rating_error), status
+                           rating_error=rating_error, reply_errors=reply_errors or {}, reply_values=reply_values or {},
+                           reply_sent=reply_sent, reply_dropped=reply_dropped, closed=services.is_closed(complaint),
+                           **intake.upload_limits()), status
+
+
+@bp.post("/status/pesan")
+@limiter.limit(lookup_limit)
+def send_reply():
+    code = request.form.get("access_code")
+    complaint = services.lookup(request.form.get("ticket"), code)
+    if complaint is None:
+        return render_template("complaints/status_form.html", values={}, not_found=True), 404
+    text, body_errors = replies.clean_body(request.form.get("body"))
+    errors = {"body": body_errors} if body_errors else {}
+    files, status = intake.form_files(errors)
+    if not errors and services.is_closed(complaint):
+        errors["body"] = [_("Pengaduan ini sudah ditutup; pesan baru tidak dapat dikirim.")]
+        status = 409
+    if errors:
+        return _status_page(complaint, code, status=status, reply_errors=errors, reply_values=request.form,
+                            reply_dropped=intake.chosen_file_names())
+    try:
+        services.reply(complaint, text, files)
+    except replies.CaseClosed:
+        return _status_page(complaint, code, status=409, reply_values=request.form,
+                            reply_errors={"body": [_("Pengaduan ini sudah ditutup; pesan baru tidak dapat dikirim.")]})
+    return _status_page(services.lookup(complaint.ticket, code), code, reply_sent=True)
+
+
+@bp.post("/status/lampiran")
+@limiter.limit(lookup_limit)
+def download_attachment():
+    """A file of the case, for the holder of the access code (POSTed: the code never goes in a URL)."""
+    complaint = services.lookup(request.form.get("ticket"), request.form.get("access_code"))
+    if complaint is None:
+        return render_template("complaints/status_form.html", values={}, not_found=True), 404
+    item = next((a for a in complaint.attachments if str(a.id) == request.form.get("attachment")), None)
+    if item is None:
+        abort(404)
+    return uploads.download_response(uploads.load(item.storage_name), item.content_type,
+                                     f"{complaint.ticket}-{item.id}{uploads.extension_for(item.content_type)}")
 
 
 @bp.post("/status/nilai")

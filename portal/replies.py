@@ -1,0 +1,83 @@
+"""The reporter's side of a ticketed case (complaints, gratification): a message with files that
+completes a request of the office, and the return from "waiting for the reporter" to the step before."""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask_babel import gettext as _
+
+from . import audit, uploads
+from .database import write_transaction
+from .models.types import utcnow
+from .templating import local_today
+from .workflow import Workflow
+
+REPLY_MAX = 10_000
+# Stored in the case's history as written (the office's language), like a handler's reason.
+COMPLETED_NOTE = "Dilengkapi oleh pelapor."
+REPLY_KIND = "reply"  # the event kind of a reporter's message, public in the timeline
+
+
+class CaseClosed(Exception):
+    """The case is closed: the reporter can no longer add to it (API: 409)."""
+
+
+def clean_body(value) -> tuple[str | None, list[str]]:
+    """(text, errors) of a reporter's message: 1 to REPLY_MAX characters, no control characters."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return None, [_("Tulis pesan atau keterangan tambahan Anda.")]
+    if len(text) > REPLY_MAX:
+        return None, [_("Terlalu panjang: maksimal %(max)d karakter (sekarang %(n)d).", max=REPLY_MAX, n=len(text))]
+    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in text):
+        return None, [_("Mengandung karakter yang tidak diizinkan.")]
+    return text, []
+
+
+def is_closed(workflow: Workflow, status: str) -> bool:
+    known = workflow.statuses.get(status)
+    return known is None or known.terminal
+
+
+def step_before(row, waiting: str) -> str | None:
+    """The status a case had when it entered `waiting` (the last such entry of its history)."""
+    entered = [event for event in row.events if event.kind == "status" and event.status_to == waiting]
+    return entered[-1].status_from if entered else None
+
+
+def reply(model, row_id: int, text: str, files: list, *, workflow: Workflow, waiting: str, event, attachment,
+          due: Callable):
+    """Store the reporter's message and files on the case in one transaction; a case waiting for the
+    reporter returns to the step it came from, whose deadline starts again from today (`due(status, row,
+    today)`). Returns (ticket, resumed status or None). Raises CaseClosed."""
+    stored: list[str] = []
+    try:
+        for item in files:
+            stored.append(uploads.store(item.data))
+        with write_transaction() as session:
+            row = session.get(model, row_id, with_for_update=True)
+            if is_closed(workflow, row.status):
+                raise CaseClosed()
+            now = utcnow()
+            row.events.append(event(at=now, kind=REPLY_KIND, public=True, body=text, actor_id=None))
+            for item, name in zip(files, stored):
+                row.attachments.append(attachment(storage_name=name, original_name=item.original_name,
+                                                  content_type=item.content_type, size=item.size))
+            resumed = None
+            if row.status == waiting:
+                back = step_before(row, waiting)
+                if back and workflow.allowed(waiting, back):
+                    today = local_today()
+                    row.events.append(event(at=now, kind="status", public=True, status_from=waiting, status_to=back,
+                                            body=COMPLETED_NOTE, actor_id=None))
+                    row.status, row.status_changed_at = back, now
+                    row.due_on = due(back, row, today)
+                    resumed = back
+            audit.log("reporter_reply", channel=workflow.channel, case_ref=row.ticket,
+                      detail={"files": len(files), "resumed": resumed})
+            ticket = row.ticket
+    except BaseException:
+        for name in stored:
+            uploads.delete(name)
+        raise
+    return ticket, resumed

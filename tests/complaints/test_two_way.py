@@ -1,0 +1,202 @@
+"""A two-way complaint (issue 14): the citizen reads back what was sent, answers the office with text
+and files, leaves Tertunda by completing it, and a Tertunda case left alone is withdrawn."""
+from __future__ import annotations
+
+import html
+import io
+from datetime import date, datetime, timezone
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Complaint, ComplaintAttachment, ComplaintEvent
+from samples import COMPLAINT
+from staff import csrf
+
+SUNDAY = date(2026, 11, 29)
+THURSDAY = date(2026, 12, 10)
+
+
+def png(colour="red") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def _pin(monkeypatch, module: str, day: date) -> None:
+    monkeypatch.setattr(f"{module}.local_today", lambda: day)
+    monkeypatch.setattr(f"{module}.utcnow", lambda: datetime(day.year, day.month, day.day, 3, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def handler(as_role, monkeypatch):
+    _pin(monkeypatch, "portal.complaints.casework", SUNDAY)
+    return as_role("complaints")
+
+
+def _act(client, ticket, path, **data):
+    token = csrf(client.get(f"/kantor/pengaduan/{ticket}").get_data(as_text=True))
+    response = client.post(f"/kantor/pengaduan/{ticket}/{path}", data={"csrf_token": token, **data})
+    assert response.status_code == 303
+
+
+def _file(client, **extra):
+    data = {**COMPLAINT, "subject": "KTP-el belum dicetak", **extra}
+    response = client.post("/api/v1/complaints", data={**data, "files": (io.BytesIO(png()), "bukti rekam.png")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 201
+    body = response.get_json()
+    return body["ticket"], body["access_code"]
+
+
+def _get(client, ticket, code):
+    return client.get(f"/api/v1/complaints/{ticket}", headers={"X-Access-Code": code})
+
+
+def _counts(app):
+    with app.app_context():
+        return (db.session.scalar(select(func.count()).select_from(ComplaintEvent)),
+                db.session.scalar(select(func.count()).select_from(ComplaintAttachment)))
+
+
+def test_status_api_returns_what_the_citizen_sent_and_the_step_deadline(app, client):
+    ticket, code = _file(client)
+    body = _get(client, ticket, code).get_json()
+    assert body["subject"] == "KTP-el belum dicetak"
+    assert body["description"] == COMPLAINT["description"]
+    assert [a["name"] for a in body["attachments"]] == ["bukti rekam.png"]
+    assert body["attachments"][0]["size"] > 0
+    assert body["deadline"] is not None and body["answer"] is None
+    assert body["timeline"][0]["kind"] == "submitted"
+
+
+def test_citizen_completes_a_tertunda_case_and_its_deadline_runs_again(app, client, handler, monkeypatch):
+    ticket, code = _file(client)
+    _act(handler, ticket, "status", status="dispositioned", reason="")
+    _act(handler, ticket, "catatan", visibility="public", body="Sedang kami periksa.")  # → Sedang Diproses
+    _act(handler, ticket, "status", status="pending", reason="Mohon lampirkan foto bukti perekaman.")
+    assert _get(client, ticket, code).get_json()["status"] == "pending"
+
+    _pin(monkeypatch, "portal.replies", THURSDAY)
+    response = client.post(f"/api/v1/complaints/{ticket}/messages", headers={"X-Access-Code": code},
+                           data={"body": "Berikut foto bukti perekaman.", "files": (io.BytesIO(png("blue")), "rekam.png")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 201
+    body = _get(client, ticket, code).get_json()
+    # Back to the step it came from (Sedang Diproses), a new step: UU 25/2009 Ps 50's 60 days count
+    # again from the day of completion, Thu 10 Dec 2026: 11–31 Dec (21), January (52), 1–8 Feb (60).
+    assert body["status"] == "in_progress"
+    assert body["deadline"] == "2027-02-08"
+    assert [a["name"] for a in body["attachments"]] == ["bukti rekam.png", "rekam.png"]
+    assert any(e["kind"] == "reply" and e["body"] == "Berikut foto bukti perekaman." for e in body["timeline"])
+
+    page = html.unescape(handler.get(f"/kantor/pengaduan/{ticket}").get_data(as_text=True))
+    assert "Pesan pelapor" in page and "Berikut foto bukti perekaman." in page and "rekam.png" in page
+
+
+def test_a_wrong_code_reveals_nothing_and_stores_nothing(app, client):
+    ticket, code = _file(client)
+    before = _counts(app)
+    wrong = "AAAA-BBBB-CCCC" if code != "AAAA-BBBB-CCCC" else "DDDD-EEEE-FFFF"
+    answers = [
+        client.post(f"/api/v1/complaints/{ticket}/messages", headers={"X-Access-Code": wrong}, json={"body": "halo"}),
+        client.post("/api/v1/complaints/PGD-2026-999999/messages", headers={"X-Access-Code": code},
+                    json={"body": "halo"}),
+        _get(client, ticket, wrong),
+        _get(client, "PGD-2026-999999", code),
+    ]
+    assert {a.status_code for a in answers} == {404}
+    assert len({a.get_data() for a in answers}) == 1
+    assert ticket not in answers[0].get_data(as_text=True)
+    assert _counts(app) == before
+
+
+def test_a_closed_case_refuses_messages(app, client, handler):
+    ticket, code = _file(client)
+    _act(handler, ticket, "status", status="archived", reason="Pesan berulang.")
+    before = _counts(app)
+    response = client.post(f"/api/v1/complaints/{ticket}/messages", headers={"X-Access-Code": code},
+                           json={"body": "Mengapa diarsipkan?"})
+    assert response.status_code == 409
+    assert _counts(app) == before
+
+
+def test_an_empty_or_huge_message_is_refused(app, client):
+    ticket, code = _file(client)
+    before = _counts(app)
+    empty = client.post(f"/api/v1/complaints/{ticket}/messages", headers={"X-Access-Code": code}, json={"body": " "})
+    assert empty.status_code == 422 and "body" in empty.get_json()["errors"]
+    huge = client.post(f"/api/v1/complaints/{ticket}/messages", headers={"X-Access-Code": code},
+                       data=b'{"body": "' + b"x" * (30 * 1024 * 1024) + b'"}', content_type="application/json")
+    assert huge.status_code == 413
+    assert _counts(app) == before
+
+
+def test_stale_tertunda_case_is_withdrawn_with_a_note(app, client, handler, monkeypatch):
+    ticket, code = _file(client)
+    _act(handler, ticket, "status", status="pending", reason="Mohon lampirkan KK.")
+    runner = app.test_cli_runner()
+    # UU 25/2009 Ps 45: 30 calendar days from Sun 29 Nov 2026: 30 Nov (1), 1–29 Dec (2–30).
+    # On the 30th day the citizen may still complete it; the day after, the case is withdrawn.
+    _pin(monkeypatch, "portal.complaints.services", date(2026, 12, 29))
+    assert "withdrawn: 0" in runner.invoke(args=["complaints", "withdraw-stale"]).output
+    assert _get(client, ticket, code).get_json()["status"] == "pending"
+    _pin(monkeypatch, "portal.complaints.services", date(2026, 12, 30))
+    assert "withdrawn: 1" in runner.invoke(args=["complaints", "withdraw-stale"]).output
+    body = _get(client, ticket, code).get_json()
+    assert body["status"] == "archived"
+    assert "30 hari" in body["timeline"][-1]["body"]
+    refused = client.post(f"/api/v1/complaints/{ticket}/messages", headers={"X-Access-Code": code},
+                          json={"body": "Maaf terlambat."})
+    assert refused.status_code == 409
+
+
+# --- in a real browser (Chromium, JavaScript off, phone viewport) ---------------------------------
+
+def open_status(page, base_url, ticket, code):
+    page.goto(base_url + "/pengaduan/status")
+    page.get_by_label("Nomor tiket").fill(ticket)
+    page.get_by_label("Kode akses").fill(code)
+    page.get_by_role("button", name="Lihat status").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.browser
+def test_citizen_completes_a_tertunda_case_with_a_file_and_the_handler_sees_it(app, live_server, page_nojs, as_role,
+                                                                             tmp_path):
+    handler = as_role("complaints")
+    ticket, code = _file(app.test_client())
+    _act(handler, ticket, "status", status="pending", reason="Mohon lampirkan foto bukti perekaman KTP-el.")
+    photo = tmp_path / "bukti-perekaman.png"
+    photo.write_bytes(png("green"))
+
+    page = page_nojs
+    open_status(page, live_server.url, ticket, code)
+    assert page.locator("#status-saat-ini").inner_text().strip() == "Tertunda - Perlu Dilengkapi"
+    assert "Mohon lampirkan foto bukti perekaman KTP-el." in page.content()
+    # What the citizen sent is there to read back, its file downloadable without the code in a URL.
+    assert "KTP-el belum dicetak" in page.locator("#judul-kiriman + p").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="bukti rekam.png").click()
+    assert download.value.path().read_bytes()[:4] == b"\x89PNG"
+    assert code not in download.value.url
+
+    # A refused message (only blanks) names the file to choose again.
+    page.get_by_role("textbox", name="Pesan").fill("   ")
+    page.get_by_label("Foto atau dokumen pendukung").set_input_files(str(photo))
+    page.get_by_role("button", name="Kirim pesan").click()
+    page.wait_for_load_state()
+    assert "bukti-perekaman.png" in page.locator("#pilih-ulang").inner_text()
+
+    page.get_by_role("textbox", name="Pesan").fill("Foto bukti perekaman terlampir.")
+    page.get_by_label("Foto atau dokumen pendukung").set_input_files(str(photo))
+    page.get_by_role("button", name="Kirim pesan").click()
+    page.wait_for_load_state()
+    assert "Pesan Anda sudah kami terima" in page.content()
+    assert page.locator("#status-saat-ini").inner_text().strip() == "Belum Terverifikasi"
+
+    case = html.unescape(handler.get(f"/kantor/pengaduan/{ticket}").get_data(as_text=True))
+    assert "Pesan pelapor" in case and "Foto bukti perekaman terlampir." in case
+    assert "bukti-perekaman.png" in case
