@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 demo_cli = AppGroup("demo", help="Data demo yang realistis dan dapat diulang.")
@@ -126,7 +126,9 @@ def complaints_withdraw_stale():
     """Cabut pengaduan Tertunda yang tidak dilengkapi dalam 30 hari (UU 25/2009 Ps 45); dijalankan cron harian."""
     from .complaints.services import withdraw_stale
 
-    tickets = withdraw_stale()
+    # A request context for url_for in the citizen's mail; links use PORTAL_BASE_URL.
+    with current_app.test_request_context():
+        tickets = withdraw_stale()
     click.echo(f"withdrawn: {len(tickets)}")
 
 

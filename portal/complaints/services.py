@@ -46,6 +46,7 @@ def submit(clean: dict, files: list, submission_key: str | None = None, body_dig
             **columns,
             status=COMPLAINTS.initial,
             due_on=casework.due_for(COMPLAINTS.initial, today),
+            notify_by_email=bool(clean.get("notify")),
             **{k: clean.get(k) for k in (
                 "classification", "category", "problem", "privacy", "subject", "description", "location",
                 "incident_date", "requested_resolution", "name", "nik", "email", "phone", "address")},
@@ -157,8 +158,10 @@ def withdraw_stale(today: date | None = None) -> list[str]:
     a public note to the citizen. Returns the tickets withdrawn."""
     from sqlalchemy import select
 
+    from .mailing import queue_step
+
     today = today or local_today()
-    withdrawn = []
+    withdrawn, mails = [], []
     with write_transaction() as session:
         rows = session.scalars(select(Complaint).where(Complaint.status == "pending", Complaint.due_on < today)
                                .order_by(Complaint.id).with_for_update()).all()
@@ -172,4 +175,48 @@ def withdraw_stale(today: date | None = None) -> list[str]:
                 complaint.closed_on = today
             audit.log("withdraw_stale", channel="complaints", case_ref=complaint.ticket)
             withdrawn.append(complaint.ticket)
+            mails.append(queue_step(complaint, "status"))
+        session.flush()
+        mail_ids = [item.id for item in mails if item is not None]
+    notify.deliver_soon(mail_ids)
     return withdrawn
+
+
+def stop_mail(ticket: str) -> bool:
+    """The one-click unsubscribe: no more step mails for this complaint. True when it was on."""
+    from sqlalchemy import select
+
+    with write_transaction() as session:
+        complaint = session.scalar(select(Complaint).where(Complaint.ticket == ticket))
+        if complaint is None or not complaint.notify_by_email:
+            return False
+        complaint.notify_by_email = False
+        audit.log("mail_unsubscribe", channel="complaints", case_ref=complaint.ticket)
+    return True
+
+
+def reissue_code(ticket: str | None) -> None:
+    """A new access code mailed to the address on file (the old code stops working). Silent either way:
+    the caller answers the same whether or not the ticket exists or has an address."""
+    from sqlalchemy import select
+
+    from .. import secrets_util
+    from .mailing import queue_new_code
+
+    if not ticket or not isinstance(ticket, str) or len(ticket) > 30:
+        return
+    ticket = ticket.strip().upper()
+    access_code = secrets_util.new_access_code()
+    mail_ids = []
+    with write_transaction() as session:
+        complaint = session.scalar(select(Complaint).where(Complaint.ticket == ticket).with_for_update())
+        if complaint is None or not complaint.email:
+            return
+        complaint.access_code_hash = secrets_util.access_code_hash(complaint.ticket, access_code)
+        # A replay of the first submission must not show the old code again.
+        complaint.sealed_access_code = None
+        item = queue_new_code(complaint, access_code)
+        audit.log("access_code_reissue", channel="complaints", case_ref=complaint.ticket)
+        session.flush()
+        mail_ids.append(item.id)
+    notify.deliver_soon(mail_ids)

@@ -133,3 +133,47 @@ def rate_answer():
     except CaseError as exc:
         return _status_page(complaint, code, exc.message, 422)
     return _status_page(services.lookup(complaint.ticket, code), code)
+
+
+def code_reissue_limit() -> str:
+    return current_app.config["RATELIMIT_CODE_REISSUE"]
+
+
+def _ticket_key() -> str:
+    # Per ticket across every address: hashed so the limiter's store holds no ticket.
+    return "reissue-" + secrets_util.submission_key_hash((request.form.get("ticket") or "").strip().upper()[:30])
+
+
+@bp.get("/kode-hilang")
+def lost_code():
+    return render_template("complaints/lost_code.html", sent=False)
+
+
+@bp.post("/kode-hilang")
+@limiter.limit(code_reissue_limit)
+@limiter.limit(code_reissue_limit, key_func=_ticket_key, scope="reissue-ticket")
+def reissue_code():
+    services.reissue_code(request.form.get("ticket"))
+    # The same answer whether or not the ticket exists or has an address: nothing to enumerate.
+    return render_template("complaints/lost_code.html", sent=True)
+
+
+@bp.get("/berhenti-surel/<token>")
+def unsubscribe(token: str):
+    from .mailing import ticket_from_token
+
+    if ticket_from_token(token) is None:
+        abort(404)
+    return render_template("complaints/unsubscribe.html", token=token, done=False)
+
+
+@bp.post("/berhenti-surel/<token>")
+@limiter.limit(lookup_limit)
+def confirm_unsubscribe(token: str):
+    from .mailing import ticket_from_token
+
+    ticket = ticket_from_token(token)
+    if ticket is None:
+        abort(404)
+    services.stop_mail(ticket)
+    return render_template("complaints/unsubscribe.html", token=token, done=True)

@@ -200,3 +200,131 @@ def test_citizen_completes_a_tertunda_case_with_a_file_and_the_handler_sees_it(a
     case = html.unescape(handler.get(f"/kantor/pengaduan/{ticket}").get_data(as_text=True))
     assert "Pesan pelapor" in case and "Foto bukti perekaman terlampir." in case
     assert "bukti-perekaman.png" in case
+
+
+# --- mail to the citizen: opt-in step mails, one-click unsubscribe, a lost code re-issued ----------
+
+def _mail_to(app, smtp_server):
+    from portal.extensions import mail
+
+    app.config["MAIL_PORT"] = smtp_server.port
+    mail.init_app(app)
+
+
+def _deliver(app, smtp_server) -> list[tuple[str, str, str]]:
+    from email import message_from_bytes
+
+    from portal.notify import deliver_pending
+
+    with app.app_context():
+        deliver_pending()
+    out = []
+    for envelope in smtp_server.messages:
+        message = message_from_bytes(envelope.content)
+        out.append((envelope.rcpt_tos[0], str(message["Subject"]), message.get_payload(decode=True).decode()))
+    smtp_server.messages.clear()
+    return out
+
+
+def _links(body: str) -> list[str]:
+    import re
+
+    return re.findall(r"https?://\S+", body)
+
+
+def test_a_confidential_case_mail_names_only_the_ticket_and_no_opt_in_means_no_mail(app, client, handler,
+                                                                                   smtp_server):
+    _mail_to(app, smtp_server)
+    quiet, _code = _file(client)
+    secret, _code = _file(client, privacy="confidential", notify="yes")
+    _deliver(app, smtp_server)  # the receipts
+    for ticket in (quiet, secret):
+        _act(handler, ticket, "status", status="pending", reason="Mohon lampirkan KK yang baru.")
+    mails = _deliver(app, smtp_server)
+    assert len(mails) == 1
+    to, subject, body = mails[0]
+    assert to == COMPLAINT["email"] and secret in subject and secret in body
+    for word in ("Tertunda", "KK", "KTP", "Perlu", "melengkapi"):
+        assert word not in subject and word not in body
+
+
+@pytest.mark.browser
+def test_citizen_receives_the_step_mail_follows_its_links_and_unsubscribes(app, live_server, page_nojs, as_role,
+                                                                          smtp_server):
+    _mail_to(app, smtp_server)
+    app.config["PORTAL_BASE_URL"] = live_server.url
+    handler = as_role("complaints")
+    page = page_nojs
+    page.goto(live_server.url + "/pengaduan/baru")
+    page.get_by_label("Layanan yang diadukan").select_option("ktp-el")
+    page.get_by_label("Isi pengaduan / kronologi").fill(COMPLAINT["description"])
+    page.get_by_label("Surel (email)").fill("warga@example.org")
+    page.get_by_label("Kirimi saya surel setiap ada tindak lanjut").check()
+    page.get_by_label("Saya menyatakan isi pengaduan ini benar").check()
+    page.get_by_role("button", name="Kirim pengaduan").click()
+    page.wait_for_load_state()
+    ticket = page.locator("#nomor-tiket").inner_text().strip()
+    code = page.locator("#kode-akses").inner_text().strip()
+    _deliver(app, smtp_server)  # the receipt
+
+    _act(handler, ticket, "status", status="dispositioned", reason="")
+    _act(handler, ticket, "catatan", visibility="public", body="Blangko KTP-el sudah tersedia kembali.")
+    mails = _deliver(app, smtp_server)
+    assert mails and all(to == "warga@example.org" and ticket in subject for to, subject, _body in mails)
+    body = mails[-1][2]
+    assert "Sedang Diproses" in body and code not in body
+    status_link, stop_link = _links(body)
+
+    open_status(page, status_link.removesuffix("/pengaduan/status"), ticket, code)
+    assert "Blangko KTP-el sudah tersedia kembali." in page.content()
+
+    page.goto(stop_link)
+    page.get_by_role("button", name="Berhenti menerima surel").click()
+    page.wait_for_load_state()
+    assert page.locator("#berhenti-selesai").is_visible()
+    _act(handler, ticket, "catatan", visibility="answer", body="KTP-el Anda sudah dicetak.")
+    assert _deliver(app, smtp_server) == []
+
+
+@pytest.mark.browser
+def test_lost_code_is_reissued_by_mail_and_the_old_one_stops_working(app, live_server, page_nojs, smtp_server):
+    _mail_to(app, smtp_server)
+    client = app.test_client()
+    ticket, old_code = _file(client)
+    no_mail, _code = _file(client, email="")
+    _deliver(app, smtp_server)
+
+    page = page_nojs
+    answers = []
+    for asked in (ticket, no_mail, "PGD-2026-999999"):
+        page.goto(live_server.url + "/pengaduan/status")
+        page.get_by_role("link", name="Kode akses hilang").click()
+        page.get_by_label("Nomor tiket").fill(asked)
+        page.get_by_role("button", name="Kirim kode akses baru").click()
+        page.wait_for_load_state()
+        answers.append(page.locator("main").inner_text())
+    # The same answer whether the ticket has an address, has none, or does not exist.
+    assert len(set(answers)) == 1 and "kode akses baru" in answers[0]
+
+    mails = _deliver(app, smtp_server)
+    assert len(mails) == 1
+    to, subject, body = mails[0]
+    assert to == COMPLAINT["email"] and ticket in subject
+    import re
+
+    new_code = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", body).group(0)
+    assert new_code != old_code
+    assert _get(client, ticket, old_code).status_code == 404
+    open_status(page, live_server.url, ticket, new_code)
+    assert page.locator("#status-saat-ini").is_visible()
+
+
+def test_lost_code_requests_are_rate_limited_per_ticket(app_factory):
+    app = app_factory(RATELIMIT_CODE_REISSUE="2 per hour")
+    client = app.test_client()
+    ticket, _code = _file(client)
+    page = client.get("/pengaduan/kode-hilang").get_data(as_text=True)
+    token = csrf(page)
+    answers = [client.post("/pengaduan/kode-hilang", data={"csrf_token": token, "ticket": ticket}).status_code
+               for _ in range(3)]
+    assert answers == [200, 200, 429]
