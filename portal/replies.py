@@ -45,7 +45,7 @@ def step_before(row, waiting: str) -> str | None:
     return entered[-1].status_from if entered else None
 
 
-def reply(model, row_id: int, text: str, files: list, *, workflow: Workflow, waiting: str, event, attachment,
+def reply(model, row_id: int, text: str, files: list, *, workflow: Workflow, waiting: str | None, event, attachment,
           due: Callable):
     """Store the reporter's message and files on the case in one transaction; a case waiting for the
     reporter returns to the step it came from, whose deadline starts again from today (`due(status, row,
@@ -64,7 +64,7 @@ def reply(model, row_id: int, text: str, files: list, *, workflow: Workflow, wai
                 row.attachments.append(attachment(storage_name=name, original_name=item.original_name,
                                                   content_type=item.content_type, size=item.size))
             resumed = None
-            if row.status == waiting:
+            if waiting is not None and row.status == waiting:
                 back = step_before(row, waiting)
                 if back and workflow.allowed(waiting, back):
                     today = local_today()
@@ -81,3 +81,34 @@ def reply(model, row_id: int, text: str, files: list, *, workflow: Workflow, wai
             uploads.delete(name)
         raise
     return ticket, resumed
+
+
+def form_state(reply_errors=None, reply_values=None, reply_dropped=(), reply_sent=False) -> dict:
+    """What the shared message form (templates/_reply.html) shows."""
+    return {"errors": reply_errors or {}, "values": reply_values or {}, "dropped": reply_dropped, "sent": reply_sent}
+
+
+def form_reply(row, *, closed: bool, send: Callable, page: Callable):
+    """The status page's message form (no JavaScript), for any ticketed channel: validate the text and
+    files, refuse a closed case, call `send(row, text, files)`, and answer with
+    `page(status=..., reply_errors=..., reply_values=..., reply_dropped=..., reply_sent=...)`."""
+    from flask import request
+
+    from . import intake
+
+    text, body_errors = clean_body(request.form.get("body"))
+    errors = {"body": body_errors} if body_errors else {}
+    files, status = intake.form_files(errors)
+    if not errors and closed:
+        errors["body"] = [_("Kasus ini sudah ditutup; pesan baru tidak dapat dikirim.")]
+        status = 409
+    if not errors:
+        try:
+            send(row, text, files)
+        except CaseClosed:
+            errors["body"] = [_("Kasus ini sudah ditutup; pesan baru tidak dapat dikirim.")]
+            status = 409
+    if errors:
+        return page(status=status, reply_errors=errors, reply_values=request.form,
+                    reply_dropped=intake.chosen_file_names())
+    return page(reply_sent=True)

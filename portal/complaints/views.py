@@ -72,13 +72,11 @@ def show_status():
     return _status_page(complaint, request.form.get("access_code"))
 
 
-def _status_page(complaint, access_code, rating_error=None, status=200, reply_errors=None, reply_values=None,
-                 reply_sent=False, reply_dropped=()):
+def _status_page(complaint, access_code, rating_error=None, status=200, **reply):
     return render_template("complaints/status.html", complaint=complaint, access_code=access_code,
                            timeline=services.public_timeline(complaint), answer=services.final_answer(complaint),
-                           rating_error=rating_error, reply_errors=reply_errors or {}, reply_values=reply_values or {},
-                           reply_sent=reply_sent, reply_dropped=reply_dropped, closed=services.is_closed(complaint),
-                           **intake.upload_limits()), status
+                           rating_error=rating_error, closed=services.is_closed(complaint),
+                           reply=replies.form_state(**reply), **intake.upload_limits()), status
 
 
 @bp.post("/status/pesan")
@@ -88,21 +86,9 @@ def send_reply():
     complaint = services.lookup(request.form.get("ticket"), code)
     if complaint is None:
         return render_template("complaints/status_form.html", values={}, not_found=True), 404
-    text, body_errors = replies.clean_body(request.form.get("body"))
-    errors = {"body": body_errors} if body_errors else {}
-    files, status = intake.form_files(errors)
-    if not errors and services.is_closed(complaint):
-        errors["body"] = [_("Pengaduan ini sudah ditutup; pesan baru tidak dapat dikirim.")]
-        status = 409
-    if errors:
-        return _status_page(complaint, code, status=status, reply_errors=errors, reply_values=request.form,
-                            reply_dropped=intake.chosen_file_names())
-    try:
-        services.reply(complaint, text, files)
-    except replies.CaseClosed:
-        return _status_page(complaint, code, status=409, reply_values=request.form,
-                            reply_errors={"body": [_("Pengaduan ini sudah ditutup; pesan baru tidak dapat dikirim.")]})
-    return _status_page(services.lookup(complaint.ticket, code), code, reply_sent=True)
+    return replies.form_reply(complaint, closed=services.is_closed(complaint), send=services.reply,
+                              page=lambda status=200, **reply: _status_page(services.lookup(complaint.ticket, code),
+                                                                            code, status=status, **reply))
 
 
 @bp.post("/status/lampiran")

@@ -194,7 +194,7 @@ def test_citizen_completes_a_tertunda_case_with_a_file_and_the_handler_sees_it(a
     page.get_by_label("Foto atau dokumen pendukung").set_input_files(str(photo))
     page.get_by_role("button", name="Kirim pesan").click()
     page.wait_for_load_state()
-    assert "Pesan Anda sudah kami terima" in page.content()
+    assert page.locator("#pesan-diterima").is_visible()
     assert page.locator("#status-saat-ini").inner_text().strip() == "Belum Terverifikasi"
 
     case = html.unescape(handler.get(f"/kantor/pengaduan/{ticket}").get_data(as_text=True))
