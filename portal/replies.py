@@ -83,15 +83,15 @@ def reply(model, row_id: int, text: str, files: list, *, workflow: Workflow, wai
     return ticket, resumed
 
 
-def form_state(reply_errors=None, reply_values=None, reply_dropped=(), reply_sent=False) -> dict:
+def form_state(reply_errors=None, reply_values=None, reply_sent=False) -> dict:
     """What the shared message form (templates/_reply.html) shows."""
-    return {"errors": reply_errors or {}, "values": reply_values or {}, "dropped": reply_dropped, "sent": reply_sent}
+    return {"errors": reply_errors or {}, "values": reply_values or {}, "sent": reply_sent}
 
 
 def form_reply(row, *, closed: bool, send: Callable, page: Callable):
     """The status page's message form (no JavaScript), for any ticketed channel: validate the text and
     files, refuse a closed case, call `send(row, text, files)`, and answer with
-    `page(status=..., reply_errors=..., reply_values=..., reply_dropped=..., reply_sent=...)`."""
+    `page(status=..., reply_errors=..., reply_values=..., reply_sent=...)`."""
     from flask import request
 
     from . import intake
@@ -109,6 +109,5 @@ def form_reply(row, *, closed: bool, send: Callable, page: Callable):
             errors["body"] = [_("Kasus ini sudah ditutup; pesan baru tidak dapat dikirim.")]
             status = 409
     if errors:
-        return page(status=status, reply_errors=errors, reply_values=request.form,
-                    reply_dropped=intake.chosen_file_names())
+        return page(status=status, reply_errors=errors, reply_values=request.form)
     return page(reply_sent=True)

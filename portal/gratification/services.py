@@ -264,15 +264,13 @@ def queue_request_mail(report: GratificationReport):
     something. The mail names only the ticket; the request is read on the status page."""
     if not report.reporter_email:
         return None
-    from flask import url_for
-
     base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
     subject = _("UPG meminta kelengkapan laporan gratifikasi %(ticket)s", ticket=report.ticket)
     body = "\n".join([
         _("Unit Pengendalian Gratifikasi (UPG) meminta Anda melengkapi laporan gratifikasi %(ticket)s.",
           ticket=report.ticket),
         _("Baca permintaannya dan kirim kelengkapan di halaman status dengan nomor tiket dan kode akses Anda: %(url)s",
-          url=base + url_for("gratification.status")),
+          url=base + _path("gratification.status")),
         "",
         current_app.config["PORTAL_OFFICE_NAME"],
     ])

@@ -328,3 +328,18 @@ def test_lost_code_requests_are_rate_limited_per_ticket(app_factory):
     answers = [client.post("/pengaduan/kode-hilang", data={"csrf_token": token, "ticket": ticket}).status_code
                for _ in range(3)]
     assert answers == [200, 200, 429]
+
+
+def test_a_refused_form_keeps_every_value_and_names_the_files_to_choose_again(app):
+    client = app.test_client()
+    form = client.get("/pengaduan/baru").get_data(as_text=True)
+    assert "TTTT-BB-HH" not in form and "tanggal/bulan/tahun" in form
+    data = {**COMPLAINT, "csrf_token": csrf(form), "subject": "KTP-el belum dicetak", "notify": "yes",
+            "files": (io.BytesIO(png()), "foto loket.png")}  # no declaration ticked: refused
+    page = html.unescape(client.post("/pengaduan/baru", data=data, content_type="multipart/form-data")
+                         .get_data(as_text=True))
+    assert "Centang pernyataan" in page
+    assert 'value="KTP-el belum dicetak"' in page and COMPLAINT["description"] in page
+    assert 'name="notify" value="yes" checked' in page
+    dropped = page[page.index('id="pilih-ulang"'):]
+    assert "foto loket.png" in dropped[:dropped.index("</div>")]
