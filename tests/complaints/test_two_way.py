@@ -123,7 +123,7 @@ def test_a_closed_case_refuses_messages(app, client, handler):
     assert _counts(app) == before
 
 
-def test_an_empty_or_huge_message_is_refused(app, client):
+def test_an_empty_huge_or_disguised_message_is_refused_and_stores_nothing(app, client):
     ticket, code = _file(client)
     before = _counts(app)
     empty = client.post(f"/api/v1/complaints/{ticket}/messages", headers={"X-Access-Code": code}, json={"body": " "})
@@ -131,6 +131,10 @@ def test_an_empty_or_huge_message_is_refused(app, client):
     huge = client.post(f"/api/v1/complaints/{ticket}/messages", headers={"X-Access-Code": code},
                        data=b'{"body": "' + b"x" * (30 * 1024 * 1024) + b'"}', content_type="application/json")
     assert huge.status_code == 413
+    disguised = client.post(f"/api/v1/complaints/{ticket}/messages", headers={"X-Access-Code": code},
+                            data={"body": "Bukti terlampir.", "files": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 64), "bukti.png")},
+                            content_type="multipart/form-data")
+    assert disguised.status_code == 415
     assert _counts(app) == before
 
 
