@@ -327,6 +327,10 @@ def gratification_paths() -> dict:
             "gol_number": {"type": ["string", "null"], "description": "KPK Gratifikasi Online number, once forwarded"},
             "kpk_decree_number": {"type": ["string", "null"]},
             "kpk_decree_date": {"type": ["string", "null"], "format": "date"},
+            "description": {"type": ["string", "null"]},
+            "attachments": {"type": "array", "items": {"type": "object", "required": ["name", "size"], "properties": {
+                "name": {"type": "string"}, "size": {"type": "integer"}}}},
+            "deadline": {"type": ["string", "null"], "format": "date", "description": "Due date of the current step"},
             "timeline": {"type": "array", "items": timeline_entry},
         },
     }

@@ -236,6 +236,10 @@ def as_api_dict(report: GratificationReport) -> dict:
         "gol_number": report.gol_number,
         "kpk_decree_number": report.kpk_decree_number,
         "kpk_decree_date": report.kpk_decree_date.isoformat() if report.kpk_decree_date else None,
+        # Like complaints (CONTRACT.md): what the reporter sent and the due date of the current step.
+        "description": report.description,
+        "attachments": [{"name": a.original_name, "size": a.size} for a in report.attachments],
+        "deadline": report.due_on.isoformat() if report.due_on else None,
         "timeline": [
             {"at": e["at"].isoformat(), "kind": e["kind"], "status": e["status"],
              "status_label": e["status_label"], "body": e["body"]}

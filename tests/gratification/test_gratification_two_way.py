@@ -75,6 +75,10 @@ def test_reporter_completes_a_report_the_upg_asked_for(app, today, as_role, live
     case = html.unescape(upg.get(f"/kantor/gratifikasi/{ticket}").get_data(as_text=True))
     assert "Pesan pelapor" in case and "Foto amplop terlampir; isinya Rp1.200.000." in case
     assert "foto-amplop.png" in case
+    api = app.test_client().get(f"/api/v1/gratifications/{ticket}", headers={"X-Access-Code": code}).get_json()
+    assert api["description"] == REPORT["description"]
+    assert [a["name"] for a in api["attachments"]] == ["foto-amplop.png"]
+    assert any(e["kind"] == "reply" for e in api["timeline"])
 
 
 def test_a_closed_report_takes_no_message(app, today, as_role):
