@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 demo_cli = AppGroup("demo", help="Data demo yang realistis dan dapat diulang.")
@@ -11,6 +11,7 @@ keys_cli = AppGroup("keys", help="Kunci aplikasi untuk data pribadi.")
 users_cli = AppGroup("users", help="Akun petugas kantor.")
 setup_cli = AppGroup("setup", help="Pemasangan pertama.")
 reports_cli = AppGroup("reports", help="Laporan bulanan dan semester (pengaduan, gratifikasi, WBS).")
+complaints_cli = AppGroup("complaints", help="Pengaduan masyarakat.")
 calendar_cli = AppGroup("calendar", help="Kalender hari kerja (libur nasional, cuti bersama, keputusan).")
 
 
@@ -120,12 +121,23 @@ def keys_rotate(drop_old: bool):
     click.echo(f"re-encrypted values: {count}")
 
 
+@complaints_cli.command("withdraw-stale")
+def complaints_withdraw_stale():
+    """Cabut pengaduan Tertunda yang tidak dilengkapi dalam 30 hari (UU 25/2009 Ps 45); dijalankan cron harian."""
+    from .complaints.services import withdraw_stale
+
+    # A request context for url_for in the citizen's mail; links use PORTAL_BASE_URL.
+    with current_app.test_request_context():
+        tickets = withdraw_stale()
+    click.echo(f"withdrawn: {len(tickets)}")
+
+
 def init_app(app: Flask) -> None:
     from .audit import audit_cli
     from .backoffice.digest import cases_cli
     from .ops import backup_cli
     for group in (demo_cli, mail_cli, keys_cli, users_cli, setup_cli, audit_cli, reports_cli, cases_cli, backup_cli,
-                  calendar_cli):
+                  calendar_cli, complaints_cli):
         app.cli.add_command(group)
     from .upgrade import db_group_with_prepare
     migrate_group = app.cli.commands.get("db")

@@ -61,6 +61,8 @@ class BaseConfig:
     RATELIMIT_SUBMIT = "20 per hour;5 per minute"
     RATELIMIT_SUBMIT_ATTEMPTS = "200 per hour;30 per minute"
     RATELIMIT_LOOKUP = "30 per hour;10 per minute"
+    # "Lost my code": per address, and per ticket across all addresses (nobody floods a citizen's mailbox).
+    RATELIMIT_CODE_REISSUE = "5 per hour"
     RATELIMIT_API_DEFAULT = "300 per minute"
     RATELIMIT_LOGIN = "30 per 15 minutes"
     # Per channel, across all addresses: accepted submissions the server takes (form and API together).
@@ -139,7 +141,7 @@ def from_environment(instance_path: str) -> dict:
         values["RATELIMIT_ENABLED"] = _bool(env["RATELIMIT_ENABLED"], True)
     # Limit strings ("20 per hour;5 per minute") and numbers an operator tunes, e.g. for an onion service.
     for name in ("RATELIMIT_SUBMIT", "RATELIMIT_SUBMIT_ATTEMPTS", "RATELIMIT_CHANNEL_BUDGET", "RATELIMIT_LOOKUP",
-                 "RATELIMIT_API_DEFAULT", "RATELIMIT_LOGIN", "RATELIMIT_KEY_PREFIX"):
+                 "RATELIMIT_CODE_REISSUE", "RATELIMIT_API_DEFAULT", "RATELIMIT_LOGIN", "RATELIMIT_KEY_PREFIX"):
         if env.get(name):
             values[name] = env[name]
     for name in ("RATELIMIT_ADDRESS_KEY_SECONDS", "RATELIMIT_IPV6_PREFIX", "LOGIN_MAX_FAILURES_PER_ADDRESS",

@@ -191,6 +191,12 @@ def request_files() -> list:
     return [(f.filename or "", f.stream) for f in request.files.getlist("files")]
 
 
+def chosen_file_names() -> list[str]:
+    """The names of the files a refused form carried: the page lists them to be chosen again
+    (a browser never keeps a file field's choice across a page load)."""
+    return [uploads.safe_name(f.filename) for f in request.files.getlist("files") if f.filename]
+
+
 def inspect(raw_files) -> list:
     """Clean files under the configured limits; raises uploads.UploadRefused."""
     return uploads.inspect_uploads(raw_files, current_app.config["ATTACHMENT_MAX_FILES"],

@@ -44,6 +44,15 @@ def init_app(app: Flask) -> None:
         }
 
     app.jinja_env.globals["workflow_label"] = workflow_label
+    app.jinja_env.globals["chosen_files"] = _chosen_files
+
+
+def _chosen_files() -> list[str]:
+    """The files a refused form carried: a browser never keeps a file field's choice, so the form
+    names them to be chosen again."""
+    from .intake import chosen_file_names
+
+    return chosen_file_names() if request and request.method == "POST" else []
 
 
 def workflow_label(channel: str, code: str) -> str:

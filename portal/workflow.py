@@ -102,7 +102,9 @@ COMPLAINTS = Workflow(
     },
     transitions=_t({
         "unverified": {"dispositioned", "pending", "not_authority", "archived"},
-        "pending": {"unverified", "dispositioned", "archived"},
+        # Back to the step it came from once the citizen completes it (portal.replies), or withdrawn
+        # (Arsip) when not completed within the 30 days of UU 25/2009 Ps 45 (`complaints withdraw-stale`).
+        "pending": {"unverified", "dispositioned", "in_progress", "archived"},
         "dispositioned": {"in_progress", "not_authority"},
         "in_progress": {"completed", "pending", "not_authority"},
         "completed": {"closed", "in_progress"},

@@ -1,7 +1,7 @@
 """zona integritas: renja rows, statuses, evidence; conflict-of-interest register
 
 Revision ID: 0011_zi
-Revises: 0009_skm
+Revises: 0010_two_way
 Create Date: 2026-11-29 04:18:18.124135
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_zi'
-down_revision = '0009_skm'
+down_revision = '0010_two_way'
 branch_labels = None
 depends_on = None
 

@@ -51,6 +51,7 @@ def _complaint_input() -> dict:
             "email": {"type": "string", "format": "email"},
             "phone": text,
             "address": {"type": "string", "maxLength": 300},
+            "notify": {"type": "boolean", "description": "Mail the citizen at every public step (needs email)"},
         },
     }
 
@@ -74,13 +75,19 @@ def document() -> dict:
         "body": {"type": ["string", "null"]}}}
     complaint_view = {
         "type": "object",
-        "required": ["ticket", "status", "category", "submitted_at", "timeline"],
+        "required": ["ticket", "status", "category", "submitted_at", "subject", "description", "attachments",
+                     "deadline", "answer", "timeline"],
         "properties": {
             "ticket": {"type": "string"}, "status": {"type": "string"}, "status_label": {"type": "string"},
             "category": {"type": "string"}, "problem": {"type": "string"},
             "classification": {"type": "string"}, "privacy": {"type": "string"},
             "submitted_at": {"type": "string", "format": "date-time"},
-            "due_on": {"type": ["string", "null"], "format": "date"},
+            "subject": {"type": ["string", "null"]},
+            "description": {"type": "string"},
+            "attachments": {"type": "array", "items": {"type": "object", "required": ["name", "size"], "properties": {
+                "name": {"type": "string"}, "size": {"type": "integer"}}}},
+            "deadline": {"type": ["string", "null"], "format": "date", "description": "Due date of the current step"},
+            "due_on": {"type": ["string", "null"], "format": "date", "description": "Same as deadline (older name)"},
             "rating": {"type": ["integer", "null"]},
             "answer": {"type": ["string", "null"], "description": "The office's final answer (jawaban resmi)"},
             "timeline": {"type": "array", "items": timeline_entry},
@@ -89,6 +96,8 @@ def document() -> dict:
     option_list = {"type": "array", "items": {"type": "object", "required": ["code", "label"], "properties": {
         "code": {"type": "string"}, "label": {"type": "string"}}}}
     max_files = current_app.config["ATTACHMENT_MAX_FILES"]
+    message_input = {"type": "object", "required": ["body"], "properties": {
+        "body": {"type": "string", "minLength": 1, "maxLength": 10_000}}}
     multipart = {"type": "object", "properties": {
         **_complaint_input()["properties"],
         "files": {"type": "array", "maxItems": max_files, "items": {"type": "string", "format": "binary"}}}}
@@ -137,6 +146,31 @@ def document() -> dict:
                     "429": COMMON_ERRORS["429"],
                 },
             }},
+            "/complaints/{ticket}/messages": {"post": {
+                "summary": "The citizen answers the office: completes a Tertunda request or adds evidence",
+                "description": "A case in Tertunda (pending) returns to the step it came from, whose deadline "
+                               "runs again from today.",
+                "parameters": [
+                    {"name": "ticket", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "X-Access-Code", "in": "header", "required": True, "schema": {"type": "string"}},
+                ],
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": message_input},
+                    "multipart/form-data": {"schema": {"type": "object", "required": ["body"], "properties": {
+                        **message_input["properties"],
+                        "files": {"type": "array", "maxItems": max_files,
+                                  "items": {"type": "string", "format": "binary"}}}}}}},
+                "responses": {
+                    "201": {"description": "Stored", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["ticket", "status", "deadline"], "properties": {
+                            "ticket": {"type": "string"}, "status": {"type": "string"},
+                            "resumed": {"type": ["string", "null"]},
+                            "deadline": {"type": ["string", "null"], "format": "date"}}}}}},
+                    "404": _err("Unknown ticket or wrong access code (indistinguishable)"),
+                    "409": _err("The case is closed"),
+                    **COMMON_ERRORS,
+                },
+            }},
             **wbs_paths(),
             **gratification_paths(),
             **reports_paths(),
@@ -174,7 +208,9 @@ def wbs_paths() -> dict:
     mailbox = {"type": "object", "required": ["status", "messages"], "properties": {
         "status": {"type": "string"}, "status_label": {"type": "string"}, "category": {"type": ["string", "null"]},
         "submitted_on": {"type": "string", "format": "date"}, "messages": {"type": "array", "items": message},
-        "attachments": {"type": "array", "items": {"type": "object"}}}}
+        "attachments": {"type": "array", "items": {"type": "object"}},
+        "closing_message": {"type": ["string", "null"],
+                            "description": "The handlers' closing words, once the tip is closed"}}}
     not_found = _err("Unknown receipt")
     return {
         "/wbs/tips": {"post": {
@@ -292,6 +328,10 @@ def gratification_paths() -> dict:
             "gol_number": {"type": ["string", "null"], "description": "KPK Gratifikasi Online number, once forwarded"},
             "kpk_decree_number": {"type": ["string", "null"]},
             "kpk_decree_date": {"type": ["string", "null"], "format": "date"},
+            "description": {"type": ["string", "null"]},
+            "attachments": {"type": "array", "items": {"type": "object", "required": ["name", "size"], "properties": {
+                "name": {"type": "string"}, "size": {"type": "integer"}}}},
+            "deadline": {"type": ["string", "null"], "format": "date", "description": "Due date of the current step"},
             "timeline": {"type": "array", "items": timeline_entry},
         },
     }

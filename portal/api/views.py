@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request, url_for
 
-from .. import catalog, intake
+from .. import catalog, intake, replies
 from ..complaints import services as complaint_services
 from ..complaints.validation import validate_complaint
 from ..extensions import limiter
@@ -95,3 +95,32 @@ def get_complaint(ticket: str):
     if complaint is None:
         return jsonify({"error": "not found", "message": "Unknown ticket or wrong access code."}), 404
     return jsonify(complaint_services.as_api_dict(complaint))
+
+
+@bp.post("/complaints/<ticket>/messages")
+@limiter.limit(lookup_limit)
+def post_complaint_message(ticket: str):
+    complaint = complaint_services.lookup(ticket, request.headers.get("X-Access-Code"))
+    if complaint is None:
+        return jsonify({"error": "not found", "message": "Unknown ticket or wrong access code."}), 404
+    if complaint_services.is_closed(complaint):
+        return _closed()
+    clean, files, refusal = intake.api_input(reply_input)
+    if refusal is not None:
+        return refusal
+    try:
+        resumed = complaint_services.reply(complaint, clean["body"], files)
+    except replies.CaseClosed:
+        return _closed()
+    fresh = complaint_services.lookup(ticket, request.headers.get("X-Access-Code"))
+    return jsonify({"ticket": fresh.ticket, "status": fresh.status, "resumed": resumed,
+                    "deadline": fresh.due_on.isoformat() if fresh.due_on else None}), 201
+
+
+def _closed():
+    return jsonify({"error": "closed", "message": "This case is closed; it takes no more messages."}), 409
+
+
+def reply_input(data) -> tuple[dict, dict]:
+    text, errors = replies.clean_body(data.get("body"))
+    return {"body": text}, ({"body": errors} if errors else {})

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from .. import audit, workdays, workflow
+from .. import audit, notify, workdays, workflow
 from ..database import write_transaction
 from ..models import Complaint, ComplaintEvent, User
 from ..models.types import utcnow
@@ -86,6 +86,19 @@ def change_status(complaint_id: int, target: str, reason: str | None, actor: Use
                                                status_to=target, body=reason, actor_id=actor.id))
         audit.log("status_change", actor=actor, channel=CHANNEL, case_ref=complaint.ticket,
                   detail={"from": previous, "to": target})
+        mail_ids = _mail_step(session, complaint, "pending" if target == "pending" else "status")
+    notify.deliver_soon(mail_ids)
+
+
+def _mail_step(session, complaint: Complaint, what: str) -> list[int]:
+    """Queue the citizen's mail about a public step in this transaction (when they asked for it)."""
+    from .mailing import queue_step
+
+    item = queue_step(complaint, what)
+    if item is None:
+        return []
+    session.flush()
+    return [item.id]
 
 
 def _reopened_from(complaint: Complaint):
@@ -131,6 +144,9 @@ def add_note(complaint_id: int, body: str | None, public: bool, actor: User, *, 
             complaint.due_on = due_for("in_progress", local_today())
         audit.log("answer_add" if final_answer else ("followup_add" if public else "note_add"), actor=actor,
                   channel=CHANNEL, case_ref=complaint.ticket)
+        mail_ids = _mail_step(session, complaint, "answer" if final_answer else "followup") if (
+            public or final_answer) else []
+    notify.deliver_soon(mail_ids)
 
 
 def assign(complaint_id: int, handler_id: int | None, actor: User) -> None:

@@ -7,10 +7,12 @@ from datetime import date, datetime
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from .. import intake, notify
+from .. import audit, intake, notify, replies
+from ..database import write_transaction
+from ..models.types import utcnow
 from ..models import Complaint, ComplaintAttachment, ComplaintEvent
 from ..templating import local_today
-from ..workflow import COMPLAINTS
+from ..workflow import COMPLAINTS, due_date
 from . import casework
 
 TICKET_PREFIX = "PGD"
@@ -44,6 +46,7 @@ def submit(clean: dict, files: list, submission_key: str | None = None, body_dig
             **columns,
             status=COMPLAINTS.initial,
             due_on=casework.due_for(COMPLAINTS.initial, today),
+            notify_by_email=bool(clean.get("notify")),
             **{k: clean.get(k) for k in (
                 "classification", "category", "problem", "privacy", "subject", "description", "location",
                 "incident_date", "requested_resolution", "name", "nik", "email", "phone", "address")},
@@ -115,6 +118,11 @@ def as_api_dict(complaint: Complaint) -> dict:
         "classification": complaint.classification,
         "privacy": complaint.privacy,
         "submitted_at": complaint.submitted_at.isoformat(),
+        "subject": complaint.subject,
+        "description": complaint.description,
+        "attachments": [{"name": a.original_name, "size": a.size} for a in complaint.attachments],
+        # CONTRACT.md: the due date of the current step ("due_on" kept for older clients).
+        "deadline": complaint.due_on.isoformat() if complaint.due_on else None,
         "due_on": complaint.due_on.isoformat() if complaint.due_on else None,
         "rating": complaint.rating,
         # CONTRACT.md: the office's final answer (jawaban resmi), or null.
@@ -125,3 +133,90 @@ def as_api_dict(complaint: Complaint) -> dict:
             for e in public_timeline(complaint)
         ],
     }
+
+
+def is_closed(complaint: Complaint) -> bool:
+    return replies.is_closed(COMPLAINTS, complaint.status)
+
+
+def reply(complaint: Complaint, text: str, files: list) -> str | None:
+    """The citizen answers the office with text and files; a Tertunda case returns to the step it came
+    from and that step's deadline runs again from today. Returns the resumed status or None.
+    Raises replies.CaseClosed once the case is closed."""
+    _ticket, resumed = replies.reply(
+        Complaint, complaint.id, text, files, workflow=COMPLAINTS, waiting="pending", event=ComplaintEvent,
+        attachment=ComplaintAttachment, due=lambda status, row, today: due_date("complaints", status, entered_on=today))
+    return resumed
+
+
+WITHDRAWN_NOTE = ("Pengaduan dicabut karena keterangan yang diminta tidak dilengkapi dalam 30 hari "
+                  "(UU 25/2009 Pasal 45). Anda dapat mengajukan pengaduan baru dengan keterangan lengkap.")
+
+
+def withdraw_stale(today: date | None = None) -> list[str]:
+    """Archive the Tertunda cases whose completion period (the step's deadline) has passed, each with
+    a public note to the citizen. Returns the tickets withdrawn."""
+    from sqlalchemy import select
+
+    from .mailing import queue_step
+
+    today = today or local_today()
+    withdrawn, mails = [], []
+    with write_transaction() as session:
+        rows = session.scalars(select(Complaint).where(Complaint.status == "pending", Complaint.due_on < today)
+                               .order_by(Complaint.id).with_for_update()).all()
+        now = utcnow()
+        for complaint in rows:
+            COMPLAINTS.check("pending", "archived", WITHDRAWN_NOTE)
+            complaint.events.append(ComplaintEvent(at=now, kind="status", public=True, status_from="pending",
+                                                   status_to="archived", body=WITHDRAWN_NOTE))
+            complaint.status, complaint.status_changed_at, complaint.due_on = "archived", now, None
+            if complaint.closed_on is None:
+                complaint.closed_on = today
+            audit.log("withdraw_stale", channel="complaints", case_ref=complaint.ticket)
+            withdrawn.append(complaint.ticket)
+            mails.append(queue_step(complaint, "status"))
+        session.flush()
+        mail_ids = [item.id for item in mails if item is not None]
+    notify.deliver_soon(mail_ids)
+    return withdrawn
+
+
+def stop_mail(ticket: str) -> bool:
+    """The one-click unsubscribe: no more step mails for this complaint. True when it was on."""
+    from sqlalchemy import select
+
+    with write_transaction() as session:
+        complaint = session.scalar(select(Complaint).where(Complaint.ticket == ticket))
+        if complaint is None or not complaint.notify_by_email:
+            return False
+        complaint.notify_by_email = False
+        audit.log("mail_unsubscribe", channel="complaints", case_ref=complaint.ticket)
+    return True
+
+
+def reissue_code(ticket: str | None) -> None:
+    """A new access code mailed to the address on file (the old code stops working). Silent either way:
+    the caller answers the same whether or not the ticket exists or has an address."""
+    from sqlalchemy import select
+
+    from .. import secrets_util
+    from .mailing import queue_new_code
+
+    if not ticket or not isinstance(ticket, str) or len(ticket) > 30:
+        return
+    ticket = ticket.strip().upper()
+    access_code = secrets_util.new_access_code()
+    mail_ids = []
+    with write_transaction() as session:
+        complaint = session.scalar(select(Complaint).where(Complaint.ticket == ticket).with_for_update())
+        if complaint is None or not complaint.email:
+            return
+        complaint.access_code_hash = secrets_util.access_code_hash(complaint.ticket, access_code)
+        # A replay of the first submission must not show the old code again.
+        complaint.sealed_access_code = None
+        item = queue_new_code(complaint, access_code)
+        audit.log("access_code_reissue", channel="complaints", case_ref=complaint.ticket)
+        session.flush()
+        mail_ids.append(item.id)
+    notify.deliver_soon(mail_ids)

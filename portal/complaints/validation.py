@@ -26,4 +26,7 @@ def validate_complaint(data, *, today: date) -> tuple[dict, dict]:
     v.email("email")
     v.phone("phone")
     v.text("address", max_len=300, multiline=True)
+    # Mail on every public step: asked for only with an address to send to.
+    v.boolean("notify")
+    v.clean["notify"] = bool(v.clean.get("notify") and v.clean.get("email"))
     return v.clean, dict(v.errors)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from .. import intake, secrets_util
+from .. import intake, replies, secrets_util, uploads
 from ..extensions import limiter
 from ..templating import local_today
 from . import services
@@ -72,10 +72,37 @@ def show_status():
     return _status_page(complaint, request.form.get("access_code"))
 
 
-def _status_page(complaint, access_code, rating_error=None, status=200):
+def _status_page(complaint, access_code, rating_error=None, status=200, **reply):
     return render_template("complaints/status.html", complaint=complaint, access_code=access_code,
                            timeline=services.public_timeline(complaint), answer=services.final_answer(complaint),
-                           rating_error=rating_error), status
+                           rating_error=rating_error, closed=services.is_closed(complaint),
+                           reply=replies.form_state(**reply), **intake.upload_limits()), status
+
+
+@bp.post("/status/pesan")
+@limiter.limit(lookup_limit)
+def send_reply():
+    code = request.form.get("access_code")
+    complaint = services.lookup(request.form.get("ticket"), code)
+    if complaint is None:
+        return render_template("complaints/status_form.html", values={}, not_found=True), 404
+    return replies.form_reply(complaint, closed=services.is_closed(complaint), send=services.reply,
+                              page=lambda status=200, **reply: _status_page(services.lookup(complaint.ticket, code),
+                                                                            code, status=status, **reply))
+
+
+@bp.post("/status/lampiran")
+@limiter.limit(lookup_limit)
+def download_attachment():
+    """A file of the case, for the holder of the access code (POSTed: the code never goes in a URL)."""
+    complaint = services.lookup(request.form.get("ticket"), request.form.get("access_code"))
+    if complaint is None:
+        return render_template("complaints/status_form.html", values={}, not_found=True), 404
+    item = next((a for a in complaint.attachments if str(a.id) == request.form.get("attachment")), None)
+    if item is None:
+        abort(404)
+    return uploads.download_response(uploads.load(item.storage_name), item.content_type,
+                                     f"{complaint.ticket}-{item.id}{uploads.extension_for(item.content_type)}")
 
 
 @bp.post("/status/nilai")
@@ -92,3 +119,47 @@ def rate_answer():
     except CaseError as exc:
         return _status_page(complaint, code, exc.message, 422)
     return _status_page(services.lookup(complaint.ticket, code), code)
+
+
+def code_reissue_limit() -> str:
+    return current_app.config["RATELIMIT_CODE_REISSUE"]
+
+
+def _ticket_key() -> str:
+    # Per ticket across every address: hashed so the limiter's store holds no ticket.
+    return "reissue-" + secrets_util.submission_key_hash((request.form.get("ticket") or "").strip().upper()[:30])
+
+
+@bp.get("/kode-hilang")
+def lost_code():
+    return render_template("complaints/lost_code.html", sent=False)
+
+
+@bp.post("/kode-hilang")
+@limiter.limit(code_reissue_limit)
+@limiter.limit(code_reissue_limit, key_func=_ticket_key, scope="reissue-ticket")
+def reissue_code():
+    services.reissue_code(request.form.get("ticket"))
+    # The same answer whether or not the ticket exists or has an address: nothing to enumerate.
+    return render_template("complaints/lost_code.html", sent=True)
+
+
+@bp.get("/berhenti-surel/<token>")
+def unsubscribe(token: str):
+    from .mailing import ticket_from_token
+
+    if ticket_from_token(token) is None:
+        abort(404)
+    return render_template("complaints/unsubscribe.html", token=token, done=False)
+
+
+@bp.post("/berhenti-surel/<token>")
+@limiter.limit(lookup_limit)
+def confirm_unsubscribe(token: str):
+    from .mailing import ticket_from_token
+
+    ticket = ticket_from_token(token)
+    if ticket is None:
+        abort(404)
+    services.stop_mail(ticket)
+    return render_template("complaints/unsubscribe.html", token=token, done=True)

@@ -14,7 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import audit, catalog
+from .. import audit, catalog, notify
 from ..complaints.casework import CaseError, due_soon, overdue
 from ..database import write_transaction
 from ..extensions import db
@@ -23,7 +23,7 @@ from ..models.types import utcnow
 from ..templating import local_today
 from ..validation import Validator
 from ..workflow import GRATIFICATION, ReasonRequired, TransitionRefused
-from .services import CHANNEL, _due, next_statuses
+from .services import CHANNEL, _due, next_statuses, queue_request_mail
 
 ROLE = "gratification"
 VERIFICATION_RESULTS = {"complete": _l("Lengkap"), "incomplete": _l("Perlu dilengkapi")}
@@ -167,6 +167,10 @@ def transition(report_id: int, target: str, data: Mapping, actor: User, *, today
                                                 status_to=target, body=reason, actor_id=actor.id))
         audit.log("status_change", actor=actor, channel=CHANNEL, case_ref=report.ticket,
                   detail={"from": previous, "to": target, **detail})
+        mail = queue_request_mail(report) if target == "incomplete" else None
+        session.flush()
+        mail_ids = [mail.id] if mail is not None else []
+    notify.deliver_soon(mail_ids)
 
 
 def verify(report_id: int, result: str | None, data: Mapping, actor: User, *, today: date | None = None) -> None:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import gettext as _
 
-from .. import intake, notify, workdays, workflow
+from .. import intake, notify, replies, workdays, workflow
 from ..models import GratificationAttachment, GratificationEvent, GratificationReport
 from ..templating import local_today
 from ..workflow import GRATIFICATION, Status
@@ -236,6 +236,10 @@ def as_api_dict(report: GratificationReport) -> dict:
         "gol_number": report.gol_number,
         "kpk_decree_number": report.kpk_decree_number,
         "kpk_decree_date": report.kpk_decree_date.isoformat() if report.kpk_decree_date else None,
+        # Like complaints (CONTRACT.md): what the reporter sent and the due date of the current step.
+        "description": report.description,
+        "attachments": [{"name": a.original_name, "size": a.size} for a in report.attachments],
+        "deadline": report.due_on.isoformat() if report.due_on else None,
         "timeline": [
             {"at": e["at"].isoformat(), "kind": e["kind"], "status": e["status"],
              "status_label": e["status_label"], "body": e["body"]}
@@ -246,3 +250,32 @@ def as_api_dict(report: GratificationReport) -> dict:
 
 __all__ = ["NextStep", "Receipt", "as_api_dict", "decision_next_step", "find_replay", "hint_for", "is_late", "lookup", "next_statuses",
            "public_timeline", "report_deadline", "rupiah", "submit"]
+
+
+def is_closed(report: GratificationReport) -> bool:
+    return replies.is_closed(GRATIFICATION, report.status)
+
+
+def reply(report: GratificationReport, text: str, files: list) -> None:
+    """The reporter completes the report (text and files) or answers the UPG. The UPG verifies again,
+    so the status stays: "Perlu Dilengkapi" ends only with the UPG's verification."""
+    replies.reply(GratificationReport, report.id, text, files, workflow=GRATIFICATION, waiting=None,
+                  event=GratificationEvent, attachment=GratificationAttachment, due=None)
+
+
+def queue_request_mail(report: GratificationReport):
+    """In the caller's transaction: tell the reporter (when an address was given) that the UPG asks for
+    something. The mail names only the ticket; the request is read on the status page."""
+    if not report.reporter_email:
+        return None
+    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
+    subject = _("UPG meminta kelengkapan laporan gratifikasi %(ticket)s", ticket=report.ticket)
+    body = "\n".join([
+        _("Unit Pengendalian Gratifikasi (UPG) meminta Anda melengkapi laporan gratifikasi %(ticket)s.",
+          ticket=report.ticket),
+        _("Baca permintaannya dan kirim kelengkapan di halaman status dengan nomor tiket dan kode akses Anda: %(url)s",
+          url=base + _path("gratification.status")),
+        "",
+        current_app.config["PORTAL_OFFICE_NAME"],
+    ])
+    return notify.queue_mail("gratification-request", report.reporter_email, subject, body)

@@ -6,7 +6,7 @@ import secrets
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
-from .. import intake, secrets_util
+from .. import intake, replies, secrets_util
 from ..extensions import limiter
 from . import exemptions, services
 from .validation import validate
@@ -81,5 +81,24 @@ def show_status():
     report = services.lookup(ticket, request.form.get("access_code"))
     if report is None:
         return render_template("gratification/status_form.html", values={"ticket": ticket}, not_found=True), 404
+    return _status_page(report, request.form.get("access_code"))
+
+
+def _status_page(report, access_code, status=200, **reply):
     return render_template("gratification/status.html", report=report, timeline=services.public_timeline(report),
-                           next_step=services.decision_next_step(report))
+                           next_step=services.decision_next_step(report), access_code=access_code,
+                           closed=services.is_closed(report), reply=replies.form_state(**reply),
+                           **intake.upload_limits()), status
+
+
+@bp.post("/status/pesan")
+@limiter.limit(lookup_limit)
+def send_reply():
+    """The reporter completes the report or answers the UPG, with text and files."""
+    code = request.form.get("access_code")
+    report = services.lookup(request.form.get("ticket"), code)
+    if report is None:
+        return render_template("gratification/status_form.html", values={}, not_found=True), 404
+    return replies.form_reply(report, closed=services.is_closed(report), send=services.reply,
+                              page=lambda status=200, **reply: _status_page(services.lookup(report.ticket, code), code,
+                                                                            status=status, **reply))

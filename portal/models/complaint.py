@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, Date, false, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -41,6 +41,9 @@ class Complaint(db.Model):
     email: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     phone: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     address: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+
+    # Opt-in at submission: mail the citizen when the office posts something public (portal.complaints.mailing).
+    notify_by_email: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     status: Mapped[str] = mapped_column(String(30), nullable=False, default="unverified")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

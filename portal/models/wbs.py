@@ -80,6 +80,9 @@ class WbsTip(db.Model):
     # HKDF(Argon2id(receipt, salt=pepper)): one derivation finds the tip; the receipt is not stored.
     lookup_id: Mapped[bytes] = mapped_column(LargeBinary(32), nullable=False, unique=True)
     receipt_kdf: Mapped[bytes] = mapped_column(LargeBinary(16), nullable=False)  # KdfParams.to_bytes()
+    # Hash of the form's one-time key: a resubmitted form files no second tip. The receipt is never
+    # sealed under it (SECURITY.md promise 2): a repeat only says the tip was already sent.
+    submission_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     category: Mapped[str | None] = mapped_column(String(40), nullable=True)  # clear: statistics
     status: Mapped[str] = mapped_column(String(30), nullable=False, default="received")
     submitted_on: Mapped[date] = mapped_column(Date, nullable=False)  # the day, never the second

@@ -189,8 +189,23 @@ def _due(status: str, today: date) -> date | None:
     return due_date("wbs", status, entered_on=today)
 
 
-def submit(clean: dict, files: list[CleanFile]) -> str:
-    """Store a validated tip; returns the 16-digit receipt (the only time it exists)."""
+class AlreadySent(Exception):
+    """A tip was already filed with this form's one-time key (a reload, a resubmit, a double click)."""
+
+
+def already_sent(submission_key: str | None) -> bool:
+    if not submission_key:
+        return False
+    return db.session.scalar(select(WbsTip.id).where(
+        WbsTip.submission_key_hash == secrets_util.submission_key_hash(submission_key))) is not None
+
+
+def submit(clean: dict, files: list[CleanFile], submission_key: str | None = None) -> str:
+    """Store a validated tip; returns the 16-digit receipt (the only time it exists). A form's one-time
+    key files at most one tip (AlreadySent); the receipt is never kept to be shown again."""
+    if already_sent(submission_key):
+        raise AlreadySent()
+    key_hash = secrets_util.submission_key_hash(submission_key) if submission_key else None
     pepper = secrets_util.pepper()
     targets = keys.recipients()
     data_key = envelope.new_data_key()
@@ -204,7 +219,8 @@ def submit(clean: dict, files: list[CleanFile]) -> str:
                 today = local_today()
                 tip = WbsTip(lookup_id=lookup_id, receipt_kdf=RECEIPT_KDF.to_bytes(), category=clean.get("category"),
                              status=WBS.initial, submitted_on=today, status_changed_on=today,
-                             due_on=_due(WBS.initial, today), awaiting_handler=True, awaiting_notified=False)
+                             due_on=_due(WBS.initial, today), awaiting_handler=True, awaiting_notified=False,
+                             submission_key_hash=key_hash)
                 session.add(tip)
                 session.flush()
                 for name in FIELDS:
@@ -221,6 +237,8 @@ def submit(clean: dict, files: list[CleanFile]) -> str:
         except IntegrityError:
             for name in written:
                 delete_file(name)
+            if already_sent(submission_key):
+                raise AlreadySent() from None  # the same form raced us on another worker
             continue  # two receipts with one lookup id: practically never; draw another
         except BaseException:
             for name in written:
@@ -366,6 +384,14 @@ def view(tip: WbsTip, data_key: bytes, *, with_fields: bool = True) -> CaseView:
     return CaseView(tip, fields, _messages(tip, data_key), _files(tip, data_key), events)
 
 
+def closing_message(tip: WbsTip, case: "CaseView") -> str | None:
+    """The handlers' closing words to the whistleblower: the reason written with the final status."""
+    if not WBS.statuses[tip.status].terminal:
+        return None
+    closing = [e for e in case.events if e["to"] == tip.status and e["reason"].ok and e["reason"].value]
+    return closing[-1]["reason"].value if closing else None
+
+
 def as_api_dict(opened: Opened) -> dict:
     case = view(opened.tip, opened.data_key, with_fields=False)
     return {
@@ -377,6 +403,7 @@ def as_api_dict(opened: Opened) -> dict:
                       "intact": m.body.ok} for m in case.messages],
         "attachments": [{"id": f.id, "from": f.author, "on": f.day.isoformat(), "name": f.name, "intact": f.ok}
                         for f in case.files],
+        "closing_message": closing_message(opened.tip, case),
     }
 
 

@@ -6,11 +6,12 @@ travels only in POST bodies: never in a URL, a cookie or a log line.
 from __future__ import annotations
 
 import functools
+import secrets
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import gettext as _
 
-from .. import intake, uploads
+from .. import intake, secrets_util, uploads
 from ..crypto import envelope
 from ..errors import render_error
 from ..extensions import limiter
@@ -43,9 +44,21 @@ def guide():
     return render_template("whistle/guide.html")
 
 
-def _form(values=None, errors=None, status=200):
+def _form(values=None, errors=None, status=200, submission_key=None):
     return render_template("whistle/form.html", values=values or {}, errors=errors or {},
+                           submission_key=submission_key or secrets.token_urlsafe(24),
                            **intake.upload_limits()), status
+
+
+def _form_again():
+    form = request.form
+    return _form(form, None, 429, secrets_util.valid_submission_key(form.get("submission_key")))
+
+
+def _already_sent():
+    # A repeat of the same form: no second tip, and the receipt (never stored) cannot be shown again.
+    g.submission_replayed = True
+    return render_template("whistle/receipt.html", receipt=None, already_sent=True)
 
 
 @bp.get("/kirim")
@@ -54,18 +67,24 @@ def new_tip():
 
 
 @bp.post("/kirim")
-@intake.submission_limits("wbs", keep_input=lambda: _form(request.form, None, 429))
+@intake.submission_limits("wbs", keep_input=_form_again)
 def submit_tip():
     form = request.form
     refusal = intake.bot_refusal(form)
     if refusal is not None:
         return refusal
+    submission_key = secrets_util.valid_submission_key(form.get("submission_key"))
+    if services.already_sent(submission_key):
+        return _already_sent()
     clean, errors = validate_tip(form)
     files, status = intake.form_files(errors)
     if errors:
         # Never echo the attachment back, and keep the 4xx of the refusal (413/415) if any.
-        return _form(form, errors, status)
-    receipt = services.submit(clean, files)
+        return _form(form, errors, status, submission_key)
+    try:
+        receipt = services.submit(clean, files, submission_key)
+    except services.AlreadySent:
+        return _already_sent()
     return render_template("whistle/receipt.html", receipt=envelope.format_receipt(receipt))
 
 
@@ -102,7 +121,8 @@ def with_opened_tip(view):
 def _mailbox(opened, receipt: str, *, errors=None, notice=None, status=200):
     case = services.view(opened.tip, opened.data_key, with_fields=False)
     return render_template("whistle/mailbox.html", case=case, tip=opened.tip, receipt=receipt, errors=errors or {},
-                           notice=notice, **intake.upload_limits()), status
+                           notice=notice, closing=services.closing_message(opened.tip, case),
+                           **intake.upload_limits()), status
 
 
 @bp.post("/kotak")

@@ -23,7 +23,7 @@ from staff import ROLE_EMAILS, Accounts, csrf
 # against this one, not against itself.
 ALLOWED = {
     "unverified": {"dispositioned", "pending", "not_authority", "archived"},
-    "pending": {"unverified", "dispositioned", "archived"},
+    "pending": {"unverified", "dispositioned", "in_progress", "archived"},
     "dispositioned": {"in_progress", "not_authority"},
     "in_progress": {"completed", "pending", "not_authority"},
     "completed": {"closed", "in_progress"},
