@@ -168,5 +168,11 @@ def dispose_app(app) -> None:
         schema.drop()
 
 
+def examples(n: int) -> int:
+    """A property test's example count: `n` (as the test was tuned) under the default Hypothesis
+    profile `ci`, ten times that under HYPOTHESIS_PROFILE=thorough (profiles in conftest.py)."""
+    return n * 10 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else n
+
+
 def long_tests_enabled() -> bool:
     return os.environ.get("PORTAL_LONG_TESTS") == "1"
