@@ -33,11 +33,17 @@ dev: $(STAMP)
 	PORT=$(PORT) $(BIN)/flask --app wsgi setup link
 	PORT=$(PORT) $(BIN)/flask --app wsgi run --debug --host 127.0.0.1 --port $(PORT)
 
+# The suite runs in parallel (pytest-xdist, one worker per core; TEST_WORKERS=0 for one process):
+# every test has its own ports, temporary folders, database (or PostgreSQL schema) and Redis prefix.
+# Bytecode caches stay on (even where the shell sets PYTHONDONTWRITEBYTECODE): the suite starts dozens
+# of Python processes (workers, flask, gunicorn), each would compile the portal and the rewritten
+# test modules again.
+TEST_WORKERS ?= auto
 test: $(DEVSTAMP)
-	$(BIN)/python -m pytest
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 test-long: $(DEVSTAMP)
-	PORTAL_LONG_TESTS=1 $(BIN)/python -m pytest
+	env -u PYTHONDONTWRITEBYTECODE PORTAL_LONG_TESTS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 bench: $(DEVSTAMP)
 	$(BIN)/python bench/run_all.py

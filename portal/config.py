@@ -34,6 +34,8 @@ class BaseConfig:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 30_000
+    # portal.database: FULL, so an acknowledged submission survives power loss. Only tests lower it.
+    SQLITE_SYNCHRONOUS = "FULL"
 
     # Attachments: at most five photos/PDFs of 5 MB each (shown on the forms).
     ATTACHMENT_MAX_FILES = 5
@@ -91,6 +93,11 @@ class BaseConfig:
     PORTAL_BASE_URL = "http://127.0.0.1:5000"
     # Sealed access codes let a double-clicked form show the same receipt again; kept briefly.
     RECEIPT_REPLAY_SECONDS = 3600
+    # `keys rotate` waits this long after adding the new key so requests begun under the old one commit.
+    KEY_ROTATION_GRACE_SECONDS = 1.0
+    # WBS Argon2id costs (time, memory KiB, lanes); None keeps envelope.PASSWORD_KDF / RECEIPT_KDF.
+    WBS_PASSWORD_KDF: tuple[int, int, int] | None = None
+    WBS_RECEIPT_KDF: tuple[int, int, int] | None = None
 
 
 class DevelopmentConfig(BaseConfig):
@@ -106,9 +113,16 @@ class TestingConfig(BaseConfig):
     RATELIMIT_LOOKUP = "1000 per minute"
     RATELIMIT_API_DEFAULT = "10000 per minute"
     MAIL_SEND_INLINE = False
-    # Fast hashes for speed in tests only (production keeps Argon2id t=3, 64 MiB).
+    # Cheap key derivations and no fsync, for the suite's speed only: production keeps Argon2id
+    # t=3 (64 MiB logins and handler keys, 24 MiB receipts) and synchronous=FULL, which
+    # tests/foundation/test_production_costs.py asserts. Every blob records its own KDF parameters,
+    # so the code paths are the same whatever the cost.
     PASSWORD_HASH_TIME_COST = 1
-    PASSWORD_HASH_MEMORY_KIB = 8192
+    PASSWORD_HASH_MEMORY_KIB = 1024
+    WBS_PASSWORD_KDF = (1, 1024, 1)
+    WBS_RECEIPT_KDF = (1, 1024, 1)
+    SQLITE_SYNCHRONOUS = "OFF"
+    KEY_ROTATION_GRACE_SECONDS = 0.0
 
 
 class ProductionConfig(BaseConfig):

@@ -3,15 +3,24 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .extensions import db
 
 
-def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
+SYNCHRONOUS_MODES = {"OFF", "NORMAL", "FULL", "EXTRA"}
+
+
+def configure_engine(engine: Engine, busy_timeout_ms: int, synchronous: str | None = None) -> None:
     if engine.dialect.name != "sqlite":
         return
+    if synchronous is None:
+        synchronous = current_app.config.get("SQLITE_SYNCHRONOUS", "FULL") if has_app_context() else "FULL"
+    synchronous = str(synchronous).upper()
+    if synchronous not in SYNCHRONOUS_MODES:
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {sorted(SYNCHRONOUS_MODES)}")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -22,7 +31,8 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cur.execute("PRAGMA journal_mode = WAL")
         # FULL: an acknowledged (committed) submission survives power loss, not just a crash.
-        cur.execute("PRAGMA synchronous = FULL")
+        # Only the test configuration lowers it (OFF still survives a process crash, not power loss).
+        cur.execute(f"PRAGMA synchronous = {synchronous}")
         cur.execute("PRAGMA foreign_keys = ON")
         # Deleted rows (destroyed WBS keys) are overwritten with zeros, not left in free pages.
         cur.execute("PRAGMA secure_delete = ON")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from .crypto.appkey import keyring
@@ -19,12 +20,15 @@ def encrypted_columns():
                 yield table, column
 
 
-def rotate(drop_old: bool = False, batch: int = 500, grace_seconds: float = 1.0) -> int:
+def rotate(drop_old: bool = False, batch: int = 500, grace_seconds: float | None = None) -> int:
+    if grace_seconds is None:
+        grace_seconds = float(current_app.config.get("KEY_ROTATION_GRACE_SECONDS", 1.0))
     ring = keyring()
     ring.add_primary()
     # Workers notice the new key file at their next encryption; let requests that began under the
     # old key commit before the scan, so none of their rows is missed by the re-encryption.
-    time.sleep(grace_seconds)
+    if grace_seconds > 0:
+        time.sleep(grace_seconds)
     count = 0
     for table, column in encrypted_columns():
         pk = list(table.primary_key.columns)[0]

@@ -2,15 +2,23 @@
 a real SMTP server, a live HTTP server and headless Chromium."""
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from staff import ROLE_EMAILS, Accounts
 from support import BACKENDS, CHROMIUM, dispose_app, free_port, make_app
+
+# Hypothesis: `ci` (the default) keeps the suite quick; HYPOTHESIS_PROFILE=thorough runs every
+# property test with many more examples (tests scale their own counts with support.examples).
+hypothesis_settings.register_profile("ci", deadline=None, database=None, max_examples=50)
+hypothesis_settings.register_profile("thorough", deadline=None, max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:

@@ -10,6 +10,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 
 from portal import create_app
@@ -78,7 +79,35 @@ def _template_database() -> Path:
             db.session.remove()
             db.engine.dispose()
         _template["sqlite"] = folder / "portal.db"
+        _template["translations"] = folder / "instance" / "translations"
     return _template["sqlite"]
+
+
+def _copy_compiled_catalogues(instance: Path) -> None:
+    """The .mo files every app compiles into instance/translations at its first start (portal.i18n),
+    copied from the template's instance with their times, so the app finds them up to date instead of
+    parsing the .po catalogues again (a quarter of a second per app)."""
+    _template_database()
+    shutil.copytree(_template["translations"], instance / "translations", dirs_exist_ok=True)
+
+
+class _SharedTemplateCode(BytecodeCache):
+    """Jinja's compiled templates shared by every app of this test process (keyed and checked by
+    the template's source, as Jinja's own bytecode caches are): each test builds a new app, and
+    compiling the same templates again for each one took longer than many tests themselves."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_template_code = _SharedTemplateCode()
 
 
 def _copy_sqlite(source: Path, target: Path) -> None:
@@ -117,7 +146,10 @@ def make_app(tmp_path: Path, backend: str, **overrides):
                      and CONFIG_CUTI_BERSAMA not in overrides and not (instance / "portal.db").exists())
     if copy_template:
         _copy_sqlite(_template_database(), instance / "portal.db")
+        if config["instance_path"] == str(instance) and not (instance / "translations").exists():
+            _copy_compiled_catalogues(instance)
     app = create_app(config)
+    app.jinja_env.bytecode_cache = _template_code
     if not copy_template:
         upgrade_database(app)  # idempotent on a database that is already at head
     app.extensions["test_pg_schema"] = schema
@@ -134,6 +166,12 @@ def dispose_app(app) -> None:
     schema = app.extensions.get("test_pg_schema")
     if schema is not None:
         schema.drop()
+
+
+def examples(n: int) -> int:
+    """A property test's example count: `n` (as the test was tuned) under the default Hypothesis
+    profile `ci`, ten times that under HYPOTHESIS_PROFILE=thorough (profiles in conftest.py)."""
+    return n * 10 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else n
 
 
 def long_tests_enabled() -> bool:

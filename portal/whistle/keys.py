@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from flask import session as cookie
 from flask_babel import gettext as _
 from sqlalchemy import delete, event, func, select, update
@@ -148,8 +149,17 @@ def _keep_in_session(user_session, user, private: bytes) -> None:
     cookie[COOKIE_KEY] = base64.b64encode(secret).decode("ascii")
 
 
+def configured_kdf(name: str, default: envelope.KdfParams) -> envelope.KdfParams:
+    """The Argon2id cost in the configuration (`WBS_PASSWORD_KDF`, `WBS_RECEIPT_KDF`), else `default`.
+
+    Only the test configuration sets one (cheap); each blob stores the parameters it was made with."""
+    value = current_app.config.get(name)
+    return default if value is None else envelope.KdfParams(*value)
+
+
 def _set_keypair(row: WbsHandler, private: bytes, public: bytes, password: str) -> None:
-    row.wrapped_private_key = envelope.wrap_private_key(private, password)
+    row.wrapped_private_key = envelope.wrap_private_key(
+        private, password, configured_kdf("WBS_PASSWORD_KDF", envelope.PASSWORD_KDF))
     row.public_key, row.key_id, row.key_created_on = public, envelope.key_id(public), local_today()
     row.signing_public = envelope.signing_public_key(private)
 

@@ -209,15 +209,16 @@ def submit(clean: dict, files: list[CleanFile], submission_key: str | None = Non
     pepper = secrets_util.pepper()
     targets = keys.recipients()
     data_key = envelope.new_data_key()
+    params = keys.configured_kdf("WBS_RECEIPT_KDF", RECEIPT_KDF)
     for _attempt in range(3):
         receipt = envelope.new_receipt()
         # The slow derivation runs before the write lock is taken.
-        lookup_id, wrap_key = envelope.receipt_keys(receipt, pepper, RECEIPT_KDF)
+        lookup_id, wrap_key = envelope.receipt_keys(receipt, pepper, params)
         written: list[str] = []
         try:
             with write_transaction() as session:
                 today = local_today()
-                tip = WbsTip(lookup_id=lookup_id, receipt_kdf=RECEIPT_KDF.to_bytes(), category=clean.get("category"),
+                tip = WbsTip(lookup_id=lookup_id, receipt_kdf=params.to_bytes(), category=clean.get("category"),
                              status=WBS.initial, submitted_on=today, status_changed_on=today,
                              due_on=_due(WBS.initial, today), awaiting_handler=True, awaiting_notified=False,
                              submission_key_hash=key_hash)
@@ -263,7 +264,8 @@ def lookup(receipt) -> Opened | None:
     if digits is None:
         return None
     pepper = secrets_util.pepper()
-    params_in_use = db.session.scalars(select(WbsTip.receipt_kdf).distinct()).all() or [RECEIPT_KDF.to_bytes()]
+    params_in_use = db.session.scalars(select(WbsTip.receipt_kdf).distinct()).all() or [
+        keys.configured_kdf("WBS_RECEIPT_KDF", RECEIPT_KDF).to_bytes()]
     for raw in params_in_use:
         try:
             params = KdfParams.from_bytes(bytes(raw))

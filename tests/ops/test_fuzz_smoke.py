@@ -13,6 +13,8 @@ from pathlib import Path  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error, response_schema_conformance  # noqa: E402
 
+from support import examples  # noqa: E402
+
 EXAMPLES_PER_OPERATION = 20
 
 
@@ -31,7 +33,7 @@ def test_generated_requests_get_no_5xx_and_documented_answers(app):
     statuses: dict[str, list[int]] = {}
 
     for operation in operations:
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+        @settings(max_examples=examples(EXAMPLES_PER_OPERATION), deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
         def exercise(case):
@@ -57,7 +59,7 @@ def test_deep_nesting_and_unicode_digits_get_no_5xx(app):
     seen = {"deep": 0, "digits": 0}
 
     for operation in operations:
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+        @settings(max_examples=examples(EXAMPLES_PER_OPERATION), deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
         def exercise(case):

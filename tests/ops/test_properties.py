@@ -17,8 +17,9 @@ from portal.extensions import db
 from portal.models import Complaint, OutboxMail
 from portal.validation import Validator, nik_is_plausible
 from samples import COMPLAINT
+from support import examples
 
-FAST = settings(max_examples=100, deadline=None, database=None)
+FAST = settings(max_examples=examples(100), deadline=None, database=None)
 TODAY = date(2026, 11, 24)
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text()
@@ -199,7 +200,7 @@ def stored(app) -> tuple[int, int, int]:
     return counts + (sum(1 for p in uploads.rglob("*") if p.is_file()) if uploads.exists() else 0,)
 
 
-@settings(max_examples=150, deadline=None, database=None,
+@settings(max_examples=examples(150), deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=complaint_bodies)
 def test_any_json_object_gets_an_answer_below_500_and_a_refusal_stores_nothing(app, body):
@@ -233,7 +234,7 @@ def test_integer_parameters_are_ascii_digits_or_nothing(raw):
         assert not (stripped.isascii() and stripped.isdigit() and len(stripped) <= 18 and 1 <= int(stripped) <= 10**9)
 
 
-@settings(max_examples=40, deadline=None, database=None,
+@settings(max_examples=examples(40), deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(page=unicode_digits, year=unicode_digits, actor=unicode_digits)
 def test_back_office_lists_answer_unicode_digits_without_5xx(as_role, page, year, actor):
@@ -255,7 +256,7 @@ def _admin_client(as_role):
     return _clients[id(as_role)]
 
 
-@settings(max_examples=30, deadline=None, database=None,
+@settings(max_examples=examples(30), deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=deep_json, path=st.sampled_from(["/api/v1/complaints", "/api/v1/gratifications", "/api/v1/wbs/tips"]))
 def test_deeply_nested_json_is_a_400_and_stores_nothing(app, body, path):

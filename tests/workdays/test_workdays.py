@@ -20,6 +20,7 @@ from portal.workdays import (
     WorkCalendar,
     package_holidays,
 )
+from support import examples
 
 D = date
 OWN_MODULES = ("portal.workdays", "portal.models", "portal.extensions", "portal.database", "holidays")
@@ -173,7 +174,7 @@ days_2025_2027 = st.dates(min_value=D(2025, 1, 1), max_value=D(2027, 12, 31))
 overrides_st = st.dictionaries(days_2025_2027, st.booleans(), max_size=20)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(days_2024_2028, st.integers(min_value=0, max_value=120), overrides_st, st.booleans())
 def test_add_then_count_round_trips(start, n, overrides, cuti):
     cal = WorkCalendar.from_package(overrides, cuti_bersama_non_working=cuti)
@@ -284,7 +285,7 @@ def test_table_reflects_overrides(table_2025_2027):
     assert table[D(2026, 3, 28)][1] - table[D(2026, 3, 27)][1] == 1
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(a=days_2025_2027, b=days_2025_2027)
 def test_table_index_difference_matches_working_days_between(table_2025_2027, a, b):
     table, cal = table_2025_2027
