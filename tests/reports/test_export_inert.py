@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -26,7 +27,7 @@ def published(app, as_role):
         # A handler's public summary of an open complaint of the month: table T6 lists it (the
         # citizen's own words are never published; staff text is what reaches the export).
         row = db.session.scalars(select(Complaint).where(
-            Complaint.privacy == "open", Complaint.submitted_on.between("2026-10-01", "2026-10-31"))
+            Complaint.privacy == "open", Complaint.submitted_on.between(date(2026, 10, 1), date(2026, 10, 31)))
             .order_by(Complaint.id)).first()
         row.public_summary = FORMULA
         db.session.commit()
