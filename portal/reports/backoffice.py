@@ -25,8 +25,8 @@ from . import publication as pub
 from . import render
 from .periods import Period
 
-TEAM_ROLES = ("complaints", "gratification", "wbs")
-VIEW_ROLES = TEAM_ROLES + (pub.LEADER,)
+TEAM_ROLES = ("complaints", "gratification", "wbs", "admin", pub.LEADER)  # admin, leader: the "coi" channel
+VIEW_ROLES = TEAM_ROLES
 
 MENU.append(MenuItem("backoffice.reports_index", _l("Laporan"), VIEW_ROLES))
 

@@ -26,10 +26,11 @@ from . import PeriodError, ReportError, build_report, get_channel, registry
 from . import periods, render
 from .periods import Period
 
-CHANNEL_ORDER = ("complaints", "gratification", "wbs", "skm")
-# The role whose team prepares a channel's reports, when it is not the channel's own name: the SKM is
-# run by the service and complaint unit (pengelola pengaduan), which also moderates its suggestions.
-TEAM_ROLE = {"skm": "complaints"}
+CHANNEL_ORDER = ("complaints", "gratification", "wbs", "skm", "coi", "zi_monev")
+# The roles whose team prepares a channel's reports, when it is not the channel's own name: the SKM is
+# run by the service and complaint unit (pengelola pengaduan), which also moderates its suggestions;
+# the conflict-of-interest monev and the Lembar Monev ZI by the ZI team (portal.zi.TEAM_ROLES).
+TEAM_ROLE = {"skm": ("complaints",), "coi": ("admin", "leader"), "zi_monev": ("admin", "leader")}
 PLAN_MIN, TEXT_MAX = 20, 5000
 LEADER = "leader"
 MAX_ID = 2**31 - 1  # INTEGER primary keys: a larger number in a URL is simply not found
@@ -53,12 +54,12 @@ def channels() -> list[str]:
     return [c for c in CHANNEL_ORDER if c in known]
 
 
-def team_role(channel: str) -> str:
-    return TEAM_ROLE.get(channel, channel)
+def team_roles(channel: str) -> tuple[str, ...]:
+    return TEAM_ROLE.get(channel, (channel,))
 
 
 def is_team(user, channel: str) -> bool:
-    return user.has_role(team_role(channel))
+    return user.has_role(*team_roles(channel))
 
 
 def channels_for(user) -> list[str]:

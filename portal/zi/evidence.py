@@ -24,7 +24,7 @@ from ..reports.periods import Period
 from ..templating import local_today
 from . import AREAS, conflicts, monev, renja
 
-REPORT_CHANNELS = ("complaints", "gratification", "wbs", "skm")
+REPORT_CHANNELS = ("complaints", "gratification", "wbs", "skm", "coi")
 _FOLDER_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -112,7 +112,7 @@ def build(period: Period) -> bytes:
                         put(stem + ".pdf", report.pdf_data, entry)
                         put(stem + ".xlsx", report.xlsx_data, entry)
                         put(stem + ".csv", report.csv_data, entry)
-                elif source == "coi":
+                if source == "coi":  # the register's recap and map, published report or not
                     for name, data in _coi_files(period).items():
                         put(f"{folder}/{name}", data, entry)
             for item in renja.evidence_for(row, period):

@@ -70,3 +70,14 @@ def test_skm_report_builds_right_after_db_upgrade(fresh_install):
     csv_out = flask(fresh_install, "reports", "build", "--channel", "skm", "--period", "2026-10", "--format", "csv")
     assert csv_out.returncode == 0, csv_out.stderr
     assert "Belum ada responden" in csv_out.stdout
+
+
+def test_conflict_of_interest_monev_builds_right_after_db_upgrade(fresh_install):
+    """The "coi" channel on an empty register: zero declarations and no mapped position, per semester."""
+    assert flask(fresh_install, "db", "upgrade").returncode == 0
+    done = flask(fresh_install, "reports", "build", "--channel", "coi", "--period", "2026-S2")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["channel"] == "coi" and report["period"]["code"] == "2026-S2"
+    assert report["summary"]["declarations"] == 0 and report["summary"]["positions_mapped"] == 0
+    assert [r["declared"] for r in report["tables"]["pernyataan"]["rows"]] == [0, 0]

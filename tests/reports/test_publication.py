@@ -91,8 +91,9 @@ def test_channel_teams_prepare_and_see_only_their_channel(app, seeded, pub):
     for role in ("leader", "admin"):
         client = pub.client(role)
         token = csrf(client.get("/kantor/akun/sandi").get_data(as_text=True))
-        assert client.post("/kantor/laporan", data={"csrf_token": token, "channel": "complaints",
-                                                    "period": MONTH}).status_code == 403
+        # The ZI team (leader, admin) prepares the conflict-of-interest monev only, not a channel's report.
+        refused = client.post("/kantor/laporan", data={"csrf_token": token, "channel": "complaints", "period": MONTH})
+        assert refused.status_code == 422 and "kanal yang Anda tangani" in refused.get_data(as_text=True)
     draft = pub.draft_id(pub.prepare("complaints", MONTH))
     assert pub.client("gratification").get(f"/kantor/laporan/draf/{draft}").status_code == 403
     assert pub.client("wbs").get(f"/kantor/laporan/draf/{draft}").status_code == 403
