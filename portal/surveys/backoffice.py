@@ -15,7 +15,8 @@ from flask_login import current_user
 from ..auth.access import roles_required
 from ..backoffice import MENU, MenuItem, bp
 from ..reports import build_report
-from ..reports.periods import Period, office_today
+from ..reports import periods
+from ..reports.periods import Period
 from . import services
 
 TEAM = "complaints"
@@ -25,12 +26,15 @@ MENU.append(MenuItem("backoffice.skm_index", _l("Survei (SKM)"), VIEWERS))
 
 
 def _page(errors=None, values=None, status=200):
-    today = office_today()
+    today = periods.office_today()
     month, semester = Period.containing(today), Period.containing(today, "semester")
+    plans = [(p, services.follow_ups(p)) for p in (semester.previous(), semester)]
     return render_template(
         "backoffice/skm.html", month=build_report("skm", month), semester=build_report("skm", semester),
         pending=services.pending_suggestions() if current_user.has_role(TEAM) else [],
-        can_edit=current_user.has_role(TEAM), errors=errors or {}, values=values or {}), status
+        plans=plans, rtl_labels=services.RTL_STATUS_LABELS,
+        can_edit=current_user.has_role(TEAM), errors=errors or {},
+        values=values or {"rtl_period": semester.code}), status
 
 
 @bp.get("/survei")
@@ -60,3 +64,28 @@ def skm_population():
         return _page(exc.errors, request.form, status=422)
     flash(_("Jumlah pengguna layanan disimpan."))
     return redirect(url_for("backoffice.skm_index"))
+
+
+@bp.post("/survei/rtl")
+@roles_required(TEAM)
+def skm_rtl_add():
+    form = request.form
+    try:
+        services.add_follow_up(current_user._get_current_object(), form.get("rtl_period", ""), form.get("action"),
+                               form.get("owner"), form.get("due_on"))
+    except services.SurveyError as exc:
+        errors = {("rtl_period" if k == "period" else k): v for k, v in exc.errors.items()}
+        return _page(errors, form, status=422)
+    flash(_("Rencana tindak lanjut ditambahkan."))
+    return redirect(url_for("backoffice.skm_index") + "#judul-rtl")
+
+
+@bp.post("/survei/rtl/<int:row_id>/status")
+@roles_required(TEAM)
+def skm_rtl_status(row_id: int):
+    try:
+        services.set_follow_up_status(current_user._get_current_object(), row_id, request.form.get("status", ""))
+    except services.SurveyError as exc:
+        return _page(exc.errors, status=422)
+    flash(_("Status rencana tindak lanjut disimpan."))
+    return redirect(url_for("backoffice.skm_index") + "#judul-rtl")
