@@ -31,8 +31,12 @@ class SurveyError(ValueError):
         self.errors = errors
 
 
-def submit(clean: dict, submission_key: str | None = None) -> SkmResponse:
-    """Store one validated answer (validation.validate_form / validate_api); a repeated key stores nothing."""
+def submit(clean: dict, submission_key: str | None = None, on: date | None = None) -> SkmResponse:
+    """Store one validated answer (validation.validate_form / validate_api); a repeated key stores nothing.
+
+    `on` is the day the questionnaire was filled in when it is not today (the demo data, a paper form
+    typed in later); by default the office's today.
+    """
     key_hash = secrets_util.submission_key_hash(submission_key) if submission_key else None
     if key_hash:
         earlier = db.session.scalar(select(SkmResponse).where(SkmResponse.submission_key_hash == key_hash))
@@ -40,7 +44,7 @@ def submit(clean: dict, submission_key: str | None = None) -> SkmResponse:
             return earlier
     try:
         with write_transaction() as session:
-            row = SkmResponse(submitted_on=local_today(), submission_key_hash=key_hash,
+            row = SkmResponse(submitted_on=on or local_today(), submission_key_hash=key_hash,
                               suggestion_status=SUGGESTION_PENDING if clean.get("suggestion") else None,
                               **{k: clean.get(k) for k in ("service", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8",
                                                            "u9", "sex", "age", "education", "occupation",
