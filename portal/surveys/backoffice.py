@@ -17,12 +17,15 @@ from ..backoffice import MENU, MenuItem, bp
 from ..reports import build_report
 from ..reports import periods
 from ..reports.periods import Period
-from . import services
+from . import perception, services
 
 TEAM = "complaints"
 VIEWERS = (TEAM, "leader")
 
+ADMIN = "admin"  # edits the perception questionnaires (they change nationally); sees no SKM casework
+
 MENU.append(MenuItem("backoffice.skm_index", _l("Survei (SKM)"), VIEWERS))
+MENU.append(MenuItem("backoffice.perception_index", _l("Survei persepsi (IPAK/IPKP)"), (*VIEWERS, ADMIN)))
 
 
 def _page(errors=None, values=None, status=200):
@@ -89,3 +92,45 @@ def skm_rtl_status(row_id: int):
         return _page(exc.errors, status=422)
     flash(_("Status rencana tindak lanjut disimpan."))
     return redirect(url_for("backoffice.skm_index") + "#judul-rtl")
+
+
+# --- perception surveys (IPAK, IPKP) -------------------------------------------------------------------
+
+def _perception_page(errors=None, status=200):
+    semester = Period.containing(periods.office_today(), "semester")
+    surveys = []
+    for survey, title in perception.TITLES.items():
+        index, asked = perception.index(survey, semester)
+        surveys.append({"code": survey, "title": title, "index": index, "asked": asked,
+                        "all": perception.questions(survey, include_retired=True)})
+    return render_template("backoffice/perception.html", semester=semester, surveys=surveys,
+                           can_edit=current_user.has_role(ADMIN), errors=errors or {}), status
+
+
+@bp.get("/survei/persepsi")
+@roles_required(*VIEWERS, ADMIN)
+def perception_index():
+    return _perception_page()
+
+
+@bp.post("/survei/persepsi/<survey>")  # an unknown survey is refused by the service (422)
+@roles_required(ADMIN)
+def perception_add(survey: str):
+    try:
+        perception.add_question(current_user._get_current_object(), survey, request.form.get("text"))
+    except services.SurveyError as exc:
+        return _perception_page(exc.errors, status=422)
+    flash(_("Pertanyaan ditambahkan."))
+    return redirect(url_for("backoffice.perception_index"))
+
+
+@bp.post("/survei/persepsi/pertanyaan/<int:question_id>")
+@roles_required(ADMIN)
+def perception_edit(question_id: int):
+    try:
+        perception.update_question(current_user._get_current_object(), question_id, request.form.get("text"),
+                                   request.form.get("active") == "1")
+    except services.SurveyError as exc:
+        return _perception_page(exc.errors, status=422)
+    flash(_("Pertanyaan disimpan."))
+    return redirect(url_for("backoffice.perception_index"))
