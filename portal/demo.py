@@ -132,5 +132,9 @@ def seed(months: int = 6, per_month: int = 30, seed: int = 2026) -> dict[str, in
     from .whistle.demo import seed_wbs
     from .gratification.demo import seed_gratification  # own random stream: other channels' data stay as they were
 
+    from .surveys.demo import seed_skm
+
     return {"complaints": seed_complaints(months, per_month, rng), "wbs": seed_wbs(months, per_month, rng),
-            "gratification": seed_gratification(months, per_month, random.Random(f"gratification-{seed}"))}
+            "gratification": seed_gratification(months, per_month, random.Random(f"gratification-{seed}")),
+            "skm": seed_skm(_month_starts(months, local_today()), local_today(), per_month,
+                            random.Random(f"skm-{seed}"))}

@@ -12,4 +12,5 @@ from .gratification import GratificationAttachment, GratificationEvent, Gratific
 from .publication import PublishedReport, ReportDraft  # noqa: F401
 from .zi import (ConflictDeclaration, ConflictPosition, FollowUpPlan, MonevEntry, RenjaEvidence,  # noqa: F401
                  RenjaRow, RenjaStatus, ZiPage)
-from .survey import SkmPopulation, SkmResponse  # noqa: F401
+from .survey import (PerceptionAnswer, PerceptionQuestion, PerceptionResponse, SkmFollowUp,  # noqa: F401
+                     SkmPopulation, SkmResponse)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -63,3 +63,77 @@ class SkmPopulation(db.Model):
     users: Mapped[int] = mapped_column(Integer, nullable=False)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+RTL_PLANNED = "planned"
+RTL_IN_PROGRESS = "in_progress"
+RTL_DONE = "done"
+RTL_STATUSES = (RTL_PLANNED, RTL_IN_PROGRESS, RTL_DONE)
+
+
+class SkmFollowUp(db.Model):
+    """One row of the follow-up plan (rencana tindak lanjut, RTL) of an SKM semester.
+
+    Entered by the complaints team for the semester whose results it answers; its status is kept
+    up to date afterwards, and the next semester's report prints that status.
+    """
+
+    __tablename__ = "skm_follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), nullable=False)  # the semester, 2026-S1
+    action: Mapped[str] = mapped_column(Text, nullable=False)
+    owner: Mapped[str] = mapped_column(String(120), nullable=False)
+    due_on: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default=RTL_PLANNED)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_skm_follow_ups_period", "period"),)
+
+
+# Perception surveys of the Zona Integritas result component, on the SKM engine (1–4 scale, same index).
+PERCEPTION_SURVEYS = ("ipak", "ipkp")
+
+
+class PerceptionQuestion(db.Model):
+    """One statement of the IPAK or IPKP questionnaire; the admin edits the set when the national one changes.
+
+    A question is never deleted once answered: it is retired (`active` false) so past indexes keep it.
+    """
+
+    __tablename__ = "perception_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey: Mapped[str] = mapped_column(String(10), nullable=False)  # ipak | ipkp
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_perception_questions_survey", "survey"),)
+
+
+class PerceptionResponse(db.Model):
+    """One answered perception questionnaire: as in the SKM, only the day, no personal data."""
+
+    __tablename__ = "perception_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey: Mapped[str] = mapped_column(String(10), nullable=False)
+    submitted_on: Mapped[date] = mapped_column(Date, nullable=False)
+    submission_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+
+    __table_args__ = (Index("ix_perception_responses_survey_day", "survey", "submitted_on"),)
+
+
+class PerceptionAnswer(db.Model):
+    __tablename__ = "perception_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("perception_responses.id", ondelete="CASCADE"),
+                                             nullable=False, index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("perception_questions.id", ondelete="CASCADE"),
+                                             nullable=False, index=True)
+    score: Mapped[int] = mapped_column(SmallInteger, nullable=False)

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models.publication import PublishedReport
 from ..models.survey import SUGGESTION_APPROVED, SkmResponse
 from ..surveys import ikm
-from ..surveys.services import population
+from ..surveys.services import RTL_STATUS_LABELS, follow_ups, population
 from . import register
 from .aggregate import Column, Report, Table, ordered_codes
 from .periods import Period
@@ -50,6 +50,10 @@ VOCABULARY = (
     _l("Rencana tindak lanjut semester sebelumnya"), _l("Rencana tindak lanjut"),
     _l("Rencana yang diterbitkan bersama laporan SKM semester sebelumnya; capaiannya dijelaskan dalam rencana "
        "tindak lanjut laporan ini."),
+    _l("Rencana tindak lanjut (RTL) semester ini"), _l("Status RTL semester sebelumnya"), _l("Tindak lanjut"),
+    _l("Penanggung jawab"), _l("Batas waktu"), _l("Status"), _l("Kode status"),
+    _l("Disusun tim pengelola pengaduan dan pelayanan atas unsur terlemah dan saran responden semester ini."),
+    _l("Status pada saat laporan ini disusun."),
 )
 
 
@@ -212,6 +216,27 @@ def _previous_plan_table(period: Period) -> Table:
                             "dalam rencana tindak lanjut laporan ini.")
 
 
+def _rtl_rows(period: Period) -> list[dict]:
+    return [{"no": i, "action": row.action, "owner": row.owner, "due_on": row.due_on.isoformat(),
+             "status_code": row.status, "status": str(RTL_STATUS_LABELS.get(row.status, row.status))}
+            for i, row in enumerate(follow_ups(period), 1)]
+
+
+_RTL_COLUMNS = [Column("no", "No"), Column("action", "Tindak lanjut"), Column("owner", "Penanggung jawab"),
+                Column("due_on", "Batas waktu"), Column("status_code", "Kode status"), Column("status", "Status")]
+
+
+def _rtl_table(period: Period) -> Table:
+    return Table("rtl", "Rencana tindak lanjut (RTL) semester ini", _RTL_COLUMNS, _rtl_rows(period),
+                 note="Disusun tim pengelola pengaduan dan pelayanan atas unsur terlemah dan saran responden "
+                      "semester ini.")
+
+
+def _previous_rtl_table(period: Period) -> Table:
+    return Table("rtl_status_sebelumnya", "Status RTL semester sebelumnya", _RTL_COLUMNS,
+                 _rtl_rows(period.previous()), note="Status pada saat laporan ini disusun.")
+
+
 @register(CHANNEL, "Survei Kepuasan Masyarakat")
 def build(period: Period) -> Report:
     groups = sums(period)
@@ -225,6 +250,6 @@ def build(period: Period) -> Report:
         tables.append(_months_table(period, index))
     tables += [_profile_table(period), _weakest_table(index, summary["weakest"]), _suggestions_table(period)]
     if period.is_semester:
-        tables.append(_previous_plan_table(period))
+        tables += [_rtl_table(period), _previous_rtl_table(period), _previous_plan_table(period)]
     notes = [] if index.respondents else [NO_RESPONDENTS]
     return Report(CHANNEL, period, title, index.respondents, summary, tables, notes)

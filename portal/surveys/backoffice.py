@@ -15,22 +15,29 @@ from flask_login import current_user
 from ..auth.access import roles_required
 from ..backoffice import MENU, MenuItem, bp
 from ..reports import build_report
-from ..reports.periods import Period, office_today
-from . import services
+from ..reports import periods
+from ..reports.periods import Period
+from . import perception, services
 
 TEAM = "complaints"
 VIEWERS = (TEAM, "leader")
 
+ADMIN = "admin"  # edits the perception questionnaires (they change nationally); sees no SKM casework
+
 MENU.append(MenuItem("backoffice.skm_index", _l("Survei (SKM)"), VIEWERS))
+MENU.append(MenuItem("backoffice.perception_index", _l("Survei persepsi (IPAK/IPKP)"), (*VIEWERS, ADMIN)))
 
 
 def _page(errors=None, values=None, status=200):
-    today = office_today()
+    today = periods.office_today()
     month, semester = Period.containing(today), Period.containing(today, "semester")
+    plans = [(p, services.follow_ups(p)) for p in (semester.previous(), semester)]
     return render_template(
         "backoffice/skm.html", month=build_report("skm", month), semester=build_report("skm", semester),
         pending=services.pending_suggestions() if current_user.has_role(TEAM) else [],
-        can_edit=current_user.has_role(TEAM), errors=errors or {}, values=values or {}), status
+        plans=plans, rtl_labels=services.RTL_STATUS_LABELS,
+        can_edit=current_user.has_role(TEAM), errors=errors or {},
+        values=values or {"rtl_period": semester.code}), status
 
 
 @bp.get("/survei")
@@ -60,3 +67,70 @@ def skm_population():
         return _page(exc.errors, request.form, status=422)
     flash(_("Jumlah pengguna layanan disimpan."))
     return redirect(url_for("backoffice.skm_index"))
+
+
+@bp.post("/survei/rtl")
+@roles_required(TEAM)
+def skm_rtl_add():
+    form = request.form
+    try:
+        services.add_follow_up(current_user._get_current_object(), form.get("rtl_period", ""), form.get("action"),
+                               form.get("owner"), form.get("due_on"))
+    except services.SurveyError as exc:
+        errors = {("rtl_period" if k == "period" else k): v for k, v in exc.errors.items()}
+        return _page(errors, form, status=422)
+    flash(_("Rencana tindak lanjut ditambahkan."))
+    return redirect(url_for("backoffice.skm_index") + "#judul-rtl")
+
+
+@bp.post("/survei/rtl/<int:row_id>/status")
+@roles_required(TEAM)
+def skm_rtl_status(row_id: int):
+    try:
+        services.set_follow_up_status(current_user._get_current_object(), row_id, request.form.get("status", ""))
+    except services.SurveyError as exc:
+        return _page(exc.errors, status=422)
+    flash(_("Status rencana tindak lanjut disimpan."))
+    return redirect(url_for("backoffice.skm_index") + "#judul-rtl")
+
+
+# --- perception surveys (IPAK, IPKP) -------------------------------------------------------------------
+
+def _perception_page(errors=None, status=200):
+    semester = Period.containing(periods.office_today(), "semester")
+    surveys = []
+    for survey, title in perception.TITLES.items():
+        index, asked = perception.index(survey, semester)
+        surveys.append({"code": survey, "title": title, "index": index, "asked": asked,
+                        "all": perception.questions(survey, include_retired=True)})
+    return render_template("backoffice/perception.html", semester=semester, surveys=surveys,
+                           can_edit=current_user.has_role(ADMIN), errors=errors or {}), status
+
+
+@bp.get("/survei/persepsi")
+@roles_required(*VIEWERS, ADMIN)
+def perception_index():
+    return _perception_page()
+
+
+@bp.post("/survei/persepsi/<survey>")  # an unknown survey is refused by the service (422)
+@roles_required(ADMIN)
+def perception_add(survey: str):
+    try:
+        perception.add_question(current_user._get_current_object(), survey, request.form.get("text"))
+    except services.SurveyError as exc:
+        return _perception_page(exc.errors, status=422)
+    flash(_("Pertanyaan ditambahkan."))
+    return redirect(url_for("backoffice.perception_index"))
+
+
+@bp.post("/survei/persepsi/pertanyaan/<int:question_id>")
+@roles_required(ADMIN)
+def perception_edit(question_id: int):
+    try:
+        perception.update_question(current_user._get_current_object(), question_id, request.form.get("text"),
+                                   request.form.get("active") == "1")
+    except services.SurveyError as exc:
+        return _perception_page(exc.errors, status=422)
+    flash(_("Pertanyaan disimpan."))
+    return redirect(url_for("backoffice.perception_index"))

@@ -72,12 +72,22 @@ class Index:
                 "ikm_unit": f(self.ikm), "ikm": f(self.converted), "mutu": self.mutu, "kinerja": self.kinerja}
 
 
-def compute(sums: dict[str, int], n: int) -> Index:
-    """The index of `n` respondents whose scores per unsur add up to `sums` (u1…u9)."""
-    if not n:
-        return Index(0, None, None, None, None, None)
-    exact = {key: Fraction(int(sums.get(key) or 0), n) for key in UNSUR}
-    ikm = sum((nrr * WEIGHT for nrr in exact.values()), Fraction(0))
+def compute(sums: dict[str, int], n: int, keys: tuple[str, ...] = UNSUR,
+            counts: dict[str, int] | None = None) -> Index:
+    """The index of `n` respondents whose scores per unsur add up to `sums` (u1…u9).
+
+    The perception surveys (IPAK, IPKP) use the same formula over their own items (`keys`), each
+    with the equal weight 1/len(keys). Their item set can change during a period, so `counts` gives
+    the number of answers per item: NRR_i = Σ score_i ÷ counts_i, and an item nobody answered yet
+    has no NRR and is left out of the index.
+    """
+    if counts is not None:
+        keys = tuple(k for k in keys if counts.get(k))
+    if not n or not keys:
+        return Index(n or 0, None, None, None, None, None)
+    weight = WEIGHT if keys == UNSUR else Fraction(1, len(keys))
+    exact = {key: Fraction(int(sums.get(key) or 0), counts[key] if counts is not None else n) for key in keys}
+    ikm = sum((nrr * weight for nrr in exact.values()), Fraction(0))
     converted = half_up(ikm * SCALE, 2)
     letter, kinerja = mutu(converted)
     return Index(n, {k: half_up(v, 3) for k, v in exact.items()}, half_up(ikm, 3), converted, letter, kinerja)

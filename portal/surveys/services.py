@@ -4,14 +4,17 @@ Each function owns its transaction; staff actions are audited in it.
 """
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, secrets_util
 from ..database import write_transaction
 from ..extensions import db
-from ..models.survey import (SUGGESTION_APPROVED, SUGGESTION_PENDING, SUGGESTION_REJECTED, SkmPopulation,
-                             SkmResponse)
+from ..models.survey import (RTL_DONE, RTL_IN_PROGRESS, RTL_PLANNED, RTL_STATUSES, SUGGESTION_APPROVED, SUGGESTION_PENDING,
+                             SUGGESTION_REJECTED, SkmFollowUp, SkmPopulation, SkmResponse)
 from ..models.types import utcnow
 from ..params import parse_int
 from ..reports.periods import Period, PeriodError
@@ -28,8 +31,12 @@ class SurveyError(ValueError):
         self.errors = errors
 
 
-def submit(clean: dict, submission_key: str | None = None) -> SkmResponse:
-    """Store one validated answer (validation.validate_form / validate_api); a repeated key stores nothing."""
+def submit(clean: dict, submission_key: str | None = None, on: date | None = None) -> SkmResponse:
+    """Store one validated answer (validation.validate_form / validate_api); a repeated key stores nothing.
+
+    `on` is the day the questionnaire was filled in when it is not today (the demo data, a paper form
+    typed in later); by default the office's today.
+    """
     key_hash = secrets_util.submission_key_hash(submission_key) if submission_key else None
     if key_hash:
         earlier = db.session.scalar(select(SkmResponse).where(SkmResponse.submission_key_hash == key_hash))
@@ -37,7 +44,7 @@ def submit(clean: dict, submission_key: str | None = None) -> SkmResponse:
             return earlier
     try:
         with write_transaction() as session:
-            row = SkmResponse(submitted_on=local_today(), submission_key_hash=key_hash,
+            row = SkmResponse(submitted_on=on or local_today(), submission_key_hash=key_hash,
                               suggestion_status=SUGGESTION_PENDING if clean.get("suggestion") else None,
                               **{k: clean.get(k) for k in ("service", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8",
                                                            "u9", "sex", "age", "education", "occupation",
@@ -106,3 +113,72 @@ def set_population(user, period_code: str, users) -> SkmPopulation:
 
 def population(period: Period) -> int | None:
     return db.session.scalar(select(SkmPopulation.users).where(SkmPopulation.period == period.code))
+
+
+MAX_ACTION = 2000
+RTL_STATUS_LABELS = {RTL_PLANNED: _l("Direncanakan"), RTL_IN_PROGRESS: _l("Sedang berjalan"), RTL_DONE: _l("Selesai")}
+MAX_OWNER = 120
+
+
+def _semester(period_code) -> Period:
+    try:
+        period = Period.parse((period_code or "").strip())
+    except PeriodError as exc:
+        raise SurveyError({"period": [str(exc)]}) from None
+    if not period.is_semester:
+        raise SurveyError({"period": ["Rencana tindak lanjut disusun per semester (YYYY-S1 atau YYYY-S2)."]})
+    return period
+
+
+def add_follow_up(user, period_code: str, action: str | None, owner: str | None, due: str | None) -> SkmFollowUp:
+    """Add one row (action, owner, due date) to the follow-up plan (RTL) of an SKM semester."""
+    errors: dict[str, list[str]] = {}
+    try:
+        period = _semester(period_code)
+    except SurveyError as exc:
+        errors.update(exc.errors)
+        period = None
+    action = (action or "").strip()
+    owner = " ".join((owner or "").split())
+    if not action or len(action) > MAX_ACTION:
+        errors["action"] = [f"Tulis tindak lanjutnya (paling banyak {MAX_ACTION} karakter)."]
+    if not owner or len(owner) > MAX_OWNER:
+        errors["owner"] = [f"Tulis penanggung jawabnya (paling banyak {MAX_OWNER} karakter)."]
+    try:
+        due_on = date.fromisoformat((due or "").strip())
+    except ValueError:
+        errors["due_on"] = ["Tulis batas waktu sebagai tanggal (2026-09-30)."]
+        due_on = None
+    if period is not None and due_on is not None and due_on < period.start:
+        errors["due_on"] = ["Batas waktu tidak boleh sebelum awal semester rencana ini."]
+    if errors:
+        raise SurveyError(errors)
+    with write_transaction() as session:
+        row = SkmFollowUp(period=period.code, action=action, owner=owner, due_on=due_on, status=RTL_PLANNED,
+                          updated_by_id=user.id, updated_at=utcnow())
+        session.add(row)
+        session.flush()
+        audit.log("skm_rtl_add", actor=user, channel=CHANNEL, case_ref=f"skm-rtl:{row.id}",
+                  detail={"period": period.code})
+    return row
+
+
+def set_follow_up_status(user, row_id: int, status: str) -> SkmFollowUp:
+    """Move an RTL row to planned / in progress / done (a correction back is allowed and audited)."""
+    row = db.session.get(SkmFollowUp, row_id) if 0 < row_id <= MAX_ID else None
+    if row is None:
+        raise SurveyError({"rtl": ["Rencana tindak lanjut tidak ditemukan."]})
+    if status not in RTL_STATUSES:
+        raise SurveyError({"status": ["Status tidak dikenal."]})
+    with write_transaction():
+        before = row.status
+        row.status, row.updated_by_id, row.updated_at = status, user.id, utcnow()
+        audit.log("skm_rtl_status", actor=user, channel=CHANNEL, case_ref=f"skm-rtl:{row.id}",
+                  detail={"period": row.period, "status": status, "before": before})
+    return row
+
+
+def follow_ups(period: Period) -> list[SkmFollowUp]:
+    """The RTL rows of a semester, in the order they were entered."""
+    return list(db.session.scalars(select(SkmFollowUp).where(SkmFollowUp.period == period.code)
+                                   .order_by(SkmFollowUp.due_on, SkmFollowUp.id)))

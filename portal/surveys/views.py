@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, request
 
 from .. import catalog, intake, secrets_util
 from ..auth.access import public
-from . import services
+from . import perception, services
 from .validation import SUGGESTION_MAX, validate_form
 
 bp = Blueprint("surveys", __name__, url_prefix="/survei")
@@ -58,4 +58,44 @@ def submit():
     if errors:
         return _form(form_data, errors, 422, submission_key)
     services.submit(clean, submission_key)
+    return _thanks()
+
+
+# --- perception surveys (IPAK, IPKP) -------------------------------------------------------------------
+
+SURVEY_PATH = "<any(ipak, ipkp):survey>"
+
+
+def _perception_form(survey: str, values=None, errors=None, status=200, submission_key=None):
+    return render_template("surveys/perception.html", survey=survey, title=perception.TITLES[survey],
+                           questions=perception.questions(survey), answers=perception.ANSWERS,
+                           values=values or {}, errors=errors or {},
+                           submission_key=submission_key or secrets.token_urlsafe(24)), status
+
+
+@bp.get(f"/{SURVEY_PATH}")
+@public
+def perception_form(survey: str):
+    return _perception_form(survey)
+
+
+def _perception_again():
+    form_data = request.form
+    return _perception_form(request.view_args["survey"], form_data, None, 429,
+                            secrets_util.valid_submission_key(form_data.get("submission_key")))
+
+
+@bp.post(f"/{SURVEY_PATH}")
+@public
+@intake.submission_limits("skm", keep_input=_perception_again)
+def perception_submit(survey: str):
+    form_data = request.form
+    refusal = intake.bot_refusal(form_data)
+    if refusal is not None:
+        return refusal
+    submission_key = secrets_util.valid_submission_key(form_data.get("submission_key"))
+    scores, errors = perception.validate(survey, form_data)
+    if errors:
+        return _perception_form(survey, form_data, errors, 422, submission_key)
+    perception.submit(survey, scores, submission_key)
     return _thanks()
