@@ -105,34 +105,32 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """The whole URL map in one place: the public areas, sign-in, the API, and the back office with
+    its areas nested under /kantor (endpoints `backoffice.<area>.<view>`)."""
+    from . import backoffice
     from .api import bp as api_bp
-    from .complaints.views import bp as complaints_bp
-    from .public import bp as public_bp
-    from .extensions import csrf
-
     from .auth.views import bp as auth_bp
-    from .whistle import bp as whistle_bp  # before the back office: adds its WBS routes to it
-    from .backoffice import bp as backoffice_bp
-    from .reports import backoffice as _reports_office  # noqa: F401  (adds its routes to the back office)
-    from .zi import backoffice as _zi_office  # noqa: F401  (adds its routes to the back office)
-    from .surveys import backoffice as _surveys_office  # noqa: F401  (adds its routes to the back office)
-    from .reports.public import bp as reports_public_bp
-
-    app.register_blueprint(public_bp)
-    app.register_blueprint(complaints_bp)
+    from .complaints.views import bp as complaints_bp
+    from .extensions import csrf
     from .gratification.views import bp as gratification_bp
-    app.register_blueprint(gratification_bp)
-    app.register_blueprint(whistle_bp)
+    from .ops import bp as ops_bp  # /healthz
+    from .public import bp as public_bp
+    from .reports import backoffice as reports_office
+    from .reports.public import bp as reports_public_bp
+    from .surveys import backoffice as surveys_office
     from .surveys.views import bp as surveys_bp
-    app.register_blueprint(surveys_bp)
-    app.register_blueprint(reports_public_bp)
+    from .whistle import backoffice as wbs_office
+    from .whistle import bp as whistle_bp
+    from .zi import backoffice as zi_office
     from .zi.public import bp as zi_public_bp
-    app.register_blueprint(zi_public_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(backoffice_bp)
+
+    for public_area in (public_bp, complaints_bp, gratification_bp, whistle_bp, surveys_bp, reports_public_bp,
+                        zi_public_bp, auth_bp):
+        app.register_blueprint(public_area)
+    app.register_blueprint(backoffice.nest((wbs_office.AREA, reports_office.AREA, zi_office.ZI_AREA,
+                                            zi_office.COI_AREA, surveys_office.AREA)))
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
-    from .ops import bp as ops_bp  # /healthz
     app.register_blueprint(ops_bp)
 
 

@@ -1,4 +1,9 @@
-"""The office's back office: queues, case pages and administration; every route declares its roles."""
+"""The office's back office (/kantor): queues, case pages and administration; every route declares its roles.
+
+The case pages and administration live on `bp` itself; every other area (WBS, reports, surveys,
+Zona Integritas, conflicts of interest) is its own blueprint, nested under `bp` by `nest` from the
+one place that assembles the URL map, `portal.register_blueprints`.
+"""
 from dataclasses import dataclass
 
 from flask import Blueprint
@@ -12,8 +17,18 @@ class MenuItem:
     roles: tuple
 
 
+@dataclass(frozen=True)
+class Area:
+    """A back-office area: its blueprint (URLs under /kantor), its menu entries and its dashboard numbers
+    (each a function(user, today) -> dict | None)."""
+
+    blueprint: Blueprint
+    menu: tuple = ()
+    widgets: tuple = ()
+
+
 bp = Blueprint("backoffice", __name__, url_prefix="/kantor")
-# Other channels and admin pages add their entries (endpoint, label, roles) here.
+# Admin pages add their entries here; nested areas bring theirs through `nest`.
 MENU: list[MenuItem] = [MenuItem("backoffice.gratification_queue", _l("Gratifikasi"), ("gratification",))]
 
 
@@ -23,3 +38,19 @@ def _office_menu():
 
 
 from . import admin, complaints, dashboard, digest, gratification  # noqa: E402,F401
+
+
+def nest(areas) -> Blueprint:
+    """The back office with `areas` nested under it (endpoints `backoffice.<area>.<view>`).
+
+    Blueprints record what apps replay, so nesting happens once per process: later calls (one per
+    app, e.g. in tests) find it done.
+    """
+    nested = {child for child, _options in bp._blueprints}
+    for area in areas:
+        if area.blueprint in nested:
+            continue
+        bp.register_blueprint(area.blueprint)
+        MENU.extend(area.menu)
+        dashboard.WIDGETS.extend(area.widgets)
+    return bp

@@ -82,15 +82,15 @@ def items() -> list[Item]:
         Item("recovery_key", _l("Kunci pemulihan WBS dibuat dan dicetak"),
              _l("Jalankan %(cmd)s di server; simpan cetakan bagian privatnya pada Kepala Dinas.",
                 cmd=".venv/bin/flask --app wsgi wbs recovery-key"),
-             "backoffice.wbs_team", keys.recovery_key_present()),
+             "backoffice.wbs.team", keys.recovery_key_present()),
         Item("decree", _l("SK Tim WBS dicatat"),
              _l("Catat nomor dan tanggal SK yang mengangkat pengelola WBS."),
-             "backoffice.wbs_team", db.session.scalar(select(func.count(WbsDecree.id))) > 0),
+             "backoffice.wbs.team", db.session.scalar(select(func.count(WbsDecree.id))) > 0),
         Item("handlers", _l("Pengelola WBS diangkat dan kuncinya disahkan"),
              _l("Setiap pengelola yang diangkat masuk, mengganti kata sandinya sendiri (pasangan kunci "
                 "dibuat), lalu kuncinya disahkan Kepala Dinas (wbs endorse) atau pengelola yang sudah "
                 "disahkan."),
-             "backoffice.wbs_team", wbs_handlers_ready()),
+             "backoffice.wbs.team", wbs_handlers_ready()),
         Item("holidays", _l("Hari libur tahun ini diperiksa"),
              _l("Cocokkan daftar dengan SKB cuti bersama dan keputusan daerah, lalu konfirmasi."),
              "backoffice.admin_holidays", _audited_since(HOLIDAY_ACTIONS, _start_of_this_year())),

@@ -7,7 +7,7 @@ or shows a case: the leader reads aggregates only.
 from __future__ import annotations
 
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,8 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from ..auth.access import roles_required
-from ..backoffice import MENU, MenuItem, bp
-from ..backoffice.dashboard import WIDGETS
+from ..backoffice import Area, MenuItem
 from ..extensions import db
 from ..models.publication import DRAFT_PENDING, DRAFT_RETURNED, ReportDraft
 from ..models.types import utcnow
@@ -28,7 +27,7 @@ from .periods import Period
 TEAM_ROLES = ("complaints", "gratification", "wbs", "admin", pub.LEADER)  # admin, leader: the "coi" channel
 VIEW_ROLES = TEAM_ROLES
 
-MENU.append(MenuItem("backoffice.reports_index", _l("Laporan"), VIEW_ROLES))
+bp = Blueprint("reports", __name__, url_prefix="/laporan")
 
 
 def reports_numbers(user, today) -> dict | None:
@@ -38,11 +37,11 @@ def reports_numbers(user, today) -> dict | None:
 
     waiting = db.session.scalar(select(func.count()).select_from(ReportDraft)
                                 .where(ReportDraft.status == DRAFT_PENDING))
-    return {"title": "Laporan", "endpoint": "backoffice.reports_index", "open": waiting, "new": waiting,
+    return {"title": "Laporan", "endpoint": "backoffice.reports.index", "open": waiting, "new": waiting,
             "overdue": 0, "mine": None}
 
 
-WIDGETS.append(reports_numbers)
+AREA = Area(bp, menu=(MenuItem("backoffice.reports.index", _l("Laporan"), VIEW_ROLES),), widgets=(reports_numbers,))
 
 
 def _me():
@@ -69,15 +68,15 @@ def _index(errors=None, values=None, status=200):
         errors=errors or {}, values=values or {}), status
 
 
-@bp.get("/laporan")
+@bp.get("")
 @roles_required(*VIEW_ROLES)
-def reports_index():
+def index():
     return _index()
 
 
-@bp.post("/laporan")
+@bp.post("")
 @roles_required(*TEAM_ROLES)
-def reports_prepare():
+def prepare():
     form = request.form
     try:
         draft = pub.prepare(_me(), form.get("channel", ""), form.get("period", ""), form.get("follow_up_plan"),
@@ -85,12 +84,12 @@ def reports_prepare():
     except pub.PublicationError as exc:
         return _index(exc.errors, form, 422)
     flash(_("Draf laporan disimpan dan menunggu persetujuan pimpinan."), "success")
-    return redirect(url_for("backoffice.reports_draft", draft_id=draft.id))
+    return redirect(url_for("backoffice.reports.draft", draft_id=draft.id))
 
 
-@bp.get("/laporan/pratinjau")
+@bp.get("/pratinjau")
 @roles_required(*VIEW_ROLES)
-def reports_preview():
+def preview():
     """The figures of a period so far, never stored: a running period is marked "sementara"."""
     args = request.args
     if not args.get("period"):
@@ -144,15 +143,15 @@ def _draft_page(draft: ReportDraft, errors=None, values=None, status=200):
                            errors=errors or {}, values=values or {}), status
 
 
-@bp.get("/laporan/draf/<int:draft_id>")
+@bp.get("/draf/<int:draft_id>")
 @roles_required(*VIEW_ROLES)
-def reports_draft(draft_id: int):
+def draft(draft_id: int):
     return _draft_page(_draft_or_404(draft_id))
 
 
-@bp.post("/laporan/draf/<int:draft_id>")
+@bp.post("/draf/<int:draft_id>")
 @roles_required(*TEAM_ROLES)
-def reports_resubmit(draft_id: int):
+def resubmit(draft_id: int):
     draft = _draft_or_404(draft_id)
     if not pub.is_team(_me(), draft.channel):
         abort(403)
@@ -161,12 +160,12 @@ def reports_resubmit(draft_id: int):
     except pub.PublicationError as exc:
         return _draft_page(draft, exc.errors, request.form, 422)
     flash(_("Draf diperbaiki dan diajukan kembali kepada pimpinan."), "success")
-    return redirect(url_for("backoffice.reports_draft", draft_id=draft.id))
+    return redirect(url_for("backoffice.reports.draft", draft_id=draft.id))
 
 
-@bp.post("/laporan/draf/<int:draft_id>/setujui")
+@bp.post("/draf/<int:draft_id>/setujui")
 @roles_required(pub.LEADER)
-def reports_approve(draft_id: int):
+def approve(draft_id: int):
     draft = _draft_or_404(draft_id)
     try:
         row = pub.approve(_me(), draft.id)
@@ -176,13 +175,13 @@ def reports_approve(draft_id: int):
     return redirect(url_for("reports_public.show", report_id=row.id))
 
 
-@bp.post("/laporan/draf/<int:draft_id>/kembalikan")
+@bp.post("/draf/<int:draft_id>/kembalikan")
 @roles_required(pub.LEADER)
-def reports_send_back(draft_id: int):
+def send_back(draft_id: int):
     draft = _draft_or_404(draft_id)
     try:
         pub.send_back(_me(), draft.id, request.form.get("reason"))
     except pub.PublicationError as exc:
         return _draft_page(draft, exc.errors, request.form, 422)
     flash(_("Draf dikembalikan kepada penyusun."), "success")
-    return redirect(url_for("backoffice.reports_index"))
+    return redirect(url_for("backoffice.reports.index"))

@@ -7,13 +7,13 @@ service content, so has no page here.
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import roles_required
-from ..backoffice import MENU, MenuItem, bp
+from ..backoffice import Area, MenuItem
 from ..reports import build_report
 from ..reports import periods
 from ..reports.periods import Period
@@ -24,8 +24,10 @@ VIEWERS = (TEAM, "leader")
 
 ADMIN = "admin"  # edits the perception questionnaires (they change nationally); sees no SKM casework
 
-MENU.append(MenuItem("backoffice.skm_index", _l("Survei (SKM)"), VIEWERS))
-MENU.append(MenuItem("backoffice.perception_index", _l("Survei persepsi (IPAK/IPKP)"), (*VIEWERS, ADMIN)))
+bp = Blueprint("surveys", __name__, url_prefix="/survei")
+AREA = Area(bp, menu=(MenuItem("backoffice.surveys.skm_index", _l("Survei (SKM)"), VIEWERS),
+                      MenuItem("backoffice.surveys.perception_index", _l("Survei persepsi (IPAK/IPKP)"),
+                               (*VIEWERS, ADMIN))))
 
 
 def _page(errors=None, values=None, status=200):
@@ -40,13 +42,13 @@ def _page(errors=None, values=None, status=200):
         values=values or {"rtl_period": semester.code}), status
 
 
-@bp.get("/survei")
+@bp.get("")
 @roles_required(*VIEWERS)
 def skm_index():
     return _page()
 
 
-@bp.post("/survei/saran/<int:response_id>")
+@bp.post("/saran/<int:response_id>")
 @roles_required(TEAM)
 def skm_moderate(response_id: int):
     try:
@@ -54,10 +56,10 @@ def skm_moderate(response_id: int):
     except services.SurveyError as exc:
         return _page(exc.errors, status=422)
     flash(_("Keputusan moderasi disimpan."))
-    return redirect(url_for("backoffice.skm_index"))
+    return redirect(url_for("backoffice.surveys.skm_index"))
 
 
-@bp.post("/survei/pengguna-layanan")
+@bp.post("/pengguna-layanan")
 @roles_required(TEAM)
 def skm_population():
     try:
@@ -66,10 +68,10 @@ def skm_population():
     except services.SurveyError as exc:
         return _page(exc.errors, request.form, status=422)
     flash(_("Jumlah pengguna layanan disimpan."))
-    return redirect(url_for("backoffice.skm_index"))
+    return redirect(url_for("backoffice.surveys.skm_index"))
 
 
-@bp.post("/survei/rtl")
+@bp.post("/rtl")
 @roles_required(TEAM)
 def skm_rtl_add():
     form = request.form
@@ -80,10 +82,10 @@ def skm_rtl_add():
         errors = {("rtl_period" if k == "period" else k): v for k, v in exc.errors.items()}
         return _page(errors, form, status=422)
     flash(_("Rencana tindak lanjut ditambahkan."))
-    return redirect(url_for("backoffice.skm_index") + "#judul-rtl")
+    return redirect(url_for("backoffice.surveys.skm_index") + "#judul-rtl")
 
 
-@bp.post("/survei/rtl/<int:row_id>/status")
+@bp.post("/rtl/<int:row_id>/status")
 @roles_required(TEAM)
 def skm_rtl_status(row_id: int):
     try:
@@ -91,7 +93,7 @@ def skm_rtl_status(row_id: int):
     except services.SurveyError as exc:
         return _page(exc.errors, status=422)
     flash(_("Status rencana tindak lanjut disimpan."))
-    return redirect(url_for("backoffice.skm_index") + "#judul-rtl")
+    return redirect(url_for("backoffice.surveys.skm_index") + "#judul-rtl")
 
 
 # --- perception surveys (IPAK, IPKP) -------------------------------------------------------------------
@@ -107,13 +109,13 @@ def _perception_page(errors=None, status=200):
                            can_edit=current_user.has_role(ADMIN), errors=errors or {}), status
 
 
-@bp.get("/survei/persepsi")
+@bp.get("/persepsi")
 @roles_required(*VIEWERS, ADMIN)
 def perception_index():
     return _perception_page()
 
 
-@bp.post("/survei/persepsi/<survey>")  # an unknown survey is refused by the service (422)
+@bp.post("/persepsi/<survey>")  # an unknown survey is refused by the service (422)
 @roles_required(ADMIN)
 def perception_add(survey: str):
     try:
@@ -121,10 +123,10 @@ def perception_add(survey: str):
     except services.SurveyError as exc:
         return _perception_page(exc.errors, status=422)
     flash(_("Pertanyaan ditambahkan."))
-    return redirect(url_for("backoffice.perception_index"))
+    return redirect(url_for("backoffice.surveys.perception_index"))
 
 
-@bp.post("/survei/persepsi/pertanyaan/<int:question_id>")
+@bp.post("/persepsi/pertanyaan/<int:question_id>")
 @roles_required(ADMIN)
 def perception_edit(question_id: int):
     try:
@@ -133,4 +135,4 @@ def perception_edit(question_id: int):
     except services.SurveyError as exc:
         return _perception_page(exc.errors, status=422)
     flash(_("Pertanyaan disimpan."))
-    return redirect(url_for("backoffice.perception_index"))
+    return redirect(url_for("backoffice.surveys.perception_index"))

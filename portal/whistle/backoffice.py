@@ -2,7 +2,7 @@
 and the team page (appointment by SK, grants, revocation). Every case view is audited."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 
 from .. import uploads
 from ..auth.access import roles_required
-from ..backoffice import MENU, MenuItem, bp
-from ..backoffice.dashboard import WIDGETS
+from ..backoffice import Area, MenuItem
 from ..errors import render_error
 from ..extensions import db
 from ..models import User
@@ -23,10 +22,7 @@ from . import keys, services
 from .validation import validate_message
 
 ROLE = "wbs"
-MENU.extend([
-    MenuItem("backoffice.wbs_queue", _l("WBS"), (ROLE,)),
-    MenuItem("backoffice.wbs_team", _l("Tim WBS"), (ROLE, "admin")),
-])
+bp = Blueprint("wbs", __name__, url_prefix="/wbs")
 
 
 def _me() -> User:
@@ -46,7 +42,7 @@ def wbs_numbers(user, today) -> dict | None:
     held = _held_query(user.id).where(WbsTip.status.in_(open_codes))
     return {
         "title": "WBS",
-        "endpoint": "backoffice.wbs_queue",
+        "endpoint": "backoffice.wbs.queue",
         "open": db.session.scalar(base),
         "new": db.session.scalar(select(func.count()).select_from(
             held.where(WbsTip.awaiting_handler.is_(True)).subquery())),
@@ -56,12 +52,14 @@ def wbs_numbers(user, today) -> dict | None:
     }
 
 
-WIDGETS.append(wbs_numbers)
+AREA = Area(bp, menu=(MenuItem("backoffice.wbs.queue", _l("WBS"), (ROLE,)),
+                      MenuItem("backoffice.wbs.team", _l("Tim WBS"), (ROLE, "admin"))),
+            widgets=(wbs_numbers,))
 
 
-@bp.get("/wbs")
+@bp.get("")
 @roles_required(ROLE)
-def wbs_queue():
+def queue():
     user = _me()
     status = request.args.get("status")
     query = _held_query(user.id)
@@ -98,9 +96,9 @@ def _open(tip_id: int):
         return None, _refusal(exc)
 
 
-@bp.get("/wbs/<int:tip_id>")
+@bp.get("/<int:tip_id>")
 @roles_required(ROLE)
-def wbs_case(tip_id: int):
+def case(tip_id: int):
     opened, refusal = _open(tip_id)
     if refusal is not None:
         return refusal
@@ -116,12 +114,12 @@ def wbs_case(tip_id: int):
 
 
 def _back(tip_id: int, anchor: str = ""):
-    return redirect(url_for("backoffice.wbs_case", tip_id=tip_id) + anchor), 303
+    return redirect(url_for("backoffice.wbs.case", tip_id=tip_id) + anchor), 303
 
 
-@bp.post("/wbs/<int:tip_id>/pesan")
+@bp.post("/<int:tip_id>/pesan")
 @roles_required(ROLE)
-def wbs_reply(tip_id: int):
+def reply(tip_id: int):
     opened, refusal = _open(tip_id)
     if refusal is not None:
         return refusal
@@ -134,9 +132,9 @@ def wbs_reply(tip_id: int):
     return _back(tip_id, "#pesan")
 
 
-@bp.post("/wbs/<int:tip_id>/status")
+@bp.post("/<int:tip_id>/status")
 @roles_required(ROLE)
-def wbs_change_status(tip_id: int):
+def change_status(tip_id: int):
     opened, refusal = _open(tip_id)
     if refusal is not None:
         return refusal
@@ -150,9 +148,9 @@ def wbs_change_status(tip_id: int):
     return _back(tip_id)
 
 
-@bp.post("/wbs/<int:tip_id>/kecualikan")
+@bp.post("/<int:tip_id>/kecualikan")
 @roles_required(ROLE)
-def wbs_exclude(tip_id: int):
+def exclude(tip_id: int):
     opened, refusal = _open(tip_id)
     if refusal is not None:
         return refusal
@@ -167,14 +165,14 @@ def wbs_exclude(tip_id: int):
         return _back(tip_id, "#f-user_id")
     if effective:
         flash(_("Anda mengecualikan diri dari laporan ini; kunci Anda untuk laporan ini sudah dimusnahkan."), "success")
-        return redirect(url_for("backoffice.wbs_queue"), 303)
+        return redirect(url_for("backoffice.wbs.queue"), 303)
     flash(_("Permintaan pengecualian dicatat. Berlaku setelah dikonfirmasi pengelola WBS lain."), "success")
     return _back(tip_id)
 
 
-@bp.post("/wbs/<int:tip_id>/kecualikan/<int:user_id>/konfirmasi")
+@bp.post("/<int:tip_id>/kecualikan/<int:user_id>/konfirmasi")
 @roles_required(ROLE)
-def wbs_confirm_exclusion(tip_id: int, user_id: int):
+def confirm_exclusion(tip_id: int, user_id: int):
     opened, refusal = _open(tip_id)
     if refusal is not None:
         return refusal
@@ -187,9 +185,9 @@ def wbs_confirm_exclusion(tip_id: int, user_id: int):
     return _back(tip_id)
 
 
-@bp.get("/wbs/<int:tip_id>/lampiran/<int:attachment_id>")
+@bp.get("/<int:tip_id>/lampiran/<int:attachment_id>")
 @roles_required(ROLE)
-def wbs_attachment(tip_id: int, attachment_id: int):
+def attachment(tip_id: int, attachment_id: int):
     opened, refusal = _open(tip_id)
     if refusal is not None:
         return refusal
@@ -211,9 +209,9 @@ def wbs_attachment(tip_id: int, attachment_id: int):
 # --------------------------------------------------------------------------- the team
 
 
-@bp.get("/wbs/tim")
+@bp.get("/tim")
 @roles_required(ROLE, "admin")
-def wbs_team():
+def team():
     user = _me()
     candidates = [u for u in db.session.scalars(select(User).where(User.roles_csv.contains(ROLE)).order_by(User.name))
                   if ROLE in u.roles]
@@ -227,12 +225,12 @@ def wbs_team():
 
 
 def _team_back():
-    return redirect(url_for("backoffice.wbs_team")), 303
+    return redirect(url_for("backoffice.wbs.team")), 303
 
 
-@bp.post("/wbs/tim/sk")
+@bp.post("/tim/sk")
 @roles_required("admin")
-def wbs_appoint():
+def appoint():
     ids = [i for i in (parse_int(v) for v in request.form.getlist("user_id")) if i is not None]
     try:
         users = keys.appoint(request.form.get("sk_number"), request.form.get("sk_date"), ids, _me())
@@ -245,9 +243,9 @@ def wbs_appoint():
     return _team_back()
 
 
-@bp.post("/wbs/tim/<int:user_id>/cabut")
+@bp.post("/tim/<int:user_id>/cabut")
 @roles_required("admin")
-def wbs_revoke(user_id: int):
+def revoke(user_id: int):
     if request.form.get("confirm") != "yes":
         flash(_("Centang konfirmasi untuk mencabut pengangkatan."), "danger")
         return _team_back()
@@ -260,9 +258,9 @@ def wbs_revoke(user_id: int):
     return _team_back()
 
 
-@bp.post("/wbs/tim/<int:user_id>/akses")
+@bp.post("/tim/<int:user_id>/akses")
 @roles_required(ROLE)
-def wbs_grant(user_id: int):
+def grant(user_id: int):
     user = _me()
     private = keys.session_private_key(user)
     if private is None or not keys.is_handler(user):
@@ -277,9 +275,9 @@ def wbs_grant(user_id: int):
     return _team_back()
 
 
-@bp.post("/wbs/tim/<int:user_id>/sahkan")
+@bp.post("/tim/<int:user_id>/sahkan")
 @roles_required(ROLE)
-def wbs_endorse(user_id: int):
+def endorse(user_id: int):
     user = _me()
     private = keys.session_private_key(user)
     if private is None or not keys.is_handler(user):
@@ -294,9 +292,9 @@ def wbs_endorse(user_id: int):
     return _team_back()
 
 
-@bp.post("/wbs/tim/<int:user_id>/pemulihan")
+@bp.post("/tim/<int:user_id>/pemulihan")
 @roles_required(ROLE, "admin")
-def wbs_grant_recovery(user_id: int):
+def grant_recovery(user_id: int):
     try:
         count = keys.grant_from_recovery(request.form.get("recovery_key") or "", user_id, _me())
     except keys.WbsKeyError as exc:

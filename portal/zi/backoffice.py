@@ -3,23 +3,25 @@ and evidence per period and the evidence pack download, and the conflict-of-inte
 (every signed-in account declares; the team keeps the map and decides)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import uploads
 from ..auth.access import roles_required
-from ..backoffice import MENU, MenuItem, bp
+from ..backoffice import Area, MenuItem
 from ..models import ROLES
 from ..params import parse_int
 from ..reports.periods import Period
 from ..templating import local_today
 from . import AREAS, TEAM_ROLES, conflicts, evidence, monev, renja
 
-MENU.append(MenuItem("backoffice.zi_renja", _l("Zona Integritas"), TEAM_ROLES))
+bp = Blueprint("zi", __name__, url_prefix="/zi")
+coi_bp = Blueprint("coi", __name__, url_prefix="/benturan-kepentingan")
+ZI_AREA = Area(bp, menu=(MenuItem("backoffice.zi.index", _l("Zona Integritas"), TEAM_ROLES),))
 # Every account declares its own conflicts, so the entry shows for every role.
-MENU.append(MenuItem("backoffice.coi_declarations", _l("Benturan kepentingan"), ROLES))
+COI_AREA = Area(coi_bp, menu=(MenuItem("backoffice.coi.declarations", _l("Benturan kepentingan"), ROLES),))
 
 
 def _user():
@@ -36,9 +38,9 @@ def _year_arg() -> int:
 
 # --------------------------------------------------------------------------- Renja
 
-@bp.get("/zi")
+@bp.get("")
 @roles_required(*TEAM_ROLES)
-def zi_renja():
+def index():
     year = _year_arg()
     period = request.args.get("periode") or _default_period()
     try:
@@ -52,14 +54,14 @@ def zi_renja():
                            labels=renja.STATUSES, kinds=renja.EVIDENCE_KINDS, areas=AREAS)
 
 
-@bp.post("/zi/muat-renja")
+@bp.post("/muat-renja")
 @roles_required(*TEAM_ROLES)
-def zi_seed():
+def seed():
     year = parse_int(request.form.get("year"), lo=2000, hi=2100) or local_today().year
     result = renja.seed(year, _user())
     flash(_("Renja %(year)d: %(added)d baris ditambahkan, %(kept)d baris sudah ada.", year=result.year,
             added=result.added, kept=result.kept), "success")
-    return redirect(url_for("backoffice.zi_renja", tahun=year)), 303
+    return redirect(url_for("backoffice.zi.index", tahun=year)), 303
 
 
 def _row_or_404(row_id: int):
@@ -69,9 +71,9 @@ def _row_or_404(row_id: int):
     return row
 
 
-@bp.route("/zi/renja/<int:row_id>", methods=["GET", "POST"])
+@bp.route("/renja/<int:row_id>", methods=["GET", "POST"])
 @roles_required(*TEAM_ROLES)
-def zi_row(row_id: int):
+def row(row_id: int):
     row = _row_or_404(row_id)
     errors: dict = {}
     if request.method == "POST":
@@ -81,7 +83,7 @@ def zi_row(row_id: int):
             errors = {exc.field: [exc.message]}
         else:
             flash(_("Baris Renja disimpan."), "success")
-            return redirect(url_for("backoffice.zi_renja", tahun=row.year)), 303
+            return redirect(url_for("backoffice.zi.index", tahun=row.year)), 303
     values = request.form if request.method == "POST" else {
         "component": row.component, "indicator": row.indicator, "action": row.action,
         "evidence": row.evidence, "timing": row.timing}
@@ -90,9 +92,9 @@ def zi_row(row_id: int):
                            sources=renja.SOURCES), (422 if errors else 200)
 
 
-@bp.post("/zi/renja/<int:row_id>/status")
+@bp.post("/renja/<int:row_id>/status")
 @roles_required(*TEAM_ROLES)
-def zi_row_status(row_id: int):
+def row_status(row_id: int):
     row = _row_or_404(row_id)
     period = request.form.get("period")
     try:
@@ -101,12 +103,12 @@ def zi_row_status(row_id: int):
         flash(exc.message, "danger")
     else:
         flash(_("Status %(code)s disimpan.", code=row.code), "success")
-    return redirect(url_for("backoffice.zi_renja", tahun=row.year, periode=period) + f"#r-{row.id}"), 303
+    return redirect(url_for("backoffice.zi.index", tahun=row.year, periode=period) + f"#r-{row.id}"), 303
 
 
-@bp.post("/zi/renja/<int:row_id>/eviden")
+@bp.post("/renja/<int:row_id>/eviden")
 @roles_required(*TEAM_ROLES)
-def zi_row_evidence(row_id: int):
+def row_evidence(row_id: int):
     row = _row_or_404(row_id)
     period = request.form.get("period")
     try:
@@ -115,12 +117,12 @@ def zi_row_evidence(row_id: int):
         flash(exc.message, "danger")
     else:
         flash(_("Dokumen eviden %(code)s disimpan.", code=row.code), "success")
-    return redirect(url_for("backoffice.zi_renja", tahun=row.year, periode=period) + f"#r-{row.id}"), 303
+    return redirect(url_for("backoffice.zi.index", tahun=row.year, periode=period) + f"#r-{row.id}"), 303
 
 
-@bp.get("/zi/eviden/<int:evidence_id>")
+@bp.get("/eviden/<int:evidence_id>")
 @roles_required(*TEAM_ROLES)
-def zi_evidence_download(evidence_id: int):
+def evidence_download(evidence_id: int):
     from ..extensions import db
     from ..models import RenjaEvidence
 
@@ -132,14 +134,14 @@ def zi_evidence_download(evidence_id: int):
                                      f"{item.period}-{item.kind}-{item.id}{uploads.extension_for(item.content_type)}")
 
 
-@bp.get("/zi/paket")
+@bp.get("/paket")
 @roles_required(*TEAM_ROLES)
-def zi_evidence_pack():
+def evidence_pack():
     try:
         period = renja.parse_period(request.args.get("periode") or _default_period())
     except renja.RenjaError as exc:
         flash(exc.message, "danger")
-        return redirect(url_for("backoffice.zi_renja")), 303
+        return redirect(url_for("backoffice.zi.index")), 303
     data = evidence.export(period, _user())
     from flask import Response
 
@@ -150,9 +152,9 @@ def zi_evidence_pack():
 
 # --------------------------------------------------------------------------- conflicts of interest
 
-@bp.route("/benturan-kepentingan", methods=["GET", "POST"])
+@coi_bp.route("", methods=["GET", "POST"])
 @roles_required()
-def coi_declarations():
+def declarations():
     user = _user()
     errors: dict = {}
     if request.method == "POST":
@@ -162,7 +164,7 @@ def coi_declarations():
             errors = {exc.field: [exc.message]}
         else:
             flash(_("Pernyataan benturan kepentingan dikirim ke atasan."), "success")
-            return redirect(url_for("backoffice.coi_declaration", declaration_id=item.id)), 303
+            return redirect(url_for("backoffice.coi.declaration", declaration_id=item.id)), 303
     items = conflicts.visible_declarations(user)
     return render_template("zi/coi_list.html", items=items, errors=errors, values=request.form,
                            team=conflicts.is_team(user), kinds=conflicts.KINDS, decisions=conflicts.DECISIONS,
@@ -170,9 +172,9 @@ def coi_declarations():
                            names=conflicts.names(i.declarant_id for i in items)), (422 if errors else 200)
 
 
-@bp.route("/benturan-kepentingan/<int:declaration_id>", methods=["GET", "POST"])
+@coi_bp.route("/<int:declaration_id>", methods=["GET", "POST"])
 @roles_required()
-def coi_declaration(declaration_id: int):
+def declaration(declaration_id: int):
     user = _user()
     item = conflicts.declaration_for(user, declaration_id)
     if item is None:
@@ -185,7 +187,7 @@ def coi_declaration(declaration_id: int):
             errors = {exc.field: [exc.message]}
         else:
             flash(_("Keputusan penanganan disimpan."), "success")
-            return redirect(url_for("backoffice.coi_declaration", declaration_id=item.id)), 303
+            return redirect(url_for("backoffice.coi.declaration", declaration_id=item.id)), 303
     position = item.position_id and next((p for p in conflicts.positions() if p.id == item.position_id), None)
     return render_template("zi/coi_declaration.html", item=item, errors=errors, values=request.form,
                            team=conflicts.is_team(user), kinds=conflicts.KINDS, decisions=conflicts.DECISIONS,
@@ -193,9 +195,9 @@ def coi_declaration(declaration_id: int):
                            own=item.declarant_id == user.id), (422 if errors else 200)
 
 
-@bp.route("/benturan-kepentingan/peta", methods=["GET", "POST"])
+@coi_bp.route("/peta", methods=["GET", "POST"])
 @roles_required(*TEAM_ROLES)
-def coi_positions():
+def positions():
     errors: dict = {}
     if request.method == "POST":
         try:
@@ -204,27 +206,27 @@ def coi_positions():
             errors = {exc.field: [exc.message]}
         else:
             flash(_("Jabatan/kegiatan rawan ditambahkan ke peta."), "success")
-            return redirect(url_for("backoffice.coi_positions")), 303
+            return redirect(url_for("backoffice.coi.positions")), 303
     period = Period.containing(local_today(), "semester")
     return render_template("zi/coi_positions.html", positions=conflicts.positions(), errors=errors,
                            values=request.form, counts=conflicts.period_counts(period)), (422 if errors else 200)
 
 
-@bp.post("/benturan-kepentingan/peta/<int:position_id>/aktif")
+@coi_bp.post("/peta/<int:position_id>/aktif")
 @roles_required(*TEAM_ROLES)
-def coi_position_active(position_id: int):
+def position_active(position_id: int):
     try:
         conflicts.set_position_active(_user(), position_id, request.form.get("active") == "1")
     except conflicts.ConflictError as exc:
         flash(exc.message, "danger")
-    return redirect(url_for("backoffice.coi_positions")), 303
+    return redirect(url_for("backoffice.coi.positions")), 303
 
 
 # --------------------------------------------------------------------------- semester monev
 
-@bp.route("/zi/monev", methods=["GET", "POST"])
+@bp.route("/monev", methods=["GET", "POST"])
 @roles_required(*TEAM_ROLES)
-def zi_monev():
+def monev_sheet():
     raw = request.values.get("periode") or _default_period()
     try:
         period = monev.semester(raw)
@@ -246,7 +248,7 @@ def zi_monev():
             flash(exc.message, "danger")
         else:
             flash(_("Lembar monev disimpan."), "success")
-        return redirect(url_for("backoffice.zi_monev", periode=period.code)), 303
+        return redirect(url_for("backoffice.zi.monev_sheet", periode=period.code)), 303
     lines = monev.sheet(period)
     return render_template("zi/monev.html", period=period, lines=lines, plans=monev.follow_ups(period),
                            total=round(sum(x.score or 0 for x in lines), 2), areas=AREAS)
@@ -254,9 +256,9 @@ def zi_monev():
 
 # --------------------------------------------------------------------------- public pages
 
-@bp.route("/zi/halaman", methods=["GET", "POST"])
+@bp.route("/halaman", methods=["GET", "POST"])
 @roles_required("admin")
-def zi_pages():
+def public_pages():
     from . import pages
 
     if request.method == "POST":
@@ -266,6 +268,6 @@ def zi_pages():
             flash(exc.message, "danger")
         else:
             flash(_("Halaman disimpan."), "success")
-        return redirect(url_for("backoffice.zi_pages")), 303
+        return redirect(url_for("backoffice.zi.public_pages")), 303
     return render_template("zi/pages.html", titles=pages.PAGES, hints=pages.HINTS,
                            bodies={slug: (pages.get(slug).body if pages.get(slug) else "") for slug in pages.PAGES})
