@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from .complaints.views import bp as complaints_bp
     from .extensions import csrf
     from .gratification.views import bp as gratification_bp
+    from .i18n import bp as i18n_bp  # /bahasa/<code>
     from .ops import bp as ops_bp  # /healthz
     from .public import bp as public_bp
     from .reports import backoffice as reports_office
@@ -125,7 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from .zi.public import bp as zi_public_bp
 
     for public_area in (public_bp, complaints_bp, gratification_bp, whistle_bp, surveys_bp, reports_public_bp,
-                        zi_public_bp, auth_bp):
+                        zi_public_bp, i18n_bp, auth_bp):
         app.register_blueprint(public_area)
     app.register_blueprint(backoffice.nest((wbs_office.AREA, reports_office.AREA, zi_office.ZI_AREA,
                                             zi_office.COI_AREA, surveys_office.AREA)))

@@ -8,10 +8,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
 
+from .auth.access import public
 from .extensions import babel
 from .params import safe_next
 
-bp = Blueprint("i18n", __name__)
+bp = public(Blueprint("i18n", __name__))  # the language switch, for anyone
 SOURCE_DIR = Path(__file__).parent / "translations"
 LANG_COOKIE = "lang"
 
@@ -63,4 +64,3 @@ def init_app(app: Flask) -> None:
     compile_catalogues(compiled)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     babel.init_app(app, locale_selector=select_locale)
-    app.register_blueprint(bp)

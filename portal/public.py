@@ -2,8 +2,9 @@
 from flask import Blueprint, current_app, render_template
 
 from . import settings
+from .auth.access import public
 
-bp = Blueprint("public", __name__)
+bp = public(Blueprint("public", __name__))  # every route is for the public
 
 
 @bp.get("/")

@@ -1,7 +1,9 @@
 """Public JSON API v1 (CONTRACT.md): no cookies, no CSRF, rate-limited, described by OpenAPI."""
 from flask import Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from ..auth.access import public
+
+bp = public(Blueprint("api", __name__, url_prefix="/api/v1"))  # every route is for the public
 
 from . import views  # noqa: E402,F401
 from . import wbs  # noqa: E402,F401

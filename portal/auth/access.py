@@ -16,6 +16,7 @@ from ..models.types import utcnow
 
 SESSION_KEY = "sid"
 PUBLIC = "public"
+ANY_ACCOUNT = "*"  # roles_required(): any signed-in account
 
 
 def _hash(token: str) -> str:
@@ -92,14 +93,19 @@ def _load_user(_request):
     return user
 
 
-def public(view):
-    """Mark a view as reachable by anyone (the route walk test checks every view is marked)."""
-    view.portal_roles = PUBLIC
-    return view
+def public(target):
+    """Declare a view, or every view of a blueprint, reachable by anyone (citizens, API clients).
+
+    A blueprint is declared public only when every one of its routes is for the public; a view's
+    own declaration wins over its blueprint's.
+    """
+    target.portal_roles = PUBLIC
+    return target
 
 
 def roles_required(*roles: str):
-    """Signed-in (with second factor) and holding one of `roles`; `()` means any signed-in account."""
+    """Declare and enforce: signed-in (with second factor) and holding one of `roles`; `()` means any
+    signed-in account."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -112,10 +118,28 @@ def roles_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapper.portal_roles = frozenset(roles) if roles else frozenset({"*"})
+        wrapper.portal_roles = frozenset(roles) if roles else frozenset({ANY_ACCOUNT})
         return wrapper
 
     return decorator
+
+
+def declaration(app, endpoint: str) -> str | frozenset | None:
+    """Who may reach `endpoint`: PUBLIC, a set of roles (ANY_ACCOUNT = any signed-in account), or None
+    when nothing was declared, on the view or on the blueprint that holds it."""
+    view = app.view_functions.get(endpoint)
+    declared = getattr(view, "portal_roles", None)
+    if declared is None and "." in endpoint:
+        declared = getattr(app.blueprints.get(endpoint.rpartition(".")[0]), "portal_roles", None)
+    return declared
+
+
+def _refuse_undeclared():
+    """Deny by default: a route that declares neither `public` nor its roles answers nobody."""
+    endpoint = request.endpoint
+    if endpoint is not None and declaration(current_app, endpoint) is None:
+        current_app.logger.error("route %s declares neither public nor its roles: refused", endpoint)
+        abort(403)
 
 
 def init_app(app) -> None:
@@ -123,3 +147,6 @@ def init_app(app) -> None:
     login_manager.session_protection = None  # our own server-side sessions do this job
     app.config.setdefault("SESSION_IDLE_SECONDS", 30 * 60)
     app.config.setdefault("LOGIN_PENDING_SECONDS", 5 * 60)
+    if "static" in app.view_functions:
+        public(app.view_functions["static"])  # the portal's own CSS, images and fonts
+    app.before_request(_refuse_undeclared)

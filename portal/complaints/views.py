@@ -7,12 +7,13 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from .. import intake, replies, secrets_util, uploads
+from ..auth.access import public
 from ..extensions import limiter
 from ..templating import local_today
 from . import services
 from .validation import validate_complaint
 
-bp = Blueprint("complaints", __name__, url_prefix="/pengaduan")
+bp = public(Blueprint("complaints", __name__, url_prefix="/pengaduan"))  # every route is for the public
 
 
 def lookup_limit() -> str:

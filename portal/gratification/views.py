@@ -7,11 +7,12 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
 from .. import intake, replies, secrets_util
+from ..auth.access import public
 from ..extensions import limiter
 from . import exemptions, services
 from .validation import validate
 
-bp = Blueprint("gratification", __name__, url_prefix="/gratifikasi")
+bp = public(Blueprint("gratification", __name__, url_prefix="/gratifikasi"))  # every route is for the public
 
 
 def lookup_limit() -> str:

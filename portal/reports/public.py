@@ -16,11 +16,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..auth.access import public
 from . import publication as pub
 from . import render, translate
 from .render import CSV_TYPE, PDF_TYPE, XLSX_TYPE
 
-bp = Blueprint("reports_public", __name__, url_prefix="/laporan")
+bp = public(Blueprint("reports_public", __name__, url_prefix="/laporan"))  # every route is for the public
 
 FEED_SIZE = 50
 DOWNLOADS = {"csv": ("csv_data", CSV_TYPE), "xlsx": ("xlsx_data", XLSX_TYPE), "pdf": ("pdf_data", PDF_TYPE)}

@@ -12,13 +12,14 @@ from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import gettext as _
 
 from .. import intake, secrets_util, uploads
+from ..auth.access import public
 from ..crypto import envelope
 from ..errors import render_error
 from ..extensions import limiter
 from . import services
 from .validation import validate_message, validate_tip
 
-bp = Blueprint("whistle", __name__, url_prefix="/wbs")
+bp = public(Blueprint("whistle", __name__, url_prefix="/wbs"))  # every route is for the public
 RECEIPT_SCOPE = "wbs-receipt"
 
 
