@@ -2,6 +2,8 @@
 and the team page (appointment by SK, grants, revocation). Every case view is audited."""
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -89,19 +91,37 @@ def _refusal(exc):
                           "Isi laporan tidak ditampilkan. Laporkan kepada admin untuk pemulihan dari cadangan."))
 
 
-def _open(tip_id: int):
+def _opened(view):
+    """Open the tip with the handler's own sealed key before `view(opened, tip_id, ...)` runs; a handler
+    who may not read it gets the refusal page instead."""
+
+    @functools.wraps(view)
+    def wrapper(tip_id: int, **kwargs):
+        try:
+            opened = services.open_for_handler(tip_id, _me())
+        except (services.NotVisible, services.Locked, keys.NoAccess, services.TipIntegrityError) as exc:
+            return _refusal(exc)
+        return view(opened, tip_id, **kwargs)
+
+    return wrapper
+
+
+def _step(step, done, back, refused=None):
+    """Run one handler action: a refusal is flashed and answered with `refused(exc)` (default: `back`),
+    success flashes `done(result)` and answers `back`."""
     try:
-        return services.open_for_handler(tip_id, _me()), None
-    except (services.NotVisible, services.Locked, keys.NoAccess, services.TipIntegrityError) as exc:
-        return None, _refusal(exc)
+        result = step()
+    except (keys.WbsKeyError, services.CaseError) as exc:
+        flash(exc.message, "danger")
+        return refused(exc) if refused else back
+    flash(done(result), "success")
+    return back
 
 
 @bp.get("/<int:tip_id>")
 @roles_required(ROLE)
-def case(tip_id: int):
-    opened, refusal = _open(tip_id)
-    if refusal is not None:
-        return refusal
+@_opened
+def case(opened, tip_id: int):
     services.record_view(tip_id, _me())
     tip = db.session.get(WbsTip, tip_id)
     case = services.view(tip, opened.data_key)
@@ -119,10 +139,8 @@ def _back(tip_id: int, anchor: str = ""):
 
 @bp.post("/<int:tip_id>/pesan")
 @roles_required(ROLE)
-def reply(tip_id: int):
-    opened, refusal = _open(tip_id)
-    if refusal is not None:
-        return refusal
+@_opened
+def reply(opened, tip_id: int):
     body, errors = validate_message(request.form)
     if errors:
         flash(_("Pesan: %(e)s", e=" ".join(errors["body"])), "danger")
@@ -134,26 +152,19 @@ def reply(tip_id: int):
 
 @bp.post("/<int:tip_id>/status")
 @roles_required(ROLE)
-def change_status(tip_id: int):
-    opened, refusal = _open(tip_id)
-    if refusal is not None:
-        return refusal
-    try:
-        services.change_status(tip_id, opened.data_key, request.form.get("status") or "", request.form.get("reason"),
-                               _me())
-    except services.CaseError as exc:
-        flash(exc.message, "danger")
-        return _back(tip_id, f"#f-{exc.field}")
-    flash(_("Status diperbarui."), "success")
-    return _back(tip_id)
+@_opened
+def change_status(opened, tip_id: int):
+    form = request.form
+    return _step(lambda: services.change_status(tip_id, opened.data_key, form.get("status") or "", form.get("reason"),
+                                                _me()),
+                 lambda _result: _("Status diperbarui."), _back(tip_id),
+                 refused=lambda exc: _back(tip_id, f"#f-{exc.field}"))
 
 
 @bp.post("/<int:tip_id>/kecualikan")
 @roles_required(ROLE)
-def exclude(tip_id: int):
-    opened, refusal = _open(tip_id)
-    if refusal is not None:
-        return refusal
+@_opened
+def exclude(opened, tip_id: int):
     user_id = parse_int(request.form.get("user_id"))
     if user_id is None:
         flash(_("Pilih petugas yang dikecualikan."), "danger")
@@ -172,37 +183,24 @@ def exclude(tip_id: int):
 
 @bp.post("/<int:tip_id>/kecualikan/<int:user_id>/konfirmasi")
 @roles_required(ROLE)
-def confirm_exclusion(tip_id: int, user_id: int):
-    opened, refusal = _open(tip_id)
-    if refusal is not None:
-        return refusal
-    try:
-        keys.confirm_exclusion(tip_id, user_id, _me())
-    except keys.WbsKeyError as exc:
-        flash(exc.message, "danger")
-        return _back(tip_id)
-    flash(_("Pengecualian dikonfirmasi; kunci petugas itu untuk laporan ini sudah dimusnahkan."), "success")
-    return _back(tip_id)
+@_opened
+def confirm_exclusion(opened, tip_id: int, user_id: int):
+    return _step(lambda: keys.confirm_exclusion(tip_id, user_id, _me()),
+                 lambda _result: _("Pengecualian dikonfirmasi; kunci petugas itu untuk laporan ini sudah dimusnahkan."),
+                 _back(tip_id))
 
 
 @bp.get("/<int:tip_id>/lampiran/<int:attachment_id>")
 @roles_required(ROLE)
-def attachment(tip_id: int, attachment_id: int):
-    opened, refusal = _open(tip_id)
-    if refusal is not None:
-        return refusal
+@_opened
+def attachment(opened, tip_id: int, attachment_id: int):
     try:
         data, content_type, name = services.attachment(opened.tip, opened.data_key, attachment_id)
     except services.NotVisible:
         abort(404)
     except services.TipIntegrityError as exc:
         return _refusal(exc)
-    from .. import audit
-    from ..database import write_transaction
-
-    with write_transaction():
-        audit.log("attachment_download", actor=_me(), channel="wbs", case_ref=str(tip_id),
-                  detail={"attachment": attachment_id})
+    services.record_download(tip_id, attachment_id, _me())
     return uploads.download_response(data, content_type, f"WBS-{tip_id}-{attachment_id}{uploads.extension_for(content_type)}")
 
 
@@ -228,78 +226,56 @@ def _team_back():
     return redirect(url_for("backoffice.wbs.team")), 303
 
 
+def _unlocked_key(user):
+    """This handler's private key, unlocked at sign-in in this session (needed to pass tip keys on)."""
+    private = keys.session_private_key(user)
+    if private is None or not keys.is_handler(user):
+        raise keys.WbsKeyError(_("Kunci WBS Anda belum terbuka di sesi ini; keluar lalu masuk kembali."))
+    return private
+
+
+def _confirmed():
+    if request.form.get("confirm") != "yes":
+        raise keys.WbsKeyError(_("Centang konfirmasi untuk mencabut pengangkatan."))
+
+
 @bp.post("/tim/sk")
 @roles_required("admin")
 def appoint():
     ids = [i for i in (parse_int(v) for v in request.form.getlist("user_id")) if i is not None]
-    try:
-        users = keys.appoint(request.form.get("sk_number"), request.form.get("sk_date"), ids, _me())
-    except keys.WbsKeyError as exc:
-        flash(exc.message, "danger")
-        return _team_back()
-    flash(_("SK dicatat; %(n)d akun diangkat. Pengangkatan belum memberi akses: pasangan kunci dibuat saat "
-            "pengelola mengganti kata sandinya sendiri, lalu kuncinya disahkan (Kepala Dinas dengan kunci "
-            "pemulihan, atau pengelola yang sudah disahkan).", n=len(users)), "success")
-    return _team_back()
+    return _step(lambda: keys.appoint(request.form.get("sk_number"), request.form.get("sk_date"), ids, _me()),
+                 lambda users: _("SK dicatat; %(n)d akun diangkat. Pengangkatan belum memberi akses: pasangan kunci "
+                                 "dibuat saat pengelola mengganti kata sandinya sendiri, lalu kuncinya disahkan (Kepala "
+                                 "Dinas dengan kunci pemulihan, atau pengelola yang sudah disahkan).", n=len(users)),
+                 _team_back())
 
 
 @bp.post("/tim/<int:user_id>/cabut")
 @roles_required("admin")
 def revoke(user_id: int):
-    if request.form.get("confirm") != "yes":
-        flash(_("Centang konfirmasi untuk mencabut pengangkatan."), "danger")
-        return _team_back()
-    try:
-        count = keys.revoke(user_id, _me())
-    except keys.WbsKeyError as exc:
-        flash(exc.message, "danger")
-        return _team_back()
-    flash(_("Pengangkatan dicabut; %(n)d kunci laporan miliknya dimusnahkan.", n=count), "success")
-    return _team_back()
+    return _step(lambda: _confirmed() or keys.revoke(user_id, _me()),
+                 lambda n: _("Pengangkatan dicabut; %(n)d kunci laporan miliknya dimusnahkan.", n=n), _team_back())
 
 
 @bp.post("/tim/<int:user_id>/akses")
 @roles_required(ROLE)
 def grant(user_id: int):
     user = _me()
-    private = keys.session_private_key(user)
-    if private is None or not keys.is_handler(user):
-        flash(_("Kunci WBS Anda belum terbuka di sesi ini; keluar lalu masuk kembali."), "danger")
-        return _team_back()
-    try:
-        count = keys.grant_from_handler(user, private, user_id)
-    except keys.WbsKeyError as exc:
-        flash(exc.message, "danger")
-        return _team_back()
-    flash(_("Akses diberikan untuk %(n)d laporan terbuka.", n=count), "success")
-    return _team_back()
+    return _step(lambda: keys.grant_from_handler(user, _unlocked_key(user), user_id),
+                 lambda n: _("Akses diberikan untuk %(n)d laporan terbuka.", n=n), _team_back())
 
 
 @bp.post("/tim/<int:user_id>/sahkan")
 @roles_required(ROLE)
 def endorse(user_id: int):
     user = _me()
-    private = keys.session_private_key(user)
-    if private is None or not keys.is_handler(user):
-        flash(_("Kunci WBS Anda belum terbuka di sesi ini; keluar lalu masuk kembali."), "danger")
-        return _team_back()
-    try:
-        count = keys.endorse_by_handler(user, private, user_id, request.form.get("fingerprint"))
-    except keys.WbsKeyError as exc:
-        flash(exc.message, "danger")
-        return _team_back()
-    flash(_("Kunci disahkan; akses diberikan untuk %(n)d laporan terbuka.", n=count), "success")
-    return _team_back()
+    return _step(lambda: keys.endorse_by_handler(user, _unlocked_key(user), user_id, request.form.get("fingerprint")),
+                 lambda n: _("Kunci disahkan; akses diberikan untuk %(n)d laporan terbuka.", n=n), _team_back())
 
 
 @bp.post("/tim/<int:user_id>/pemulihan")
 @roles_required(ROLE, "admin")
 def grant_recovery(user_id: int):
-    try:
-        count = keys.grant_from_recovery(request.form.get("recovery_key") or "", user_id, _me())
-    except keys.WbsKeyError as exc:
-        flash(exc.message, "danger")
-        return _team_back()
-    flash(_("Akses diberikan dengan kunci pemulihan untuk %(n)d laporan terbuka. Kunci pemulihan tidak disimpan.",
-            n=count), "success")
-    return _team_back()
+    return _step(lambda: keys.grant_from_recovery(request.form.get("recovery_key") or "", user_id, _me()),
+                 lambda n: _("Akses diberikan dengan kunci pemulihan untuk %(n)d laporan terbuka. Kunci pemulihan "
+                             "tidak disimpan.", n=n), _team_back())

@@ -486,6 +486,13 @@ def record_view(tip_id: int, user) -> None:
         audit.log("case_view", actor=user, channel="wbs", case_ref=str(tip_id))
 
 
+def record_download(tip_id: int, attachment_id: int, user) -> None:
+    """Every attachment a handler takes out of the portal is audited."""
+    with write_transaction():
+        audit.log("attachment_download", actor=user, channel="wbs", case_ref=str(tip_id),
+                  detail={"attachment": attachment_id})
+
+
 def change_status(tip_id: int, data_key: bytes, target: str, reason: str | None, user) -> None:
     from ..workflow import ReasonRequired, TransitionRefused
     from flask_babel import gettext as _
