@@ -6,6 +6,7 @@ or shows a case: the leader reads aggregates only.
 """
 from __future__ import annotations
 
+import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -98,14 +99,17 @@ def preview():
         report = pub.preview(_me(), args.get("channel", ""), args.get("period", ""))
     except pub.PublicationError as exc:
         return _index(exc.errors, args, 422)
-    import json
+    return render_template("backoffice/reports_preview.html", report=report, body=_body(report, 0),
+                           label=pub.channel_label(report.channel))
 
+
+def _body(report, version: int, follow_up_plan=None, correction_note=None) -> Markup:
+    """The report's figures rendered as a published version would show them (built live, never stored)."""
     snap = pub.snapshot_of(json.loads(report.to_json(indent=None)), {
         "channel": report.channel, "channel_label": pub.channel_label(report.channel), "period": report.period.code,
-        "period_label": report.period.label, "version": 0, "published_at": utcnow().isoformat(),
-        "title": report.title, "follow_up_plan": None, "correction_note": None})
-    return render_template("backoffice/reports_preview.html", report=report, body=Markup(render.render_body(snap)),
-                           label=pub.channel_label(report.channel))
+        "period_label": report.period.label, "version": version, "published_at": utcnow().isoformat(),
+        "title": report.title, "follow_up_plan": follow_up_plan, "correction_note": correction_note})
+    return Markup(render.render_body(snap))
 
 
 def _draft_or_404(draft_id: int) -> ReportDraft:
@@ -123,15 +127,8 @@ def _preview(draft: ReportDraft) -> tuple[Markup | None, str | None]:
         report = build_report(draft.channel, Period.parse(draft.period))
     except ReportError as exc:
         return None, str(exc)
-    import json
-
     version = pub.latest_version(draft.channel, draft.period) + 1
-    snap = pub.snapshot_of(json.loads(report.to_json(indent=None)), {
-        "channel": draft.channel, "channel_label": pub.channel_label(draft.channel), "period": draft.period,
-        "period_label": report.period.label, "version": version, "published_at": utcnow().isoformat(),
-        "title": report.title, "follow_up_plan": draft.follow_up_plan,
-        "correction_note": draft.correction_note if version > 1 else None})
-    return Markup(render.render_body(snap)), None
+    return _body(report, version, draft.follow_up_plan, draft.correction_note if version > 1 else None), None
 
 
 def _draft_page(draft: ReportDraft, errors=None, values=None, status=200):
@@ -149,39 +146,42 @@ def draft(draft_id: int):
     return _draft_page(_draft_or_404(draft_id))
 
 
+def _draft_step(draft: ReportDraft, step, done, back):
+    """Run one step on a draft: a refusal re-renders the draft page with its errors (422), success
+    flashes `done(result)` and goes to `back(result)`."""
+    try:
+        result = step()
+    except pub.PublicationError as exc:
+        return _draft_page(draft, exc.errors, request.form, 422)
+    flash(done(result), "success")
+    return redirect(back(result))
+
+
 @bp.post("/draf/<int:draft_id>")
 @roles_required(*TEAM_ROLES)
 def resubmit(draft_id: int):
-    draft = _draft_or_404(draft_id)
+    draft, form = _draft_or_404(draft_id), request.form
     if not pub.is_team(_me(), draft.channel):
         abort(403)
-    try:
-        pub.resubmit(_me(), draft.id, request.form.get("follow_up_plan"), request.form.get("correction_note"))
-    except pub.PublicationError as exc:
-        return _draft_page(draft, exc.errors, request.form, 422)
-    flash(_("Draf diperbaiki dan diajukan kembali kepada pimpinan."), "success")
-    return redirect(url_for("backoffice.reports.draft", draft_id=draft.id))
+    return _draft_step(draft, lambda: pub.resubmit(_me(), draft.id, form.get("follow_up_plan"),
+                                                   form.get("correction_note")),
+                       lambda _result: _("Draf diperbaiki dan diajukan kembali kepada pimpinan."),
+                       lambda _result: url_for("backoffice.reports.draft", draft_id=draft.id))
 
 
 @bp.post("/draf/<int:draft_id>/setujui")
 @roles_required(pub.LEADER)
 def approve(draft_id: int):
     draft = _draft_or_404(draft_id)
-    try:
-        row = pub.approve(_me(), draft.id)
-    except pub.PublicationError as exc:
-        return _draft_page(draft, exc.errors, request.form, 422)
-    flash(_("Laporan disetujui dan diterbitkan sebagai versi %(n)s.", n=row.version), "success")
-    return redirect(url_for("reports_public.show", report_id=row.id))
+    return _draft_step(draft, lambda: pub.approve(_me(), draft.id),
+                       lambda row: _("Laporan disetujui dan diterbitkan sebagai versi %(n)s.", n=row.version),
+                       lambda row: url_for("reports_public.show", report_id=row.id))
 
 
 @bp.post("/draf/<int:draft_id>/kembalikan")
 @roles_required(pub.LEADER)
 def send_back(draft_id: int):
     draft = _draft_or_404(draft_id)
-    try:
-        pub.send_back(_me(), draft.id, request.form.get("reason"))
-    except pub.PublicationError as exc:
-        return _draft_page(draft, exc.errors, request.form, 422)
-    flash(_("Draf dikembalikan kepada penyusun."), "success")
-    return redirect(url_for("backoffice.reports.index"))
+    return _draft_step(draft, lambda: pub.send_back(_me(), draft.id, request.form.get("reason")),
+                       lambda _result: _("Draf dikembalikan kepada penyusun."),
+                       lambda _result: url_for("backoffice.reports.index"))

@@ -42,6 +42,17 @@ def _page(errors=None, values=None, status=200):
         values=values or {"rtl_period": semester.code}), status
 
 
+def _saved(step, done: str, back: str, refused=None):
+    """Run one change by the signed-in account: a refusal re-renders the page with its errors (422),
+    success flashes `done` and goes `back`."""
+    try:
+        step(current_user._get_current_object())
+    except services.SurveyError as exc:
+        return refused(exc) if refused else _page(exc.errors, status=422)
+    flash(done)
+    return redirect(back)
+
+
 @bp.get("")
 @roles_required(*VIEWERS)
 def skm_index():
@@ -51,49 +62,35 @@ def skm_index():
 @bp.post("/saran/<int:response_id>")
 @roles_required(TEAM)
 def skm_moderate(response_id: int):
-    try:
-        services.moderate(current_user._get_current_object(), response_id, request.form.get("decision", ""))
-    except services.SurveyError as exc:
-        return _page(exc.errors, status=422)
-    flash(_("Keputusan moderasi disimpan."))
-    return redirect(url_for("backoffice.surveys.skm_index"))
+    return _saved(lambda user: services.moderate(user, response_id, request.form.get("decision", "")),
+                  _("Keputusan moderasi disimpan."), url_for("backoffice.surveys.skm_index"))
 
 
 @bp.post("/pengguna-layanan")
 @roles_required(TEAM)
 def skm_population():
-    try:
-        services.set_population(current_user._get_current_object(), request.form.get("period", ""),
-                                request.form.get("users", ""))
-    except services.SurveyError as exc:
-        return _page(exc.errors, request.form, status=422)
-    flash(_("Jumlah pengguna layanan disimpan."))
-    return redirect(url_for("backoffice.surveys.skm_index"))
+    form = request.form
+    return _saved(lambda user: services.set_population(user, form.get("period", ""), form.get("users", "")),
+                  _("Jumlah pengguna layanan disimpan."), url_for("backoffice.surveys.skm_index"),
+                  refused=lambda exc: _page(exc.errors, form, status=422))
 
 
 @bp.post("/rtl")
 @roles_required(TEAM)
 def skm_rtl_add():
     form = request.form
-    try:
-        services.add_follow_up(current_user._get_current_object(), form.get("rtl_period", ""), form.get("action"),
-                               form.get("owner"), form.get("due_on"))
-    except services.SurveyError as exc:
-        errors = {("rtl_period" if k == "period" else k): v for k, v in exc.errors.items()}
-        return _page(errors, form, status=422)
-    flash(_("Rencana tindak lanjut ditambahkan."))
-    return redirect(url_for("backoffice.surveys.skm_index") + "#judul-rtl")
+    return _saved(lambda user: services.add_follow_up(user, form.get("rtl_period", ""), form.get("action"),
+                                                      form.get("owner"), form.get("due_on")),
+                  _("Rencana tindak lanjut ditambahkan."), url_for("backoffice.surveys.skm_index") + "#judul-rtl",
+                  refused=lambda exc: _page({("rtl_period" if k == "period" else k): v for k, v in exc.errors.items()},
+                                            form, status=422))
 
 
 @bp.post("/rtl/<int:row_id>/status")
 @roles_required(TEAM)
 def skm_rtl_status(row_id: int):
-    try:
-        services.set_follow_up_status(current_user._get_current_object(), row_id, request.form.get("status", ""))
-    except services.SurveyError as exc:
-        return _page(exc.errors, status=422)
-    flash(_("Status rencana tindak lanjut disimpan."))
-    return redirect(url_for("backoffice.surveys.skm_index") + "#judul-rtl")
+    return _saved(lambda user: services.set_follow_up_status(user, row_id, request.form.get("status", "")),
+                  _("Status rencana tindak lanjut disimpan."), url_for("backoffice.surveys.skm_index") + "#judul-rtl")
 
 
 # --- perception surveys (IPAK, IPKP) -------------------------------------------------------------------
@@ -109,6 +106,10 @@ def _perception_page(errors=None, status=200):
                            can_edit=current_user.has_role(ADMIN), errors=errors or {}), status
 
 
+def _perception_refused(exc):
+    return _perception_page(exc.errors, status=422)
+
+
 @bp.get("/persepsi")
 @roles_required(*VIEWERS, ADMIN)
 def perception_index():
@@ -118,21 +119,15 @@ def perception_index():
 @bp.post("/persepsi/<survey>")  # an unknown survey is refused by the service (422)
 @roles_required(ADMIN)
 def perception_add(survey: str):
-    try:
-        perception.add_question(current_user._get_current_object(), survey, request.form.get("text"))
-    except services.SurveyError as exc:
-        return _perception_page(exc.errors, status=422)
-    flash(_("Pertanyaan ditambahkan."))
-    return redirect(url_for("backoffice.surveys.perception_index"))
+    return _saved(lambda user: perception.add_question(user, survey, request.form.get("text")),
+                  _("Pertanyaan ditambahkan."), url_for("backoffice.surveys.perception_index"),
+                  refused=_perception_refused)
 
 
 @bp.post("/persepsi/pertanyaan/<int:question_id>")
 @roles_required(ADMIN)
 def perception_edit(question_id: int):
-    try:
-        perception.update_question(current_user._get_current_object(), question_id, request.form.get("text"),
-                                   request.form.get("active") == "1")
-    except services.SurveyError as exc:
-        return _perception_page(exc.errors, status=422)
-    flash(_("Pertanyaan disimpan."))
-    return redirect(url_for("backoffice.surveys.perception_index"))
+    return _saved(lambda user: perception.update_question(user, question_id, request.form.get("text"),
+                                                          request.form.get("active") == "1"),
+                  _("Pertanyaan disimpan."), url_for("backoffice.surveys.perception_index"),
+                  refused=_perception_refused)

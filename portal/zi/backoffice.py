@@ -64,6 +64,28 @@ def seed():
     return redirect(url_for("backoffice.zi.index", tahun=year)), 303
 
 
+def _changed(step, done=None) -> None:
+    """Run one change asked from a page: its refusal is flashed as an error, else `done` as a success."""
+    try:
+        step()
+    except (renja.RenjaError, conflicts.ConflictError) as exc:
+        flash(exc.message, "danger")
+    else:
+        if done is not None:
+            flash(done, "success")
+
+
+def _submitted(step, done) -> tuple[dict, object]:
+    """Run a form's action: (form errors {field: [message]}, None) when refused, else ({}, its result)
+    after flashing `done`."""
+    try:
+        result = step()
+    except (renja.RenjaError, conflicts.ConflictError) as exc:
+        return {exc.field: [exc.message]}, None
+    flash(done, "success")
+    return {}, result
+
+
 def _row_or_404(row_id: int):
     row = renja.get_row(row_id)
     if row is None:
@@ -77,12 +99,8 @@ def row(row_id: int):
     row = _row_or_404(row_id)
     errors: dict = {}
     if request.method == "POST":
-        try:
-            renja.update_row(row.id, request.form, _user())
-        except renja.RenjaError as exc:
-            errors = {exc.field: [exc.message]}
-        else:
-            flash(_("Baris Renja disimpan."), "success")
+        errors, _result = _submitted(lambda: renja.update_row(row.id, request.form, _user()), _("Baris Renja disimpan."))
+        if not errors:
             return redirect(url_for("backoffice.zi.index", tahun=row.year)), 303
     values = request.form if request.method == "POST" else {
         "component": row.component, "indicator": row.indicator, "action": row.action,
@@ -95,28 +113,23 @@ def row(row_id: int):
 @bp.post("/renja/<int:row_id>/status")
 @roles_required(*TEAM_ROLES)
 def row_status(row_id: int):
-    row = _row_or_404(row_id)
-    period = request.form.get("period")
-    try:
-        renja.set_status(row.id, period, request.form.get("status"), request.form.get("note"), _user())
-    except renja.RenjaError as exc:
-        flash(exc.message, "danger")
-    else:
-        flash(_("Status %(code)s disimpan.", code=row.code), "success")
-    return redirect(url_for("backoffice.zi.index", tahun=row.year, periode=period) + f"#r-{row.id}"), 303
+    row, form = _row_or_404(row_id), request.form
+    _changed(lambda: renja.set_status(row.id, form.get("period"), form.get("status"), form.get("note"), _user()),
+             _("Status %(code)s disimpan.", code=row.code))
+    return _back_to_row(row, form.get("period"))
 
 
 @bp.post("/renja/<int:row_id>/eviden")
 @roles_required(*TEAM_ROLES)
 def row_evidence(row_id: int):
-    row = _row_or_404(row_id)
-    period = request.form.get("period")
-    try:
-        renja.add_evidence(row.id, period, request.form.get("kind"), request.files.get("file"), _user())
-    except renja.RenjaError as exc:
-        flash(exc.message, "danger")
-    else:
-        flash(_("Dokumen eviden %(code)s disimpan.", code=row.code), "success")
+    row, form = _row_or_404(row_id), request.form
+    _changed(lambda: renja.add_evidence(row.id, form.get("period"), form.get("kind"), request.files.get("file"),
+                                        _user()),
+             _("Dokumen eviden %(code)s disimpan.", code=row.code))
+    return _back_to_row(row, form.get("period"))
+
+
+def _back_to_row(row, period):
     return redirect(url_for("backoffice.zi.index", tahun=row.year, periode=period) + f"#r-{row.id}"), 303
 
 
@@ -158,12 +171,9 @@ def declarations():
     user = _user()
     errors: dict = {}
     if request.method == "POST":
-        try:
-            item = conflicts.declare(user, request.form)
-        except conflicts.ConflictError as exc:
-            errors = {exc.field: [exc.message]}
-        else:
-            flash(_("Pernyataan benturan kepentingan dikirim ke atasan."), "success")
+        errors, item = _submitted(lambda: conflicts.declare(user, request.form),
+                                  _("Pernyataan benturan kepentingan dikirim ke atasan."))
+        if not errors:
             return redirect(url_for("backoffice.coi.declaration", declaration_id=item.id)), 303
     items = conflicts.visible_declarations(user)
     return render_template("zi/coi_list.html", items=items, errors=errors, values=request.form,
@@ -181,12 +191,10 @@ def declaration(declaration_id: int):
         abort(404)
     errors: dict = {}
     if request.method == "POST":
-        try:
-            conflicts.decide(user, item.id, request.form.get("decision"), request.form.get("note"))
-        except conflicts.ConflictError as exc:
-            errors = {exc.field: [exc.message]}
-        else:
-            flash(_("Keputusan penanganan disimpan."), "success")
+        errors, _result = _submitted(lambda: conflicts.decide(user, item.id, request.form.get("decision"),
+                                                              request.form.get("note")),
+                                     _("Keputusan penanganan disimpan."))
+        if not errors:
             return redirect(url_for("backoffice.coi.declaration", declaration_id=item.id)), 303
     position = item.position_id and next((p for p in conflicts.positions() if p.id == item.position_id), None)
     return render_template("zi/coi_declaration.html", item=item, errors=errors, values=request.form,
@@ -200,12 +208,9 @@ def declaration(declaration_id: int):
 def positions():
     errors: dict = {}
     if request.method == "POST":
-        try:
-            conflicts.add_position(_user(), request.form)
-        except conflicts.ConflictError as exc:
-            errors = {exc.field: [exc.message]}
-        else:
-            flash(_("Jabatan/kegiatan rawan ditambahkan ke peta."), "success")
+        errors, _result = _submitted(lambda: conflicts.add_position(_user(), request.form),
+                                     _("Jabatan/kegiatan rawan ditambahkan ke peta."))
+        if not errors:
             return redirect(url_for("backoffice.coi.positions")), 303
     period = Period.containing(local_today(), "semester")
     return render_template("zi/coi_positions.html", positions=conflicts.positions(), errors=errors,
@@ -215,14 +220,22 @@ def positions():
 @coi_bp.post("/peta/<int:position_id>/aktif")
 @roles_required(*TEAM_ROLES)
 def position_active(position_id: int):
-    try:
-        conflicts.set_position_active(_user(), position_id, request.form.get("active") == "1")
-    except conflicts.ConflictError as exc:
-        flash(exc.message, "danger")
+    _changed(lambda: conflicts.set_position_active(_user(), position_id, request.form.get("active") == "1"))
     return redirect(url_for("backoffice.coi.positions")), 303
 
 
 # --------------------------------------------------------------------------- semester monev
+
+def _save_monev(period, form, user) -> None:
+    if form.get("what") == "area":
+        monev.save_area(period.code, form.get("area"), form.get("progress"), form.get("findings"), user)
+    elif form.get("what") == "rtl":
+        monev.add_follow_up(period.code, form.get("area"), form.get("action"), form.get("owner"), form.get("due_on"),
+                            user)
+    else:
+        monev.close_follow_up(parse_int(form.get("plan"), lo=1, hi=2**31 - 1) or 0, period.code, form.get("done_note"),
+                              user)
+
 
 @bp.route("/monev", methods=["GET", "POST"])
 @roles_required(*TEAM_ROLES)
@@ -234,20 +247,7 @@ def monev_sheet():
         flash(exc.message, "danger")
         period = monev.semester(_default_period())
     if request.method == "POST":
-        form, user = request.form, _user()
-        try:
-            if form.get("what") == "area":
-                monev.save_area(period.code, form.get("area"), form.get("progress"), form.get("findings"), user)
-            elif form.get("what") == "rtl":
-                monev.add_follow_up(period.code, form.get("area"), form.get("action"), form.get("owner"),
-                                    form.get("due_on"), user)
-            else:
-                monev.close_follow_up(parse_int(form.get("plan"), lo=1, hi=2**31 - 1) or 0, period.code,
-                                      form.get("done_note"), user)
-        except renja.RenjaError as exc:
-            flash(exc.message, "danger")
-        else:
-            flash(_("Lembar monev disimpan."), "success")
+        _changed(lambda: _save_monev(period, request.form, _user()), _("Lembar monev disimpan."))
         return redirect(url_for("backoffice.zi.monev_sheet", periode=period.code)), 303
     lines = monev.sheet(period)
     return render_template("zi/monev.html", period=period, lines=lines, plans=monev.follow_ups(period),
@@ -262,12 +262,8 @@ def public_pages():
     from . import pages
 
     if request.method == "POST":
-        try:
-            pages.save(request.form.get("slug") or "", request.form.get("body"), _user())
-        except renja.RenjaError as exc:
-            flash(exc.message, "danger")
-        else:
-            flash(_("Halaman disimpan."), "success")
+        _changed(lambda: pages.save(request.form.get("slug") or "", request.form.get("body"), _user()),
+                 _("Halaman disimpan."))
         return redirect(url_for("backoffice.zi.public_pages")), 303
     return render_template("zi/pages.html", titles=pages.PAGES, hints=pages.HINTS,
                            bodies={slug: (pages.get(slug).body if pages.get(slug) else "") for slug in pages.PAGES})
