@@ -12,9 +12,8 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
-from .. import audit, secrets_util
+from .. import audit
 from ..database import write_transaction
 from ..extensions import db
 from ..models.survey import PERCEPTION_SURVEYS, PerceptionAnswer, PerceptionQuestion, PerceptionResponse
@@ -22,7 +21,7 @@ from ..models.types import utcnow
 from ..reports.periods import Period
 from ..templating import local_today
 from . import ikm
-from .services import MAX_ID, SurveyError
+from .services import MAX_ID, SurveyError, store_once
 
 TITLES = {"ipak": _l("Survei Persepsi Anti Korupsi (IPAK)"), "ipkp": _l("Survei Persepsi Kualitas Pelayanan (IPKP)")}
 ANSWERS = (_l("Tidak setuju"), _l("Kurang setuju"), _l("Setuju"), _l("Sangat setuju"))
@@ -55,24 +54,15 @@ def validate(survey: str, form) -> tuple[dict[int, int], dict[str, list[str]]]:
 def submit(survey: str, scores: dict[int, int], submission_key: str | None = None,
            on: date | None = None) -> PerceptionResponse:
     """Store one validated questionnaire (validate); a repeated key stores nothing."""
-    key_hash = secrets_util.submission_key_hash(submission_key) if submission_key else None
-    if key_hash:
-        earlier = db.session.scalar(select(PerceptionResponse).where(PerceptionResponse.submission_key_hash == key_hash))
-        if earlier is not None:
-            return earlier
-    try:
-        with write_transaction() as session:
-            row = PerceptionResponse(survey=survey, submitted_on=on or local_today(), submission_key_hash=key_hash)
-            session.add(row)
-            session.flush()
-            session.add_all([PerceptionAnswer(response_id=row.id, question_id=qid, score=score)
-                             for qid, score in scores.items()])
-    except IntegrityError:
-        earlier = db.session.scalar(select(PerceptionResponse).where(PerceptionResponse.submission_key_hash == key_hash))
-        if earlier is None:
-            raise
-        return earlier
-    return row
+    def build(session, key_hash):
+        row = PerceptionResponse(survey=survey, submitted_on=on or local_today(), submission_key_hash=key_hash)
+        session.add(row)
+        session.flush()
+        session.add_all([PerceptionAnswer(response_id=row.id, question_id=qid, score=score)
+                         for qid, score in scores.items()])
+        return row
+
+    return store_once(PerceptionResponse, submission_key, build)
 
 
 def index(survey: str, period: Period) -> tuple[ikm.Index, list[PerceptionQuestion]]:

@@ -37,27 +37,38 @@ def submit(clean: dict, submission_key: str | None = None, on: date | None = Non
     `on` is the day the questionnaire was filled in when it is not today (the demo data, a paper form
     typed in later); by default the office's today.
     """
+    def build(session, key_hash):
+        row = SkmResponse(submitted_on=on or local_today(), submission_key_hash=key_hash,
+                          suggestion_status=SUGGESTION_PENDING if clean.get("suggestion") else None,
+                          **{k: clean.get(k) for k in ("service", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9",
+                                                       "sex", "age", "education", "occupation", "suggestion")})
+        session.add(row)
+        session.flush()
+        return row
+
+    return store_once(SkmResponse, submission_key, build)
+
+
+def store_once(model, submission_key: str | None, build):
+    """Store one questionnaire of `model` with `build(session, key_hash)` (adds and returns the row), unless
+    its submission key stored one already: a repeated key stores nothing and answers the first row."""
     key_hash = secrets_util.submission_key_hash(submission_key) if submission_key else None
-    if key_hash:
-        earlier = db.session.scalar(select(SkmResponse).where(SkmResponse.submission_key_hash == key_hash))
-        if earlier is not None:
-            return earlier
+
+    def earlier():
+        return db.session.scalar(select(model).where(model.submission_key_hash == key_hash)) if key_hash else None
+
+    found = earlier()
+    if found is not None:
+        return found
     try:
         with write_transaction() as session:
-            row = SkmResponse(submitted_on=on or local_today(), submission_key_hash=key_hash,
-                              suggestion_status=SUGGESTION_PENDING if clean.get("suggestion") else None,
-                              **{k: clean.get(k) for k in ("service", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8",
-                                                           "u9", "sex", "age", "education", "occupation",
-                                                           "suggestion")})
-            session.add(row)
-            session.flush()
+            return build(session, key_hash)
     except IntegrityError:
         # The same form sent twice at once (double click on two workers): the first one counts.
-        earlier = db.session.scalar(select(SkmResponse).where(SkmResponse.submission_key_hash == key_hash))
-        if earlier is None:
+        found = earlier()
+        if found is None:
             raise
-        return earlier
-    return row
+        return found
 
 
 def pending_suggestions(limit: int = 200) -> list[SkmResponse]:
