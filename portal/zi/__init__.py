@@ -5,6 +5,7 @@ The ZI team is the accounts with role `admin` or `leader`: CONTRACT.md fixes the
 `users create` accepts, and the head of office (leader) and the portal admin are the ones who
 run the ZI work plan in a Disdukcapil, so no new role is needed.
 """
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 TEAM_ROLES = ("admin", "leader")
@@ -18,6 +19,24 @@ AREAS = {
     "pengawasan": (_l("Penguatan Pengawasan"), 15),
     "pelayanan_publik": (_l("Peningkatan Kualitas Pelayanan Publik"), 10),
 }
+
+
+class ZiError(ValueError):
+    """A refused input of the ZI pages: the form field it concerns and a message for the person."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def text_field(value: str | None, field: str, limit: int, error=ZiError, *, required: bool = True) -> str:
+    """`value` stripped; refused with `error(field, …)` when it is empty (and required) or longer than `limit`."""
+    text = (value or "").strip()
+    if required and not text:
+        raise error(field, _("Kolom ini wajib diisi."))
+    if len(text) > limit:
+        raise error(field, _("Paling banyak %(limit)d karakter.", limit=limit))
+    return text
 
 
 def area_label(code: str) -> str:

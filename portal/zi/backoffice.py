@@ -15,7 +15,7 @@ from ..models import ROLES
 from ..params import parse_int
 from ..reports.periods import Period
 from ..templating import local_today
-from . import AREAS, TEAM_ROLES, conflicts, evidence, monev, renja
+from . import AREAS, TEAM_ROLES, ZiError, conflicts, evidence, monev, renja
 
 bp = Blueprint("zi", __name__, url_prefix="/zi")
 coi_bp = Blueprint("coi", __name__, url_prefix="/benturan-kepentingan")
@@ -68,7 +68,7 @@ def _changed(step, done=None) -> None:
     """Run one change asked from a page: its refusal is flashed as an error, else `done` as a success."""
     try:
         step()
-    except (renja.RenjaError, conflicts.ConflictError) as exc:
+    except ZiError as exc:
         flash(exc.message, "danger")
     else:
         if done is not None:
@@ -80,7 +80,7 @@ def _submitted(step, done) -> tuple[dict, object]:
     after flashing `done`."""
     try:
         result = step()
-    except (renja.RenjaError, conflicts.ConflictError) as exc:
+    except ZiError as exc:
         return {exc.field: [exc.message]}, None
     flash(done, "success")
     return {}, result

@@ -14,7 +14,7 @@ from ..models.types import utcnow
 from ..params import parse_int
 from ..reports.periods import Period
 from ..templating import local_today
-from . import TEAM_ROLES
+from . import TEAM_ROLES, ZiError, text_field
 
 KINDS = {"periodic": _l("Berkala"), "ad_hoc": _l("Insidental")}
 DECISIONS = {
@@ -27,10 +27,8 @@ SUBMITTED, DECIDED = "submitted", "decided"
 MAX_TEXT = 4000
 
 
-class ConflictError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field, self.message = field, message
+class ConflictError(ZiError):
+    pass
 
 
 def is_team(user) -> bool:
@@ -38,12 +36,7 @@ def is_team(user) -> bool:
 
 
 def _text(form, field: str, required: bool = True, limit: int = MAX_TEXT) -> str:
-    text = (form.get(field) or "").strip()
-    if required and not text:
-        raise ConflictError(field, _("Kolom ini wajib diisi."))
-    if len(text) > limit:
-        raise ConflictError(field, _("Paling banyak %(limit)d karakter.", limit=limit))
-    return text
+    return text_field(form.get(field), field, limit, ConflictError, required=required)
 
 
 # --------------------------------------------------------------------------- the map

@@ -15,7 +15,7 @@ from ..models import FollowUpPlan, MonevEntry
 from ..models.types import utcnow
 from ..params import parse_int
 from ..reports.periods import Period
-from . import AREAS
+from . import AREAS, text_field
 from .renja import RenjaError, parse_period
 
 OPEN, DONE = "open", "done"
@@ -75,9 +75,7 @@ def save_area(period_text: str, area: str, progress_text: str | None, findings: 
     progress = parse_int(progress_text, lo=0, hi=100)
     if progress is None:
         raise RenjaError("progress", _("Capaian diisi bilangan bulat 0–100."))
-    findings = (findings or "").strip()
-    if len(findings) > 4000:
-        raise RenjaError("findings", _("Paling banyak %(limit)d karakter.", limit=4000))
+    findings = text_field(findings, "findings", 4000, RenjaError, required=False)
     with write_transaction():
         entry = db.session.scalar(select(MonevEntry).where(MonevEntry.period == period.code, MonevEntry.area == area))
         if entry is None:

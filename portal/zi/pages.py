@@ -10,6 +10,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models import ZiPage
 from ..models.types import utcnow
+from . import text_field
 from .renja import RenjaError
 
 PAGES = {
@@ -42,9 +43,7 @@ def published() -> list[tuple[str, str]]:
 def save(slug: str, body: str | None, actor) -> None:
     if slug not in PAGES:
         raise RenjaError("slug", _("Halaman tidak dikenal."))
-    body = (body or "").replace("\r\n", "\n").strip()
-    if len(body) > MAX_BODY:
-        raise RenjaError("body", _("Paling banyak %(limit)d karakter.", limit=MAX_BODY))
+    body = text_field((body or "").replace("\r\n", "\n"), "body", MAX_BODY, RenjaError, required=False)
     with write_transaction():
         page = db.session.get(ZiPage, slug)
         if page is None:

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import RenjaEvidence, RenjaRow, RenjaStatus
 from ..models.types import utcnow
 from ..reports.periods import Period, PeriodError
-from . import AREAS
+from . import AREAS, ZiError, text_field
 
 SEED_FILE = Path(__file__).parent / "data" / "renja_2022.json"
 SOURCES = ("complaints", "gratification", "wbs", "skm", "coi")
@@ -38,10 +38,8 @@ EVIDENCE_KINDS = {
 _TEXT_LIMITS = {"component": 200, "indicator": 2000, "action": 4000, "evidence": 2000, "timing": 100}
 
 
-class RenjaError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field, self.message = field, message
+class RenjaError(ZiError):
+    pass
 
 
 @dataclass(frozen=True)
@@ -109,13 +107,8 @@ def parse_period(text: str | None) -> Period:
 def update_row(row_id: int, form, actor) -> RenjaRow:
     values = {}
     for field, limit in _TEXT_LIMITS.items():
-        text = " ".join((form.get(field) or "").split()) if field in ("component", "timing") else \
-            (form.get(field) or "").strip()
-        if not text:
-            raise RenjaError(field, _("Kolom ini wajib diisi."))
-        if len(text) > limit:
-            raise RenjaError(field, _("Paling banyak %(limit)d karakter.", limit=limit))
-        values[field] = text
+        value = " ".join((form.get(field) or "").split()) if field in ("component", "timing") else form.get(field)
+        values[field] = text_field(value, field, limit, RenjaError)
     chosen = [s for s in SOURCES if s in form.getlist("sources")]
     with write_transaction():
         row = get_row(row_id)
@@ -142,9 +135,7 @@ def set_status(row_id: int, period_text: str, status: str, note: str | None, act
     period = parse_period(period_text)
     if status not in STATUSES:
         raise RenjaError("status", _("Pilih status yang tersedia."))
-    note = (note or "").strip()
-    if len(note) > 2000:
-        raise RenjaError("note", _("Paling banyak %(limit)d karakter.", limit=2000))
+    note = text_field(note, "note", 2000, RenjaError, required=False)
     with write_transaction():
         row = get_row(row_id)
         if row is None:
