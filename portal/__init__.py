@@ -125,9 +125,9 @@ def register_blueprints(app: Flask) -> None:
     from .zi import backoffice as zi_office
     from .zi.public import bp as zi_public_bp
 
-    for public_area in (public_bp, complaints_bp, gratification_bp, whistle_bp, surveys_bp, reports_public_bp,
-                        zi_public_bp, i18n_bp, auth_bp):
-        app.register_blueprint(public_area)
+    for area in (public_bp, complaints_bp, gratification_bp, whistle_bp, surveys_bp, reports_public_bp, zi_public_bp,
+                 i18n_bp, auth_bp):
+        app.register_blueprint(area)
     app.register_blueprint(backoffice.nest((wbs_office.AREA, reports_office.AREA, zi_office.ZI_AREA,
                                             zi_office.COI_AREA, surveys_office.AREA)))
     csrf.exempt(api_bp)
