@@ -16,7 +16,7 @@ from ..crypto import envelope
 from ..errors import render_error
 from ..extensions import limiter
 from . import services
-from .validation import validate_message, validate_tip
+from .validation import MessageInput, TipInput
 
 bp = Blueprint("whistle", __name__, url_prefix="/wbs")
 RECEIPT_SCOPE = "wbs-receipt"
@@ -76,7 +76,7 @@ def submit_tip():
     submission_key = secrets_util.valid_submission_key(form.get("submission_key"))
     if services.already_sent(submission_key):
         return _already_sent()
-    clean, errors = validate_tip(form)
+    clean, errors = TipInput.check(form)
     files, status = intake.form_files(errors)
     if errors:
         # Never echo the attachment back, and keep the 4xx of the refusal (413/415) if any.
@@ -136,10 +136,10 @@ def mailbox(opened, receipt: str):
 @receipt_limit
 @with_opened_tip
 def mailbox_reply(opened, receipt: str):
-    body, errors = validate_message(request.form)
+    clean, errors = MessageInput.check(request.form)
     if errors:
         return _mailbox(opened, receipt, errors=errors, status=422)
-    services.add_message(opened.tip.id, opened.data_key, body, services.REPORTER)
+    services.add_message(opened.tip.id, opened.data_key, clean["body"], services.REPORTER)
     return _mailbox(opened, receipt, notice=_("Pesan Anda terkirim kepada Tim WBS."))
 
 
