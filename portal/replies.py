@@ -2,7 +2,7 @@
 completes a request of the office, and the return from "waiting for the reporter" to the step before."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Annotated, Callable
 
 from flask_babel import gettext as _
 
@@ -10,6 +10,7 @@ from . import audit, uploads
 from .database import write_transaction
 from .models.types import utcnow
 from .templating import local_today
+from .validation import Schema, Text
 from .workflow import Workflow
 
 REPLY_MAX = 10_000
@@ -22,16 +23,20 @@ class CaseClosed(Exception):
     """The case is closed: the reporter can no longer add to it (API: 409)."""
 
 
+def _reply_required() -> str:
+    return _("Tulis pesan atau keterangan tambahan Anda.")
+
+
+class ReplyInput(Schema):
+    """The reporter's message on a ticketed case (form and API alike)."""
+
+    body: Annotated[str, Text(required=True, min_len=1, max_len=REPLY_MAX, multiline=True, required_message=_reply_required)]
+
+
 def clean_body(value) -> tuple[str | None, list[str]]:
     """(text, errors) of a reporter's message: 1 to REPLY_MAX characters, no control characters."""
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        return None, [_("Tulis pesan atau keterangan tambahan Anda.")]
-    if len(text) > REPLY_MAX:
-        return None, [_("Terlalu panjang: maksimal %(max)d karakter (sekarang %(n)d).", max=REPLY_MAX, n=len(text))]
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in text):
-        return None, [_("Mengandung karakter yang tidak diizinkan.")]
-    return text, []
+    clean, errors = ReplyInput.check({"body": value})
+    return clean.get("body"), errors.get("body", [])
 
 
 def is_closed(workflow: Workflow, status: str) -> bool:

@@ -5,7 +5,7 @@ from flask import jsonify, request
 
 from .. import intake
 from ..surveys import services
-from ..surveys.validation import validate_api
+from ..surveys.validation import SkmInput
 from . import bp
 from .common import JSON_TYPES, idempotency_key, invalid, read_input
 
@@ -18,7 +18,7 @@ def create_skm_response():
         # Answers are JSON integers (CONTRACT.md); a form body would carry them as text.
         return jsonify({"error": "unsupported media type", "message": "Send application/json."}), 415
     data, _files = read_input()
-    clean, errors = validate_api(data)
+    clean, errors = SkmInput.check(data)
     if errors:
         return invalid(errors)
     row = services.submit(clean, key)

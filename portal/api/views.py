@@ -5,12 +5,12 @@ from flask import current_app, jsonify, request, url_for
 
 from .. import catalog, intake, replies
 from ..complaints import services as complaint_services
-from ..complaints.validation import validate_complaint
+from ..complaints.validation import ComplaintInput
 from ..extensions import limiter
 from ..templating import local_today
 from . import bp
 from .common import body_digest, idempotency_conflict, idempotency_key
-from .openapi import document
+from .spec import document
 
 
 def lookup_limit() -> str:
@@ -70,7 +70,7 @@ def categories():
 @intake.submission_limits("complaints")
 def create_complaint():
     idempotency_key()  # a malformed key is refused before any work
-    clean, files, refusal = intake.api_input(lambda data: validate_complaint(data, today=local_today()))
+    clean, files, refusal = intake.api_input(lambda data: ComplaintInput.check(data, today=local_today()))
     if refusal is not None:
         return refusal
     receipt, conflict = submit_with_key(complaint_services.submit, clean, files)
@@ -122,5 +122,4 @@ def _closed():
 
 
 def reply_input(data) -> tuple[dict, dict]:
-    text, errors = replies.clean_body(data.get("body"))
-    return {"body": text}, ({"body": errors} if errors else {})
+    return replies.ReplyInput.check(data)

@@ -5,7 +5,7 @@ from flask import jsonify, request
 
 from .. import intake, uploads
 from ..whistle import services
-from ..whistle.validation import validate_message, validate_tip
+from ..whistle.validation import MessageInput, TipInput
 from ..whistle.views import receipt_limit
 from . import bp
 from .common import invalid, read_input
@@ -30,7 +30,7 @@ def _opened():
 @bp.post("/wbs/tips")
 @intake.submission_limits("wbs")
 def create_wbs_tip():
-    clean, files, refusal = intake.api_input(validate_tip)
+    clean, files, refusal = intake.api_input(TipInput.check)
     if refusal is not None:
         return refusal
     receipt = services.submit(clean, files)
@@ -57,10 +57,10 @@ def post_wbs_message():
     if opened is None:
         return _not_found()
     data, _files = read_input()
-    body, errors = validate_message(data)
+    clean, errors = MessageInput.check(data)
     if errors:
         return invalid(errors)
-    message_id = services.add_message(opened.tip.id, opened.data_key, body, services.REPORTER)
+    message_id = services.add_message(opened.tip.id, opened.data_key, clean["body"], services.REPORTER)
     return jsonify({"id": message_id, "status": opened.tip.status}), 201
 
 

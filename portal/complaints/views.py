@@ -11,7 +11,7 @@ from ..auth.access import public
 from ..extensions import limiter
 from ..templating import local_today
 from . import services
-from .validation import validate_complaint
+from .validation import ComplaintInput
 
 bp = public(Blueprint("complaints", __name__, url_prefix="/pengaduan"))  # every route is for the public
 
@@ -47,7 +47,7 @@ def submit_complaint():
     early, submission_key = intake.screen_form(form, services.find_replay, "complaints/receipt.html")
     if early is not None:
         return early
-    clean, errors = validate_complaint(form, today=local_today())
+    clean, errors = ComplaintInput.check(form, today=local_today())
     if form.get("declaration") != "yes":
         errors.setdefault("declaration", []).append(
             _("Centang pernyataan bahwa isi pengaduan benar dan persetujuan pengolahan data."))

@@ -2,7 +2,7 @@
 the regency UPG or KPK, the KPK decision, its follow-up, notes and assignment.
 
 Every step goes through workflow.GRATIFICATION (and services.next_statuses for the refusal path),
-validates its own fields with the shared Validator, and saves the change, its history line and its
+validates its own fields with the shared field types (portal.validation), and saves the change, its history line and its
 audit entry in one write transaction — or nothing at all. Deadlines come from workflow.sla_days via
 services._due and portal.workdays; overdue / due-soon marks are the complaint back office's own.
 """
@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import GratificationEvent, GratificationReport, User
 from ..models.types import utcnow
 from ..templating import local_today
-from ..validation import Validator
+from ..validation import Choice, PastDate, Text, check_value
 from ..workflow import GRATIFICATION, ReasonRequired, TransitionRefused
 from .services import CHANNEL, _due, next_statuses, queue_request_mail
 
@@ -56,19 +56,20 @@ def _refuse(field: str, message: str) -> CaseError:
 
 
 def _read(data: Mapping, specs, today: date) -> dict:
-    """Validate the fields a step needs with the shared Validator; the first problem is raised."""
-    v = Validator(data)
+    """Validate the fields a step needs with the shared field types; the first problem is raised."""
+    clean = {}
     for field, kind, options in specs:
         if kind == "text":
-            v.text(field, required=options.get("required", False), max_len=options["max_len"],
-                   multiline=options.get("multiline", False))
+            rule = Text(required=options.get("required", False), max_len=options["max_len"],
+                        multiline=options.get("multiline", False))
         elif kind == "choice":
-            v.choice(field, options["choices"], required=True)
-        elif kind == "date":
-            v.past_date(field, today=today, required=True)
-        if field in v.errors:
-            raise _refuse(field, v.errors[field][0])
-    return v.clean
+            rule = Choice(options=options["choices"], required=True)
+        else:
+            rule = PastDate(required=True)
+        clean[field], problem = check_value(rule, data.get(field), {"today": today})
+        if problem:
+            raise _refuse(field, problem)
+    return clean
 
 
 def _load(session, report_id: int) -> GratificationReport:

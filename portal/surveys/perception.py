@@ -20,6 +20,7 @@ from ..models.survey import PERCEPTION_SURVEYS, PerceptionAnswer, PerceptionQues
 from ..models.types import utcnow
 from ..reports.periods import Period
 from ..templating import local_today
+from ..validation import Score, check_value
 from . import ikm
 from .services import MAX_ID, SurveyError, store_once
 
@@ -39,15 +40,13 @@ def validate(survey: str, form) -> tuple[dict[int, int], dict[str, list[str]]]:
     """{question id: score 1–4} of every active question, or errors keyed q<id>."""
     scores: dict[int, int] = {}
     errors: dict[str, list[str]] = {}
-    allowed = {str(n) for n in range(ikm.MIN_SCORE, ikm.MAX_SCORE + 1)}
+    rule = Score(lowest=ikm.MIN_SCORE, highest=ikm.MAX_SCORE)
     for question in questions(survey):
-        value = form.get(f"q{question.id}")
-        if value in (None, ""):
-            errors[f"q{question.id}"] = [_("Wajib dijawab.")]
-        elif value not in allowed:
-            errors[f"q{question.id}"] = [_("Jawaban harus angka bulat 1 sampai 4.")]
+        score, problem = check_value(rule, form.get(f"q{question.id}"))
+        if problem:
+            errors[f"q{question.id}"] = [problem]
         else:
-            scores[question.id] = int(value)
+            scores[question.id] = score
     return scores, errors
 
 

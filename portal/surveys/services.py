@@ -32,7 +32,7 @@ class SurveyError(ValueError):
 
 
 def submit(clean: dict, submission_key: str | None = None, on: date | None = None) -> SkmResponse:
-    """Store one validated answer (validation.validate_form / validate_api); a repeated key stores nothing.
+    """Store one validated answer (validation.SkmForm / SkmInput); a repeated key stores nothing.
 
     `on` is the day the questionnaire was filled in when it is not today (the demo data, a paper form
     typed in later); by default the office's today.

@@ -1,10 +1,15 @@
-"""One declaration of what an SKM answer is, for the form and the API alike."""
+"""One declaration of what an SKM answer is: the form's schema and the API's share every field type."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from flask_babel import gettext as _
+from pydantic import ConfigDict, Field, create_model, model_validator
+from pydantic_core import PydanticCustomError
 
 from .. import catalog
 from ..catalog import SKM_UNSUR_KEYS
+from ..validation import Choice, Schema, Score, Text
 from .ikm import MAX_SCORE, MIN_SCORE
 
 SUGGESTION_MAX = 1000
@@ -16,67 +21,77 @@ PROFILE = {
 }
 
 
-def _code(value, allowed, errors: dict, field: str, required: bool) -> str | None:
-    if value is None or value == "":
-        if required:
-            errors.setdefault(field, []).append(_("Wajib dipilih."))
-        return None
-    if not isinstance(value, str) or value not in allowed:
-        errors.setdefault(field, []).append(_("Pilihan tidak dikenal."))
-        return None
-    return value
+def _pick() -> str:
+    return _("Wajib dipilih.")
 
 
-def _score(value, strict: bool):
-    """An integer 1–4, or None. The API (strict) takes JSON integers only, the form the digits it sends."""
-    if strict:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return None
-        return value if MIN_SCORE <= value <= MAX_SCORE else None
-    if isinstance(value, str) and value in {str(n) for n in range(MIN_SCORE, MAX_SCORE + 1)}:
-        return int(value)
-    return None
+_SERVICE = Choice(options=catalog.COMPLAINT_SERVICES, required=True, required_message=_pick,
+                  description="The service used: a code of /categories → complaints")
+_SUGGESTION = Text(max_len=SUGGESTION_MAX, multiline=True, nullable=True,
+                   description="Published only after staff moderation", messages={
+                       "type": lambda: _("Saran harus berupa teks."),
+                       "control": lambda: _("Teks memuat karakter yang tidak diizinkan."),
+                       "long": lambda **v: _("Paling banyak %(n)d karakter.", n=v["max"])})
+def _answers(strict: bool) -> dict:
+    return {key: (Annotated[int, Score(strict=strict, lowest=MIN_SCORE, highest=MAX_SCORE, description=name)], ...)
+            for key, name, *_rest in catalog.SKM_UNSUR}
 
 
-def _validate(data, answers, strict: bool, answer_field) -> tuple[dict, dict]:
-    errors: dict[str, list[str]] = {}
-    clean: dict = {"service": _code(data.get("service"), catalog.COMPLAINT_SERVICES, errors, "service", True)}
-    for key in SKM_UNSUR_KEYS:
-        value = answers.get(key) if answers is not None else None
-        score = _score(value, strict)
-        if score is None:
-            errors.setdefault(answer_field(key), []).append(
-                _("Wajib dijawab.") if value in (None, "") else _("Jawaban harus angka bulat 1 sampai 4."))
-        clean[key] = score
-    for field, allowed in PROFILE.items():
-        clean[field] = _code(data.get(field), allowed, errors, field, False)
-    suggestion = data.get("suggestion")
-    if suggestion is not None and not isinstance(suggestion, str):
-        errors.setdefault("suggestion", []).append(_("Saran harus berupa teks."))
-        suggestion = None
-    suggestion = (suggestion or "").replace("\r\n", "\n").strip()
-    if "\x00" in suggestion:
-        errors.setdefault("suggestion", []).append(_("Teks memuat karakter yang tidak diizinkan."))
-    if len(suggestion) > SUGGESTION_MAX:
-        errors.setdefault("suggestion", []).append(_("Paling banyak %(n)d karakter.", n=SUGGESTION_MAX))
-    clean["suggestion"] = suggestion or None
-    return clean, errors
+class _AnswersBase(Schema):
+    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value):
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise PydanticCustomError("portal", "{message}", {"message": _("Harus berupa objek u1 sampai u9.")})
+        return value
 
 
-def validate_form(form) -> tuple[dict, dict]:
-    return _validate(form, form, strict=False, answer_field=lambda key: key)
+SkmAnswers = create_model("SkmAnswers", __base__=_AnswersBase,
+                          __doc__="The nine unsur of PermenPANRB 14/2017 in its order, each scored 1 (worst) to "
+                                  "4 (best); labels in /categories → skm_unsur",
+                          **_answers(strict=True))
+
+class _SkmCommon(Schema):
+    service: Annotated[str, _SERVICE]
+    sex: Annotated[str | None, Choice(options=catalog.SKM_SEX, nullable=True)] = None
+    age: Annotated[str | None, Choice(options=catalog.SKM_AGE, nullable=True)] = None
+    education: Annotated[str | None, Choice(options=catalog.SKM_EDUCATION, nullable=True)] = None
+    occupation: Annotated[str | None, Choice(options=catalog.SKM_OCCUPATION, nullable=True)] = None
+    suggestion: Annotated[str | None, _SUGGESTION] = None
+
+
+# The page: the nine answers are radio buttons u1…u9 whose values are the digits 1–4.
+SkmForm = create_model("SkmForm", __base__=_SkmCommon, __doc__="The SKM survey page (form fields u1…u9).",
+                       **_answers(strict=False))
+
+
+def _answers_required(schema: dict) -> None:
+    # Absent answers are refused per unsur (answers.u1 …), so the field has a default; the document
+    # still says what a client must send.
+    schema["required"] = [*schema.get("required", []), "answers"]
+
+
+class SkmInput(_SkmCommon):
+    """One SKM response (PermenPANRB 14/2017) through the API; no personal data."""
+
+    model_config = ConfigDict(json_schema_extra=_answers_required)
+
+    answers: SkmAnswers = Field(None, description="The nine unsur of PermenPANRB 14/2017 in its order, each scored "
+                                                  "1 (worst) to 4 (best); labels in /categories → skm_unsur")
+
+    @classmethod
+    def cross_check(cls, clean, errors, data, context):
+        answers = data.get("answers")
+        if isinstance(answers, dict):
+            unknown = sorted(str(k) for k in answers if k not in SKM_UNSUR_KEYS)
+            if unknown:
+                errors["answers"] = [_("Unsur tidak dikenal: %(keys)s", keys=", ".join(unknown)[:200])]
+        clean.update(clean.pop("answers", None) or {})
 
 
 def validate_api(data) -> tuple[dict, dict]:
-    answers = data.get("answers")
-    errors_extra = {}
-    if answers is not None and not isinstance(answers, dict):
-        errors_extra["answers"] = [_("Harus berupa objek u1 sampai u9.")]
-        answers = None
-    clean, errors = _validate(data, answers or {}, strict=True, answer_field=lambda key: f"answers.{key}")
-    if answers:
-        unknown = sorted(k for k in answers if k not in SKM_UNSUR_KEYS)
-        if unknown:
-            errors_extra["answers"] = [_("Unsur tidak dikenal: %(keys)s", keys=", ".join(map(str, unknown))[:200])]
-    errors.update(errors_extra)
-    return clean, errors
+    return SkmInput.check(data)

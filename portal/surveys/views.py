@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from .. import catalog, intake, secrets_util
 from ..auth.access import public
 from . import perception, services
-from .validation import SUGGESTION_MAX, validate_form
+from .validation import SUGGESTION_MAX, SkmForm
 
 bp = Blueprint("surveys", __name__, url_prefix="/survei")
 KIOSK_RETURN_SECONDS = 8
@@ -54,7 +54,7 @@ def submit():
     if refusal is not None:
         return refusal
     submission_key = secrets_util.valid_submission_key(form_data.get("submission_key"))
-    clean, errors = validate_form(form_data)
+    clean, errors = SkmForm.check(form_data)
     if errors:
         return _form(form_data, errors, 422, submission_key)
     services.submit(clean, submission_key)

@@ -1,8 +1,10 @@
-"""The one validation of a WBS tip and of a mailbox message (HTML form and JSON API alike)."""
+"""The one schema of a WBS tip and of a mailbox message (HTML form and JSON API alike)."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from .. import catalog
-from ..validation import Validator
+from ..validation import Choice, Schema, Text
 
 WHAT_MIN = 20
 TEXT_MAX = 10_000
@@ -14,19 +16,26 @@ MESSAGE_MAX = 10_000
 FIELDS = ("what", "who", "where", "when", "how", "contact")
 
 
-def validate_tip(data) -> tuple[dict, dict]:
-    v = Validator(data)
-    v.text("what", required=True, min_len=WHAT_MIN, max_len=TEXT_MAX, multiline=True)
-    v.text("who", max_len=SHORT_MAX, multiline=True)
-    v.text("where", max_len=SHORT_MAX, multiline=True)
-    v.text("when", max_len=SHORT_MAX, multiline=True)
-    v.text("how", max_len=TEXT_MAX, multiline=True)
-    v.choice("category", catalog.WBS_CATEGORIES, default="lainnya")
-    v.text("contact", max_len=CONTACT_MAX, multiline=True)
-    return v.clean, dict(v.errors)
+class TipInput(Schema):
+    """A whistleblowing tip (4W1H); everything is sealed for the appointed handlers."""
+
+    what: Annotated[str, Text(required=True, min_len=WHAT_MIN, max_len=TEXT_MAX, multiline=True,
+                              description="What happened")]
+    who: Annotated[str | None, Text(max_len=SHORT_MAX, multiline=True, description="Who is involved")] = None
+    where: Annotated[str | None, Text(max_len=SHORT_MAX, multiline=True)] = None
+    when: Annotated[str | None, Text(max_len=SHORT_MAX, multiline=True)] = None
+    how: Annotated[str | None, Text(max_len=TEXT_MAX, multiline=True)] = None
+    category: Annotated[str, Choice(options=catalog.WBS_CATEGORIES, default="lainnya")] = None
+    contact: Annotated[str | None, Text(max_len=CONTACT_MAX, multiline=True,
+                                        description="Optional; kept encrypted")] = None
 
 
-def validate_message(data, *, required: bool = True) -> tuple[str | None, dict]:
-    v = Validator(data)
-    v.text("body", required=required, min_len=1, max_len=MESSAGE_MAX, multiline=True)
-    return v.clean.get("body"), dict(v.errors)
+class MessageInput(Schema):
+    """A message in the WBS mailbox (reporter or handler)."""
+
+    body: Annotated[str, Text(required=True, min_len=1, max_len=MESSAGE_MAX, multiline=True)]
+
+
+def validate_message(data) -> tuple[str | None, dict]:
+    clean, errors = MessageInput.check(data)
+    return clean.get("body"), errors

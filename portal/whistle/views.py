@@ -17,7 +17,7 @@ from ..crypto import envelope
 from ..errors import render_error
 from ..extensions import limiter
 from . import services
-from .validation import validate_message, validate_tip
+from .validation import MessageInput, TipInput
 
 bp = public(Blueprint("whistle", __name__, url_prefix="/wbs"))  # every route is for the public
 RECEIPT_SCOPE = "wbs-receipt"
@@ -77,7 +77,7 @@ def submit_tip():
     submission_key = secrets_util.valid_submission_key(form.get("submission_key"))
     if services.already_sent(submission_key):
         return _already_sent()
-    clean, errors = validate_tip(form)
+    clean, errors = TipInput.check(form)
     files, status = intake.form_files(errors)
     if errors:
         # Never echo the attachment back, and keep the 4xx of the refusal (413/415) if any.
@@ -137,10 +137,10 @@ def mailbox(opened, receipt: str):
 @receipt_limit
 @with_opened_tip
 def mailbox_reply(opened, receipt: str):
-    body, errors = validate_message(request.form)
+    clean, errors = MessageInput.check(request.form)
     if errors:
         return _mailbox(opened, receipt, errors=errors, status=422)
-    services.add_message(opened.tip.id, opened.data_key, body, services.REPORTER)
+    services.add_message(opened.tip.id, opened.data_key, clean["body"], services.REPORTER)
     return _mailbox(opened, receipt, notice=_("Pesan Anda terkirim kepada Tim WBS."))
 
 
