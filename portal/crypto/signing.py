@@ -77,3 +77,29 @@ def normalise_fingerprint(text: str | None) -> str:
 
 def fingerprints_match(typed: str | None, expected: str) -> bool:
     return hashing.equal(normalise_fingerprint(typed), normalise_fingerprint(expected))
+
+
+# --------------------------------------------------------------------------- signed links (SECRET_KEY)
+
+
+def _link_serializer(purpose: str):
+    from flask import current_app
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=purpose)
+
+
+def link_token(purpose: str, value) -> str:
+    """A value signed with SECRET_KEY (itsdangerous, `purpose` as its salt) to put in a link,
+    e.g. a mail's one-click unsubscribe. Signed, not encrypted: the value is readable."""
+    return _link_serializer(purpose).dumps(value)
+
+
+def link_value(purpose: str, token: str):
+    """The value of a link token signed for `purpose`, or None when the signature does not hold."""
+    from itsdangerous import BadSignature
+
+    try:
+        return _link_serializer(purpose).loads(token)
+    except BadSignature:
+        return None

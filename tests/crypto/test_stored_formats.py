@@ -137,3 +137,19 @@ def test_password_hashes_and_the_app_key_ring_of_the_old_code_still_open(instanc
     ring_path = tmp_path / "keys" / "app-keyring.json"
     ring_path.write_text(FIXTURE["appkey"]["keyring"])
     assert KeyRing(ring_path).decrypt(FIXTURE["appkey"]["token"].encode()).decode() == "Budi Santoso, NIK 3201"
+
+
+def test_an_unsubscribe_link_mailed_before_the_move_still_works(instance_app):
+    """The links already in citizens' mailboxes were itsdangerous tokens under SECRET_KEY with the
+    salt `complaint-mail-unsubscribe` (portal/complaints/mailing.py at 1fbf810)."""
+    from itsdangerous import URLSafeSerializer
+
+    from portal.complaints import mailing
+
+    instance_app.config["SECRET_KEY"] = "k" * 64
+    mailed = URLSafeSerializer("k" * 64, salt="complaint-mail-unsubscribe").dumps("ADU-2026-000123")
+    assert mailing.unsubscribe_token("ADU-2026-000123") == mailed
+    assert mailing.ticket_from_token(mailed) == "ADU-2026-000123"
+    assert mailing.ticket_from_token(mailed[:-2] + "xx") is None
+    other = URLSafeSerializer("k" * 64, salt="another-purpose").dumps("ADU-2026-000123")
+    assert mailing.ticket_from_token(other) is None
