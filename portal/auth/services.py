@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import audit
+from ..crypto import codes as crypto_codes
+from ..crypto import hashing
+from ..crypto import passwords as password_hashes
 from ..database import write_transaction
 from ..extensions import db
 from ..models import RecoveryCode, User
 from ..models.types import utcnow
-from ..crypto import codes as crypto_codes
-from ..crypto import hashing
-from ..crypto import passwords as password_hashes
 from . import passwords, throttle, totp
 from .access import end_all_sessions
 
