@@ -16,15 +16,14 @@ A new period overwrites the old key, so earlier hashes cannot be recomputed afte
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import hmac
 import ipaddress
 import os
-import secrets
 import time
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, request
+
+from .crypto import hashing, tokens
 
 SHARED_MEMORY_DIR = Path("/dev/shm")
 KEY_BYTES = 32
@@ -49,7 +48,7 @@ def client_network(address: str | None) -> str:
 def keyed_hash(purpose: str, *parts: str) -> str:
     """HMAC of `parts` under the current rotating key; `purpose` keeps different uses apart."""
     message = "\0".join((purpose, *parts)).encode("utf-8", "surrogatepass")
-    return hmac.new(current_key(), message, hashlib.sha256).hexdigest()[:32]
+    return hashing.hmac_hex(current_key(), message)[:32]
 
 
 def address_hash(purpose: str, *parts: str) -> str:
@@ -96,7 +95,7 @@ def _store(app: Flask):
 def _shared_memory_path(app: Flask) -> Path:
     # Named after the deployment (instance folder and database), so two portals on one machine differ.
     identity = f"{os.path.realpath(app.instance_path)}\0{app.config.get('SQLALCHEMY_DATABASE_URI', '')}"
-    digest = hashlib.sha256(identity.encode()).hexdigest()[:24]
+    digest = hashing.sha256_hex(identity.encode())[:24]
     return SHARED_MEMORY_DIR / f"portal-integritas-{os.getuid()}-{digest}.key"
 
 
@@ -114,7 +113,7 @@ class RedisKeys:
         name = self.name(period)
         value = self.client.get(name)
         if value is None:
-            self.client.set(name, secrets.token_bytes(KEY_BYTES), nx=True, ex=ttl)
+            self.client.set(name, tokens.random_bytes(KEY_BYTES), nx=True, ex=ttl)
             value = self.client.get(name)
         return value
 
@@ -133,7 +132,7 @@ class SharedMemoryKeys:
             record = os.pread(fd, 8 + KEY_BYTES, 0)
             if len(record) == 8 + KEY_BYTES and int.from_bytes(record[:8], "big") == period:
                 return record[8:]
-            key = secrets.token_bytes(KEY_BYTES)
+            key = tokens.random_bytes(KEY_BYTES)
             # Overwrite in place: the previous period's key is gone once the new one is written.
             os.pwrite(fd, period.to_bytes(8, "big") + key, 0)
         finally:
@@ -163,7 +162,7 @@ class ProcessKeys:
 
     def key_for(self, period: int, ttl: int) -> bytes:
         if period not in self.keys:
-            self.keys = {period: secrets.token_bytes(KEY_BYTES)}
+            self.keys = {period: tokens.random_bytes(KEY_BYTES)}
         return self.keys[period]
 
     def discard(self) -> None:

@@ -1,25 +1,14 @@
 """Template helpers: dates in WIB, labels of code lists, the current language."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import Flask, current_app, request
 from flask_babel import format_date, get_locale
 
 from . import catalog
-
-
-def local_tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
-
-
-def local_today() -> date:
-    return datetime.now(local_tz()).date()
-
-
-def to_local(value: datetime) -> datetime:
-    return value.astimezone(local_tz())
+# Office time lives in portal/clock.py; re-exported here until every module imports it from there.
+from .clock import local_today, local_tz, to_local  # noqa: F401
 
 
 def init_app(app: Flask) -> None:

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-import secrets
 from datetime import timedelta
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import delete, select, update
 
+from ..crypto import sessions as session_crypto
 from ..extensions import db, login_manager
 from ..models import User, UserSession
 from ..models.types import utcnow
@@ -19,13 +18,12 @@ PUBLIC = "public"
 ANY_ACCOUNT = "*"  # roles_required(): any signed-in account
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+_hash = session_crypto.session_token_hash
 
 
 def start_session(user: User) -> UserSession:
     """A fresh, not yet verified session: whatever the browser held before is thrown away."""
-    token = secrets.token_urlsafe(32)
+    token = session_crypto.new_session_token()
     record = UserSession(token_hash=_hash(token), user_id=user.id, verified=False)
     db.session.add(record)
     session.clear()
@@ -37,7 +35,7 @@ def start_session(user: User) -> UserSession:
 
 def verify_session(record: UserSession) -> None:
     """The second factor passed: a new token (new session id) and the session admits its user."""
-    token = secrets.token_urlsafe(32)
+    token = session_crypto.new_session_token()
     record.token_hash = _hash(token)
     record.verified = True
     record.last_seen = utcnow()

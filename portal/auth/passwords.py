@@ -1,40 +1,11 @@
-"""Argon2id password hashes (argon2-cffi) and the password policy."""
+"""The password policy; the Argon2id hashes themselves are in portal/crypto/passwords.py."""
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from flask import current_app
 from flask_babel import gettext as _
 
+from ..crypto.passwords import burn_time, hash_password, verify_password  # noqa: F401 (the auth API)
+
 MIN_LENGTH = 12
-
-
-def _hasher() -> PasswordHasher:
-    cfg = current_app.config
-    return PasswordHasher(time_cost=cfg.get("PASSWORD_HASH_TIME_COST", 3),
-                          memory_cost=cfg.get("PASSWORD_HASH_MEMORY_KIB", 65536), parallelism=1)
-
-
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
-
-
-def verify_password(stored: str, password: str) -> bool:
-    try:
-        return _hasher().verify(stored, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
-# A constant hash to verify against when the account does not exist: same cost, no user oracle.
-_DUMMY: dict[str, str] = {}
-
-
-def burn_time(password: str) -> None:
-    key = f"{current_app.config.get('PASSWORD_HASH_TIME_COST', 3)}:{current_app.config.get('PASSWORD_HASH_MEMORY_KIB', 65536)}"
-    if key not in _DUMMY:
-        _DUMMY[key] = hash_password("not-a-real-account-password")
-    verify_password(_DUMMY[key], password)
 
 
 def policy_errors(password: str | None, *, email: str = "", name: str = "") -> list[str]:

@@ -1,9 +1,6 @@
 """Sign-in, second factor, recovery codes, password change and account administration."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,11 +9,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import audit
+from ..crypto import codes as crypto_codes
+from ..crypto import hashing
+from ..crypto import passwords as password_hashes
 from ..database import write_transaction
 from ..extensions import db
 from ..models import RecoveryCode, User
 from ..models.types import utcnow
-from ..secrets_util import pepper
 from . import passwords, throttle, totp
 from .access import end_all_sessions
 
@@ -61,12 +60,12 @@ def check_password(email: str | None, password: str | None) -> User:
     record_failure = True
     # Every path runs one Argon2 verification: an unknown, a throttled and a real account cost the same.
     if throttle.blocked(db.session, keys):
-        passwords.burn_time(password)
+        password_hashes.burn_time(password)
         failure, record_failure = _throttled(), False
     elif user is None:
-        passwords.burn_time(password)
+        password_hashes.burn_time(password)
         failure = _generic_failure()
-    elif passwords.verify_password(user.password_hash, password) and user.active:
+    elif password_hashes.verify_password(user.password_hash, password) and user.active:
         db.session.rollback()
         with write_transaction() as session:
             throttle.signed_in(session, keys)
@@ -150,28 +149,22 @@ def confirm_enrolment(user_id: int, code: str | None) -> list[str]:
         return codes
 
 
-def _code_hash(code: str) -> str:
-    normalised = "".join(ch for ch in code.lower() if ch.isalnum())
-    return hmac.new(pepper(), b"recovery:" + normalised.encode(), hashlib.sha256).hexdigest()
-
-
 def _new_recovery_codes(user: User) -> list[str]:
     user.recovery_codes.clear()
-    codes = []
+    fresh = []
     for _ in range(RECOVERY_CODE_COUNT):
-        raw = secrets.token_hex(5)
-        code = f"{raw[:5]}-{raw[5:]}"
-        codes.append(code)
-        user.recovery_codes.append(RecoveryCode(code_hash=_code_hash(code)))
-    return codes
+        code = crypto_codes.new_recovery_code()
+        fresh.append(code)
+        user.recovery_codes.append(RecoveryCode(code_hash=crypto_codes.recovery_code_hash(code)))
+    return fresh
 
 
 def _match_recovery_code(user: User, code: str | None) -> RecoveryCode | None:
     if not code or len(code) > 40:
         return None
-    wanted = _code_hash(code)
+    wanted = crypto_codes.recovery_code_hash(code)
     for item in user.recovery_codes:
-        if item.used_at is None and hmac.compare_digest(item.code_hash, wanted):
+        if item.used_at is None and hashing.equal(item.code_hash, wanted):
             return item
     return None
 
@@ -180,7 +173,7 @@ def regenerate_recovery_codes(user_id: int, password: str | None) -> list[str]:
     """New recovery codes (the old ones stop working), only after the account's password again:
     a session left open on a shared computer must not mint a way past the second factor."""
     user = db.session.get(User, user_id)
-    if not passwords.verify_password(user.password_hash, password if isinstance(password, str) else ""):
+    if not password_hashes.verify_password(user.password_hash, password if isinstance(password, str) else ""):
         raise AuthError(_("Kata sandi salah. Kode pemulihan tidak diganti."), 422)
     with write_transaction() as session:
         user = session.get(User, user_id)
@@ -194,7 +187,7 @@ def change_password(user_id: int, current: str, new: str, confirm: str) -> dict[
     errors: dict[str, list[str]] = {}
     with write_transaction() as session:
         user = session.get(User, user_id)
-        if not passwords.verify_password(user.password_hash, current or ""):
+        if not password_hashes.verify_password(user.password_hash, current or ""):
             errors["current"] = [_("Kata sandi saat ini salah.")]
         problems = passwords.policy_errors(new, email=user.email, name=user.name)
         if problems:
@@ -207,7 +200,7 @@ def change_password(user_id: int, current: str, new: str, confirm: str) -> dict[
         if errors:
             return errors
         old_hash = user.password_hash
-        user.password_hash = passwords.hash_password(new)
+        user.password_hash = password_hashes.hash_password(new)
         user.password_changed_at = utcnow()
         from .. import hooks
 
@@ -226,7 +219,7 @@ def create_user(email: str, name: str, roles, password: str, *, actor: User | No
     if problems:
         raise AuthError(" ".join(problems))
     with write_transaction() as session:
-        user = User(email=email, name=name.strip(), password_hash=passwords.hash_password(password))
+        user = User(email=email, name=name.strip(), password_hash=password_hashes.hash_password(password))
         user.roles = roles
         uri = None
         if enrolled_secret:

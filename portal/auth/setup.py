@@ -1,16 +1,15 @@
 """First administrator of a new installation: a one-time link printed on the server's console."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import secrets
 import time
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 
+from ..crypto import hashing, tokens
 from ..extensions import db
 from ..models import User
 
@@ -28,8 +27,8 @@ def admin_exists() -> bool:
 
 def issue_token() -> str:
     """A new one-time token; only its hash is kept (in instance/, readable by the server alone)."""
-    token = secrets.token_urlsafe(24)
-    record = {"hash": hashlib.sha256(token.encode()).hexdigest(), "expires": time.time() + TOKEN_SECONDS}
+    token = tokens.setup_token()
+    record = {"hash": hashing.token_hash(token), "expires": time.time() + TOKEN_SECONDS}
     tmp = _path().with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -45,8 +44,8 @@ def token_valid(token: str | None) -> bool:
         record = json.loads(_path().read_text())
     except (FileNotFoundError, ValueError):
         return False
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    return secrets.compare_digest(digest, record.get("hash", "")) and time.time() < record.get("expires", 0)
+    digest = hashing.token_hash(token)
+    return hashing.equal(digest, str(record.get("hash", ""))) and time.time() < record.get("expires", 0)
 
 
 def consume_token() -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
-
 from .. import notify
+from ..crypto import signing
 from ..models import Complaint
 from ..workflow import COMPLAINTS
 
@@ -20,19 +19,12 @@ STEP_WORDS = {
 }
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
-
-
 def unsubscribe_token(ticket: str) -> str:
-    return _serializer().dumps(ticket)
+    return signing.link_token(UNSUBSCRIBE_SALT, ticket)
 
 
 def ticket_from_token(token: str) -> str | None:
-    try:
-        value = _serializer().loads(token)
-    except BadSignature:
-        return None
+    value = signing.link_value(UNSUBSCRIBE_SALT, token)
     return value if isinstance(value, str) else None
 
 

@@ -1,11 +1,12 @@
 """Column types: encrypted text for personal data, UTC timestamps."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import DateTime, LargeBinary
 from sqlalchemy.types import TypeDecorator
 
+from ..clock import utcnow  # noqa: F401 (the models' name for it)
 from ..crypto.appkey import keyring
 
 
@@ -45,5 +46,3 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)

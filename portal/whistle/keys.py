@@ -4,34 +4,32 @@ the session key, grants and restores (by a handler or the recovery key), revocat
 exclusion, shredding of destroyed keys, and the recovery key.
 
 Every secret here exists in clear only in the memory of the request that uses it. At rest:
-- a handler's private key: envelope.wrap_private_key (Argon2id of the password, its own salt);
-- while signed in: envelope.wrap_for_session, blob in UserSession.key_blob, secret in the cookie;
+- a handler's private key: crypto.keypairs.wrap_private_key (Argon2id of the password, its own salt);
+- while signed in: crypto.sessions.wrap_for_session, blob in UserSession.key_blob, secret in the cookie;
 - a tip's data key: sealed for each handler's public key and the recovery public key, and
   wrapped under the receipt-derived key (portal/whistle/services.py).
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from flask import session as cookie
 from flask_babel import gettext as _
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit, hooks, hooks_login
-from ..crypto import envelope
-from ..crypto.envelope import DecryptionError
+from ..clock import local_today
+from ..crypto import envelope, kdf, keypairs, signing
+from ..crypto import sessions as session_crypto
+from ..crypto.aead import DecryptionError
 from ..database import write_transaction
 from ..extensions import db
 from ..models import User, UserSession
 from ..models.wbs import (HOLDER_HANDLER, HOLDER_RECOVERY, WbsDecree, WbsExclusion, WbsHandler, WbsRecoveryKey,
                           WbsTip, WbsTipKey)
-from ..templating import local_today
 from ..workflow import WBS
 from . import trust
 
@@ -114,8 +112,8 @@ def recipients() -> list[tuple[str, int | None, bytes]]:
 
 def seal_for(tip_id: int, data_key: bytes, targets) -> list[WbsTipKey]:
     aad = data_key_aad(tip_id)
-    return [WbsTipKey(tip_id=tip_id, holder=holder, user_id=uid, key_id=envelope.key_id(pub),
-                      wrapped=envelope.seal(data_key, pub, aad)) for holder, uid, pub in targets]
+    return [WbsTipKey(tip_id=tip_id, holder=holder, user_id=uid, key_id=keypairs.key_id(pub),
+                      wrapped=keypairs.seal(data_key, pub, aad)) for holder, uid, pub in targets]
 
 
 # --------------------------------------------------------------------------- sign-in and password
@@ -133,7 +131,7 @@ def unlock_at_sign_in(user, password: str, user_session) -> None:
     if row is None or not row.appointed or not password or row.wrapped_private_key is None:
         return
     try:
-        private = envelope.unwrap_private_key(row.wrapped_private_key, password)
+        private = keypairs.unwrap_private_key(row.wrapped_private_key, password)
     except DecryptionError:
         # The password was just verified, so the wrapped key was altered: sign in without it.
         log.warning("wbs: the wrapped private key of account %s does not open", user.id)
@@ -144,29 +142,24 @@ def unlock_at_sign_in(user, password: str, user_session) -> None:
 
 
 def _keep_in_session(user_session, user, private: bytes) -> None:
-    secret, blob = envelope.wrap_for_session(private, session_aad(user.id, user_session.id))
+    secret, blob = session_crypto.wrap_for_session(private, session_aad(user.id, user_session.id))
     user_session.key_blob = blob
-    cookie[COOKIE_KEY] = base64.b64encode(secret).decode("ascii")
+    cookie[COOKIE_KEY] = session_crypto.cookie_value(secret)
 
 
-def configured_kdf(name: str, default: envelope.KdfParams) -> envelope.KdfParams:
-    """The Argon2id cost in the configuration (`WBS_PASSWORD_KDF`, `WBS_RECEIPT_KDF`), else `default`.
-
-    Only the test configuration sets one (cheap); each blob stores the parameters it was made with."""
-    value = current_app.config.get(name)
-    return default if value is None else envelope.KdfParams(*value)
+configured_kdf = kdf.configured  # the Argon2id cost in use (cheap only in the test configuration)
 
 
 def _set_keypair(row: WbsHandler, private: bytes, public: bytes, password: str) -> None:
-    row.wrapped_private_key = envelope.wrap_private_key(
-        private, password, configured_kdf("WBS_PASSWORD_KDF", envelope.PASSWORD_KDF))
-    row.public_key, row.key_id, row.key_created_on = public, envelope.key_id(public), local_today()
-    row.signing_public = envelope.signing_public_key(private)
+    row.wrapped_private_key = keypairs.wrap_private_key(
+        private, password, configured_kdf("WBS_PASSWORD_KDF", kdf.PASSWORD_KDF))
+    row.public_key, row.key_id, row.key_created_on = public, keypairs.key_id(public), local_today()
+    row.signing_public = signing.signing_public_key(private)
 
 
 def create_keypair(row: WbsHandler, user, password: str) -> bytes:
     """A fresh, not yet endorsed key pair; the private half stored only wrapped by the password."""
-    private, public = envelope.generate_keypair()
+    private, public = keypairs.generate_keypair()
     _set_keypair(row, private, public, password)
     row.endorsement, row.endorsed_on = None, None
     audit.log("wbs_key_created", actor=user, channel="wbs", detail={"key_id": row.key_id})
@@ -197,7 +190,7 @@ def rotate_on_password_change(user, old_password: str, new_password: str) -> Non
     old_private = None
     if row.wrapped_private_key is not None:
         try:
-            old_private = envelope.unwrap_private_key(row.wrapped_private_key, old_password)
+            old_private = keypairs.unwrap_private_key(row.wrapped_private_key, old_password)
         except DecryptionError:
             log.warning("wbs: the wrapped private key of account %s does not open; a new pair replaces it", user.id)
     if old_private is None:
@@ -215,24 +208,24 @@ def rotate_on_password_change(user, old_password: str, new_password: str) -> Non
 
 
 def _rotate(row: WbsHandler, user, old_private: bytes, new_password: str) -> bytes:
-    new_private, new_public = envelope.generate_keypair()
-    new_key_id = envelope.key_id(new_public)
+    new_private, new_public = keypairs.generate_keypair()
+    new_key_id = keypairs.key_id(new_public)
     resealed = 0
     for copy in db.session.scalars(select(WbsTipKey).where(WbsTipKey.holder == HOLDER_HANDLER,
                                                            WbsTipKey.user_id == user.id)):
         aad = data_key_aad(copy.tip_id)
         try:
-            data_key = envelope.open_sealed(bytes(copy.wrapped), old_private, aad)
+            data_key = keypairs.open_sealed(bytes(copy.wrapped), old_private, aad)
         except DecryptionError:
             log.warning("wbs: tip key %s of account %s does not open; dropped at key rotation", copy.tip_id, user.id)
             db.session.delete(copy)
             continue
-        copy.wrapped, copy.key_id = envelope.seal(data_key, new_public, aad), new_key_id
+        copy.wrapped, copy.key_id = keypairs.seal(data_key, new_public, aad), new_key_id
         resealed += 1
     endorsed = is_endorsed(row)
     old_key_id = row.key_id
     chain = trust.load_chain(row.endorsement) if endorsed else []
-    new_signing = envelope.signing_public_key(new_private)
+    new_signing = signing.signing_public_key(new_private)
     if endorsed:
         chain.append(trust.certificate(old_private, purpose=trust.PURPOSE_ROTATE, user_id=user.id, email=user.email,
                                        public=new_public, signing_public=new_signing, day=local_today().isoformat()))
@@ -329,16 +322,15 @@ def session_private_key(user) -> bytes | None:
     from ..auth.access import current_session
 
     record = current_session()
-    raw = cookie.get(COOKIE_KEY)
-    if record is None or not record.key_blob or not isinstance(raw, str) or record.user_id != user.id:
+    secret = session_crypto.from_cookie(cookie.get(COOKIE_KEY))
+    if record is None or not record.key_blob or secret is None or record.user_id != user.id:
         return None
     try:
-        secret = base64.b64decode(raw.encode("ascii"), validate=True)
-        private = envelope.unwrap_for_session(secret, record.key_blob, session_aad(record.user_id, record.id))
-    except (binascii.Error, ValueError, UnicodeEncodeError, DecryptionError):
+        private = session_crypto.unwrap_for_session(secret, record.key_blob, session_aad(record.user_id, record.id))
+    except DecryptionError:
         return None
     row = handler_row(user.id)
-    if row is None or not row.appointed or row.public_key is None or envelope.public_key(private) != bytes(row.public_key):
+    if row is None or not row.appointed or row.public_key is None or keypairs.public_key(private) != bytes(row.public_key):
         return None  # revoked or a new key pair since this sign-in
     return private
 
@@ -349,7 +341,7 @@ def handler_data_key(tip_id: int, user_id: int, private: bytes) -> bytes:
         WbsTipKey.tip_id == tip_id, WbsTipKey.holder == HOLDER_HANDLER, WbsTipKey.user_id == user_id))
     if wrapped is None:
         raise NoAccess()
-    return envelope.open_sealed(bytes(wrapped), private, data_key_aad(tip_id))
+    return keypairs.open_sealed(bytes(wrapped), private, data_key_aad(tip_id))
 
 
 # --------------------------------------------------------------------------- appointment (SK)
@@ -449,14 +441,10 @@ def own_fingerprint(user) -> str | None:
     row = handler_row(user.id)
     if row is None or row.public_key is None or row.signing_public is None:
         return None
-    return envelope.fingerprint(bytes(row.public_key), bytes(row.signing_public))
+    return signing.fingerprint(bytes(row.public_key), bytes(row.signing_public))
 
 
 # --------------------------------------------------------------------------- endorsement
-
-
-def _normalise_fingerprint(text: str | None) -> str:
-    return "".join(ch for ch in (text or "").upper() if ch in "0123456789ABCDEF")
 
 
 def _endorsable(session, target_user_id: int) -> tuple[WbsHandler, User]:
@@ -473,8 +461,8 @@ def _endorsable(session, target_user_id: int) -> tuple[WbsHandler, User]:
 
 
 def _check_fingerprint(row: WbsHandler, typed: str | None) -> None:
-    expected = envelope.fingerprint(bytes(row.public_key), bytes(row.signing_public))
-    if _normalise_fingerprint(typed) != _normalise_fingerprint(expected):
+    expected = signing.fingerprint(bytes(row.public_key), bytes(row.signing_public))
+    if not signing.fingerprints_match(typed, expected):
         raise WbsKeyError(_("Sidik jari kunci tidak cocok dengan yang tampil di layar pengelola baru. "
                             "Kunci tidak disahkan."))
 
@@ -485,7 +473,7 @@ def _recovery_private(printable: str) -> tuple[bytes, trust.RootKey]:
         private = envelope.parse_recovery_key(printable or "")
     except ValueError as exc:
         raise WbsKeyError(_("Kunci pemulihan tidak valid: %(why)s", why=str(exc))) from None
-    public = envelope.public_key(private)
+    public = keypairs.public_key(private)
     for root in trust.pinned_keys():
         if root.public == public:
             return private, root
@@ -526,7 +514,7 @@ def endorse_by_handler(endorser, private: bytes, target_user_id: int, typed_fing
     with write_transaction() as session:
         own = session.get(WbsHandler, endorser.id)
         if (own is None or not own.appointed or own.public_key is None
-                or envelope.public_key(private) != bytes(own.public_key) or not is_endorsed(own)):
+                or keypairs.public_key(private) != bytes(own.public_key) or not is_endorsed(own)):
             raise WbsKeyError(_("Hanya pengelola yang kuncinya sudah disahkan dapat mengesahkan kunci orang lain."))
         row, user = _endorsable(session, target_user_id)
         _check_fingerprint(row, typed_fingerprint)
@@ -596,7 +584,7 @@ def grant_from_handler(granter, private: bytes, target_user_id: int) -> int:
         if tip_id in skip:
             continue
         try:
-            data_key = envelope.open_sealed(bytes(wrapped), private, data_key_aad(tip_id))
+            data_key = keypairs.open_sealed(bytes(wrapped), private, data_key_aad(tip_id))
         except DecryptionError:
             log.warning("wbs: tip key %s of account %s does not open", tip_id, granter.id)
             continue
@@ -606,7 +594,7 @@ def grant_from_handler(granter, private: bytes, target_user_id: int) -> int:
 
 def _recovery_copies(private: bytes, tip_ids=None, open_only: bool = True):
     """(tip id, data key) of the tips whose recovery copy opens with this recovery private key."""
-    rec_key_id = envelope.key_id(envelope.public_key(private))
+    rec_key_id = keypairs.key_id(keypairs.public_key(private))
     query = (select(WbsTipKey.tip_id, WbsTipKey.wrapped).join(WbsTip, WbsTip.id == WbsTipKey.tip_id)
              .where(WbsTipKey.holder == HOLDER_RECOVERY, WbsTipKey.key_id == rec_key_id))
     if open_only:
@@ -615,7 +603,7 @@ def _recovery_copies(private: bytes, tip_ids=None, open_only: bool = True):
         query = query.where(WbsTip.id.in_(list(tip_ids)))
     for tip_id, wrapped in db.session.execute(query).all():
         try:
-            yield tip_id, envelope.open_sealed(bytes(wrapped), private, data_key_aad(tip_id))
+            yield tip_id, keypairs.open_sealed(bytes(wrapped), private, data_key_aad(tip_id))
         except DecryptionError:
             log.warning("wbs: recovery copy of tip %s does not open", tip_id)
 
@@ -790,13 +778,13 @@ def create_recovery_key(replace: bool = False, actor=None) -> str:
         for old in existing:
             old.active = False
         printable, public = envelope.generate_recovery_key()
-        signing = envelope.signing_public_key(envelope.parse_recovery_key(printable))
-        session.add(WbsRecoveryKey(public_key=public, key_id=envelope.key_id(public), created_on=local_today(),
-                                   active=True, signing_public=signing))
+        signing_public = signing.signing_public_key(envelope.parse_recovery_key(printable))
+        session.add(WbsRecoveryKey(public_key=public, key_id=keypairs.key_id(public), created_on=local_today(),
+                                   active=True, signing_public=signing_public))
         session.flush()
         audit.log("wbs_recovery_key_created", actor=actor, channel="wbs",
-                  detail={"key_id": envelope.key_id(public), "replaced": len(existing)})
-        trust.pin_root(public, signing, local_today().isoformat())
+                  detail={"key_id": keypairs.key_id(public), "replaced": len(existing)})
+        trust.pin_root(public, signing_public, local_today().isoformat())
     return printable
 
 

@@ -11,7 +11,6 @@ name the account and the exact key pair stored in its row.
 """
 from __future__ import annotations
 
-import base64
 import json
 import os
 from dataclasses import dataclass
@@ -19,23 +18,14 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..crypto import envelope
+from ..crypto import keypairs, signing
+from ..crypto.signing import b64 as _b64
+from ..crypto.signing import unb64 as _unb64
 
 PIN_FILE = "wbs-recovery-key.json"
 PURPOSE_ENDORSE = "endorse"
 PURPOSE_ROTATE = "rotate"
 _DOMAIN = b"portal-wbs-endorsement-v1\x00"
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(bytes(raw)).decode("ascii")
-
-
-def _unb64(text) -> bytes:
-    try:
-        return base64.b64decode(str(text).encode("ascii"), validate=True)
-    except (ValueError, UnicodeEncodeError):
-        return b""
 
 
 # --------------------------------------------------------------------------- the pinned root
@@ -51,7 +41,7 @@ class RootKey:
 
     @property
     def fingerprint(self) -> str:
-        return envelope.fingerprint(self.public, self.signing_public)
+        return signing.fingerprint(self.public, self.signing_public)
 
 
 def pin_path() -> Path:
@@ -67,10 +57,10 @@ def pinned_keys() -> list[RootKey]:
     out = []
     for item in data.get("keys", []) if isinstance(data, dict) else []:
         try:
-            public, signing = _unb64(item["public"]), _unb64(item["signing_public"])
-            if len(public) != 32 or len(signing) != 32:
+            public, signing_public = _unb64(item["public"]), _unb64(item["signing_public"])
+            if len(public) != 32 or len(signing_public) != 32:
                 continue
-            out.append(RootKey(public, signing, envelope.key_id(public), str(item.get("created_on", "")),
+            out.append(RootKey(public, signing_public, keypairs.key_id(public), str(item.get("created_on", "")),
                                bool(item.get("active"))))
         except (KeyError, TypeError, ValueError):
             continue
@@ -106,16 +96,16 @@ def pin_root(public: bytes, signing_public: bytes, created_on: str) -> RootKey:
 def _message(cert: dict) -> bytes:
     body = {k: cert[k] for k in ("v", "purpose", "user_id", "email", "key_id", "public", "signing_public",
                                  "signer", "day")}
-    return _DOMAIN + json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return signing.document(_DOMAIN, body)
 
 
 def certificate(signer_private: bytes, *, purpose: str, user_id: int, email: str, public: bytes,
                 signing_public: bytes, day: str) -> dict:
     """A signed statement: the signer vouches that (account, key pair) is a WBS handler key."""
     cert = {"v": 1, "purpose": purpose, "user_id": int(user_id), "email": (email or "").strip().lower(),
-            "key_id": envelope.key_id(public), "public": _b64(public), "signing_public": _b64(signing_public),
-            "signer": _b64(envelope.signing_public_key(signer_private)), "day": day}
-    cert["signature"] = _b64(envelope.sign(signer_private, _message(cert)))
+            "key_id": keypairs.key_id(public), "public": _b64(public), "signing_public": _b64(signing_public),
+            "signer": _b64(signing.signing_public_key(signer_private)), "day": day}
+    cert["signature"] = _b64(signing.sign(signer_private, _message(cert)))
     return cert
 
 
@@ -162,9 +152,9 @@ def chain_verifies(chain: list[dict], *, user_id: int, public: bytes, signing_pu
             return False
         if cert.get("purpose") == PURPOSE_ROTATE and (previous is None or previous.get("user_id") != cert.get("user_id")):
             return False  # a key can only hand over to a successor of the same account
-        if cert.get("key_id") != envelope.key_id(subject_public):
+        if cert.get("key_id") != keypairs.key_id(subject_public):
             return False
-        if not envelope.verify_signature(signer, message, signature):
+        if not signing.verify_signature(signer, message, signature):
             return False
         signer_expected, previous = subject_signing, cert
     return (previous.get("user_id") == user_id and _unb64(previous["public"]) == bytes(public)

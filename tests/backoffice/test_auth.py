@@ -77,7 +77,7 @@ def _without_token(response) -> str:
 
 def test_unknown_and_locked_accounts_answer_alike(app, staff, monkeypatch):
     """Hammering a real handler and an address nobody has gives the same answer: no account oracle."""
-    from portal.auth import passwords
+    from portal.crypto import passwords
 
     attacker = _from(app, "203.0.113.51")
     for _ in range(5):

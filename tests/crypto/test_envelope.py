@@ -7,6 +7,7 @@ import os
 import pytest
 
 from portal.crypto import envelope as env
+from portal.crypto import tokens
 from portal.crypto.envelope import (
     CHUNK_SIZE,
     PASSWORD_KDF,
@@ -434,7 +435,7 @@ def test_new_receipt_is_16_digits():
 
 
 def test_new_receipt_keeps_leading_zeros(monkeypatch):
-    monkeypatch.setattr(env.secrets, "randbelow", lambda n: 42)
+    monkeypatch.setattr(tokens.secrets, "randbelow", lambda n: 42)
     assert new_receipt() == "0000000000000042"
 
 

@@ -23,7 +23,7 @@ def pragma_synchronous(app) -> int:
 
 @pytest.mark.parametrize("env", ["development", "production"])
 def test_a_real_install_keeps_slow_key_derivations_and_full_sync(tmp_path, env):
-    from portal.auth.passwords import hash_password
+    from portal.crypto.passwords import hash_password
     from portal.whistle.keys import configured_kdf
 
     app = make_app(tmp_path, "sqlite", PORTAL_ENV=env, SECRET_KEY=secrets.token_hex(32))
@@ -48,7 +48,7 @@ def test_a_real_install_keeps_slow_key_derivations_and_full_sync(tmp_path, env):
 
 def test_the_suite_runs_cheap_so_the_control_differs(app):
     """The control for the test above: the testing configuration really is the cheap one."""
-    from portal.auth.passwords import hash_password
+    from portal.crypto.passwords import hash_password
     from portal.whistle.keys import configured_kdf
 
     with app.app_context():
