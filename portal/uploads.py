@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
 import secrets
 import time
@@ -17,6 +16,8 @@ from flask_babel import gettext as _
 from PIL import Image, ImageCms, ImageOps
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
+from .fsutil import atomic_write, remove
 
 logger = logging.getLogger(__name__)
 # pypdf's warnings quote fragments of the document being parsed; a tip's words must never
@@ -524,14 +525,6 @@ def _path(name: str, root: Path | None) -> Path:
     return _root(root) / name[:2] / name
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def store(data: bytes, *, root: Path | None = None, ring: _Ring | None = None) -> str:
     """Encrypt in memory and write atomically; returns the storage name to keep in the database.
 
@@ -540,21 +533,7 @@ def store(data: bytes, *, root: Path | None = None, ring: _Ring | None = None) -
     """
     token = _ring(ring).encrypt(data)
     name = secrets.token_hex(16)
-    target = _path(name, root)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = target.with_name(f".{name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(token)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    # The rename is durable only once the directory entry is on disk.
-    _fsync_dir(target.parent)
+    atomic_write(_path(name, root), token)
     return name
 
 
@@ -564,12 +543,7 @@ def load(name: str, *, root: Path | None = None, ring: _Ring | None = None) -> b
 
 
 def delete(name: str, *, root: Path | None = None) -> None:
-    path = _path(name, root)
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return
-    _fsync_dir(path.parent)
+    remove(_path(name, root))
 
 
 __all__ = [

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import time
 from pathlib import Path
@@ -12,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
+from ..fsutil import atomic_write
 from ..models import User
 
 TOKEN_FILE = "setup-token.json"
@@ -30,11 +30,7 @@ def issue_token() -> str:
     """A new one-time token; only its hash is kept (in instance/, readable by the server alone)."""
     token = secrets.token_urlsafe(24)
     record = {"hash": hashlib.sha256(token.encode()).hexdigest(), "expires": time.time() + TOKEN_SECONDS}
-    tmp = _path().with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(record, handle)
-    os.replace(tmp, _path())
+    atomic_write(_path(), json.dumps(record))
     return token
 
 

@@ -24,6 +24,7 @@ from ..crypto import envelope
 from ..crypto.envelope import RECEIPT_KDF, DecryptionError, KdfParams
 from ..database import write_transaction
 from ..extensions import db
+from ..fsutil import atomic_writer, remove
 from ..models.wbs import HOLDER_RECEIPT, WbsAttachment, WbsEvent, WbsMessage, WbsTip, WbsTipKey
 from ..templating import local_today
 from ..uploads import CleanFile
@@ -119,38 +120,18 @@ def _file_path(name: str) -> Path:
     return store_root() / name[:2] / name
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_encrypted(tip_id: int, data_key: bytes, data: bytes) -> str:
     """Stream the bytes through EncryptingWriter into instance/wbs/; only ciphertext touches disk."""
     name = secrets.token_hex(16)
     target = _file_path(name)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = target.with_name(f".{name}.part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            with envelope.EncryptingWriter(handle, data_key, file_aad(tip_id, name)) as writer:
-                view = memoryview(data)
-                for offset in range(0, len(data), envelope.CHUNK_SIZE):
-                    writer.write(bytes(view[offset:offset + envelope.CHUNK_SIZE]))
-            handle.flush()
-            os.fsync(handle.fileno())
-        midnight = _midnight_utc()
-        os.utime(tmp, (midnight, midnight))
-        os.replace(tmp, target)
-        for directory in (target.parent, target.parent.parent):  # a new entry would time the upload too
-            os.utime(directory, (midnight, midnight))
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(target.parent)
+    midnight = _midnight_utc()
+    with atomic_writer(target, before_replace=lambda tmp: os.utime(tmp, (midnight, midnight))) as handle:
+        with envelope.EncryptingWriter(handle, data_key, file_aad(tip_id, name)) as writer:
+            view = memoryview(data)
+            for offset in range(0, len(data), envelope.CHUNK_SIZE):
+                writer.write(bytes(view[offset:offset + envelope.CHUNK_SIZE]))
+    for directory in (target.parent, target.parent.parent):  # a new entry would time the upload too
+        os.utime(directory, (midnight, midnight))
     return name
 
 
@@ -165,11 +146,9 @@ def read_file(tip_id: int, data_key: bytes, name: str) -> bytes:
 
 def delete_file(name: str) -> None:
     try:
-        path = _file_path(name)
-        path.unlink()
-    except (FileNotFoundError, ValueError):
+        remove(_file_path(name))
+    except ValueError:
         return
-    _fsync_dir(path.parent)
 
 
 def _attach(session, tip_id: int, data_key: bytes, item: CleanFile, author: str, today: date) -> str:

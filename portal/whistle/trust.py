@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 
 from ..crypto import envelope
+from ..fsutil import atomic_write
 
 PIN_FILE = "wbs-recovery-key.json"
 PURPOSE_ENDORSE = "endorse"
@@ -88,15 +88,7 @@ def pin_root(public: bytes, signing_public: bytes, created_on: str) -> RootKey:
              "active": False} for k in pinned_keys()]
     keys.append({"public": _b64(public), "signing_public": _b64(signing_public), "created_on": created_on,
                  "active": True})
-    path = pin_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump({"version": 1, "keys": keys}, handle, indent=1)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    atomic_write(pin_path(), json.dumps({"version": 1, "keys": keys}, indent=1), 0o644)
     return active_root()
 
 
