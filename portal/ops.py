@@ -288,6 +288,9 @@ def _snapshot_into(app, instance: Path, output: Path, staging: Path) -> dict:
     else:
         raise BackupError(f"no backup method for the {dialect} database")
     manifest["database"]["alembic_revision"] = revision
+    # Database store: the encrypted files are rows of that same snapshot. Local store: they are
+    # copied from instance/ below, after the snapshot, so every file it refers to is there.
+    manifest["file_store"] = app.config.get("PORTAL_FILE_STORE") or "local"
 
     # Other SQLite files kept in instance/ (a store of another channel) get the online backup too,
     # and their -wal/-shm are then not copied.
