@@ -311,6 +311,16 @@ def _snapshot_into(app, instance: Path, output: Path, staging: Path) -> dict:
                 os.chmod(dest, 0o600)
         except FileNotFoundError:
             continue  # removed while we walked (a discarded upload): nothing the snapshot refers to
+    # Several hosts (PORTAL_SHARED_SECRETS): the shared key ring, pepper, session secret and recovery
+    # pin take the place of this host's own, so the restore runs as one host with the right keys.
+    from .hosts import backup_sources
+
+    for source, place in backup_sources(app).items():
+        dest = staging / "instance" / place
+        dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        shutil.copyfile(source, dest)
+        os.chmod(dest, 0o600)
+    manifest["shared_secrets"] = sorted(place.as_posix() for place in backup_sources(app).values())
     return manifest
 
 

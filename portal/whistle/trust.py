@@ -55,7 +55,9 @@ class RootKey:
 
 
 def pin_path() -> Path:
-    return Path(current_app.instance_path) / PIN_FILE
+    from ..hosts import RECOVERY_PIN, shared_file
+
+    return shared_file(RECOVERY_PIN) or Path(current_app.instance_path) / PIN_FILE
 
 
 def pinned_keys() -> list[RootKey]:
