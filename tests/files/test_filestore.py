@@ -187,3 +187,15 @@ def test_a_backup_of_the_database_store_restores_the_files(app, tmp_path):
     again.config["PORTAL_FILE_STORE"] = "database"
     with again.app_context():
         assert uploads.load(name) == plain
+
+
+def test_the_store_is_chosen_in_the_environment_and_a_typo_refuses_to_start(tmp_path, monkeypatch):
+    from portal import create_app
+
+    monkeypatch.setenv("PORTAL_FILE_STORE", "Database")
+    app = create_app({"PORTAL_ENV": "testing", "instance_path": str(tmp_path / "i"), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        assert filestore.get("uploads").kind == "database" and filestore.get("wbs").kind == "database"
+    monkeypatch.setenv("PORTAL_FILE_STORE", "nfs")
+    with pytest.raises(RuntimeError, match="PORTAL_FILE_STORE"):
+        create_app({"PORTAL_ENV": "testing", "instance_path": str(tmp_path / "j"), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
