@@ -87,6 +87,9 @@ def register_extensions(app: Flask) -> None:
     from .extensions import csrf, db, limiter, mail, migrate
 
     appkey.init_app(app)
+    from . import hosts
+
+    hosts.init_app(app)  # PORTAL_SHARED_SECRETS: the key ring, pepper and session secret every host shares
     db.init_app(app)
     with app.app_context():
         database.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -147,3 +147,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(wbs_cli)
     from .zi.cli import zi_cli
     app.cli.add_command(zi_cli)
+    from .filestore.cli import files_cli
+    app.cli.add_command(files_cli)
+    from .hosts import hosts_cli
+    app.cli.add_command(hosts_cli)

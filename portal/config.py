@@ -98,6 +98,9 @@ class BaseConfig:
     # WBS Argon2id costs (time, memory KiB, lanes); None keeps envelope.PASSWORD_KDF / RECEIPT_KDF.
     WBS_PASSWORD_KDF: tuple[int, int, int] | None = None
     WBS_RECEIPT_KDF: tuple[int, int, int] | None = None
+    # Where encrypted files live and where the secrets every host shares are (portal/settings.py).
+    PORTAL_FILE_STORE = "local"
+    PORTAL_SHARED_SECRETS = ""
 
 
 class DevelopmentConfig(BaseConfig):

@@ -1,7 +1,6 @@
 """Language selection (Indonesian first, English second) and catalogue compilation."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -10,6 +9,7 @@ from flask import Blueprint, Flask, current_app, has_request_context, redirect, 
 
 from .auth.access import public
 from .extensions import babel
+from .fsutil import atomic_writer
 from .params import safe_next
 
 bp = public(Blueprint("i18n", __name__))  # the language switch, for anyone
@@ -40,10 +40,9 @@ def compile_catalogues(target: Path) -> None:
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as handle:
             catalog = read_po(handle, locale=lang)
-        tmp = mo_path.with_name(f".messages.{os.getpid()}.mo")
-        with tmp.open("wb") as handle:
+        # Rebuilt from the .po at every start, so not worth an fsync.
+        with atomic_writer(mo_path, 0o644, durable=False) as handle:
             write_mo(handle, catalog)
-        os.replace(tmp, mo_path)
 
 
 # Kept under this name for the sign-in view, which imports it from here.

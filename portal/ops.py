@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from .auth.access import public
 from .extensions import db, limiter
+from .fsutil import atomic_writer, fsync_dir
 
 # --------------------------------------------------------------------------- health check
 
@@ -88,16 +89,8 @@ def _sha256_file(path: Path) -> str:
 
 def _fsync_tree(root: Path) -> None:
     for path in sorted(root.rglob("*"), reverse=True):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    fd = os.open(root, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fsync_dir(path)  # an open(O_RDONLY) + fsync works on files as on directories
+    fsync_dir(root)
 
 
 def _is_sqlite_file(path: Path) -> bool:
@@ -249,33 +242,17 @@ def create_backup(output: Path, *, as_tar: bool = True) -> BackupResult:
         _fsync_tree(staging)
         if as_tar:
             final = output / f"{name}.tar.gz"
-            partial = output / f".{name}.tar.gz.partial"
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as raw:
-                with tarfile.open(fileobj=raw, mode="w:gz") as tar:
-                    tar.add(staging, arcname=name, recursive=True)
-                raw.flush()
-                os.fsync(raw.fileno())
-            os.replace(partial, final)
+            with atomic_writer(final) as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+                tar.add(staging, arcname=name, recursive=True)
             shutil.rmtree(staging)
         else:
             final = output / name
             os.replace(staging, final)
-        _fsync_dir(output)
+            fsync_dir(output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        for leftover in output.glob(f".{name}.tar.gz.partial"):
-            leftover.unlink(missing_ok=True)
         raise
     return BackupResult(final, manifest["database"]["kind"], len(files), manifest["database"].get("counts", {}))
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _snapshot_into(app, instance: Path, output: Path, staging: Path) -> dict:
@@ -311,6 +288,9 @@ def _snapshot_into(app, instance: Path, output: Path, staging: Path) -> dict:
     else:
         raise BackupError(f"no backup method for the {dialect} database")
     manifest["database"]["alembic_revision"] = revision
+    # Database store: the encrypted files are rows of that same snapshot. Local store: they are
+    # copied from instance/ below, after the snapshot, so every file it refers to is there.
+    manifest["file_store"] = app.config.get("PORTAL_FILE_STORE") or "local"
 
     # Other SQLite files kept in instance/ (a store of another channel) get the online backup too,
     # and their -wal/-shm are then not copied.
@@ -331,6 +311,16 @@ def _snapshot_into(app, instance: Path, output: Path, staging: Path) -> dict:
                 os.chmod(dest, 0o600)
         except FileNotFoundError:
             continue  # removed while we walked (a discarded upload): nothing the snapshot refers to
+    # Several hosts (PORTAL_SHARED_SECRETS): the shared key ring, pepper, session secret and recovery
+    # pin take the place of this host's own, so the restore runs as one host with the right keys.
+    from .hosts import backup_sources
+
+    for source, place in backup_sources(app).items():
+        dest = staging / "instance" / place
+        dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        shutil.copyfile(source, dest)
+        os.chmod(dest, 0o600)
+    manifest["shared_secrets"] = sorted(place.as_posix() for place in backup_sources(app).values())
     return manifest
 
 
@@ -506,7 +496,7 @@ def restore_backup(path: Path, instance: Path, database_url: str | None = None) 
         if instance.exists():
             instance.rmdir()  # empty, checked above
         os.replace(source, instance)
-        _fsync_dir(instance.parent)
+        fsync_dir(instance.parent)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return RestoreResult(instance, kind, location, counts or expected, pending)

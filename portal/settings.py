@@ -34,6 +34,7 @@ class Setting:
     minimum: int | None = None
     maximum: int | None = None
     max_len: int = 300
+    choices: tuple[str, ...] = ()
 
 
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
@@ -52,6 +53,19 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("PDP_OFFICER_ADDRESS", "text", "",
             _l("Alamat surat Pejabat Pelindungan Data Pribadi"),
             _l("Ditampilkan pada pemberitahuan privasi."), max_len=300),
+)}
+
+
+# Chosen when the portal is deployed, in the environment only, never on the admin page: changing
+# one needs work first (the files moved with `flask --app wsgi files migrate`, the secrets copied).
+ENVIRONMENT_ONLY: dict[str, Setting] = {s.key: s for s in (
+    Setting("PORTAL_FILE_STORE", "choice", "local", "File store",
+            "local: encrypted files under instance/uploads and instance/wbs of this host (one host); "
+            "database: encrypted chunks in the database every host shares (several hosts).",
+            choices=("local", "database")),
+    Setting("PORTAL_SHARED_SECRETS", "text", "", "Shared secrets directory",
+            "A directory the operator distributes to every host, holding app-keyring.json, pepper and "
+            "recovery-pin.json (portal/hosts.py); empty: instance/keys of this host.", max_len=4096),
 )}
 
 
@@ -76,6 +90,10 @@ def parse(setting: Setting, raw) -> object:
             raise InvalidSetting(str(_l("Isi angka %(a)d sampai %(b)d.", a=setting.minimum, b=setting.maximum)))
         return int(text)
     text = " ".join(str(raw or "").split())
+    if setting.kind == "choice":
+        if text.lower() not in setting.choices:
+            raise InvalidSetting(f"one of {', '.join(setting.choices)}")
+        return text.lower()
     if len(text) > setting.max_len:
         raise InvalidSetting(str(_l("Paling banyak %(n)d karakter.", n=setting.max_len)))
     if setting.kind == "email" and text and not _EMAIL_RE.match(text):
@@ -86,7 +104,7 @@ def parse(setting: Setting, raw) -> object:
 def from_environment(env) -> dict:
     """app.config values of the settings given in the environment (bad values are refused at start)."""
     values = {}
-    for key, setting in SETTINGS.items():
+    for key, setting in (SETTINGS | ENVIRONMENT_ONLY).items():
         if env.get(key, "").strip():
             try:
                 values[key] = parse(setting, env[key])

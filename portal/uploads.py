@@ -3,20 +3,21 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
-import secrets
 import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Protocol
 
-from flask import Request, current_app
+from flask import Request
 from flask_babel import gettext as _
 from PIL import Image, ImageCms, ImageOps
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
+from . import filestore
+from .filestore import FileStore, check_name
 
 logger = logging.getLogger(__name__)
 # pypdf's warnings quote fragments of the document being parsed; a tip's words must never
@@ -36,8 +37,7 @@ MAX_PDF_REFERENCES = 30_000
 PDF_TIME_BUDGET = 4.0
 MAX_NAME_CHARS = 120
 JPEG_QUALITY = 90
-UPLOAD_DIR = "uploads"
-_STORAGE_NAME = re.compile(r"[0-9a-f]{32}")
+UPLOAD_DIR = UPLOAD_NAMESPACE = "uploads"  # the file store namespace (instance/uploads/ when local)
 
 # Detected format -> (MIME type, file extension used in the download name).
 _KINDS = {
@@ -506,8 +506,13 @@ def strip_jpeg_segments(data: bytes) -> bytes:
 # --------------------------------------------------------------------------- storage
 
 
-def _root(root: Path | None) -> Path:
-    return Path(root) if root is not None else Path(current_app.instance_path) / UPLOAD_DIR
+def _store(root: Path | None) -> FileStore:
+    """The configured file store of attachments; `root` (tests, tools) forces a local directory."""
+    if root is not None:
+        from .filestore.local import LocalStore
+
+        return LocalStore(Path(root), UPLOAD_NAMESPACE)
+    return filestore.get(UPLOAD_NAMESPACE)
 
 
 def _ring(ring: _Ring | None) -> _Ring:
@@ -517,59 +522,24 @@ def _ring(ring: _Ring | None) -> _Ring:
     return keyring()
 
 
-def _path(name: str, root: Path | None) -> Path:
-    # fullmatch, not match+$: "$" would accept a trailing newline.
-    if not isinstance(name, str) or not _STORAGE_NAME.fullmatch(name):
-        raise ValueError("invalid attachment storage name")
-    return _root(root) / name[:2] / name
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def store(data: bytes, *, root: Path | None = None, ring: _Ring | None = None) -> str:
-    """Encrypt in memory and write atomically; returns the storage name to keep in the database.
+    """Encrypt in memory and write through the file store; returns the storage name to keep in the database.
 
     `ring` is anything with encrypt/decrypt (default: the app key ring), so a caller with its
     own per-case key can store through the same path.
     """
-    token = _ring(ring).encrypt(data)
-    name = secrets.token_hex(16)
-    target = _path(name, root)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = target.with_name(f".{name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(token)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    # The rename is durable only once the directory entry is on disk.
-    _fsync_dir(target.parent)
-    return name
+    return filestore.put(_store(root), _ring(ring).encrypt(data)).name
 
 
 def load(name: str, *, root: Path | None = None, ring: _Ring | None = None) -> bytes:
     """Decrypted bytes of a stored attachment (FileNotFoundError if absent, ValueError if the name is bad)."""
-    return _ring(ring).decrypt(_path(name, root).read_bytes())
+    check_name(name)
+    return _ring(ring).decrypt(filestore.read_all(_store(root), name))
 
 
 def delete(name: str, *, root: Path | None = None) -> None:
-    path = _path(name, root)
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return
-    _fsync_dir(path.parent)
+    check_name(name)
+    _store(root).delete(name)
 
 
 __all__ = [

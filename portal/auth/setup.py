@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from sqlalchemy import select
 
 from ..crypto import hashing, tokens
 from ..extensions import db
+from ..fsutil import atomic_write
 from ..models import User
 
 TOKEN_FILE = "setup-token.json"
@@ -29,11 +29,7 @@ def issue_token() -> str:
     """A new one-time token; only its hash is kept (in instance/, readable by the server alone)."""
     token = tokens.setup_token()
     record = {"hash": hashing.token_hash(token), "expires": time.time() + TOKEN_SECONDS}
-    tmp = _path().with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(record, handle)
-    os.replace(tmp, _path())
+    atomic_write(_path(), json.dumps(record))
     return token
 
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 
+from ..fsutil import atomic_write
 from ..instance_files import read_or_create
 
 KEYRING_FILE = Path("keys") / "app-keyring.json"
@@ -59,13 +59,7 @@ class KeyRing:
         return dropped
 
     def _write(self, keys: list[bytes]) -> None:
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(json.dumps({"keys": [k.decode() for k in keys]}).encode())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        atomic_write(self.path, json.dumps({"keys": [k.decode() for k in keys]}))
         self.reload()
 
 

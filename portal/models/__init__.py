@@ -14,3 +14,5 @@ from .zi import (ConflictDeclaration, ConflictPosition, FollowUpPlan, MonevEntry
                  RenjaRow, RenjaStatus, ZiPage)
 from .survey import (PerceptionAnswer, PerceptionQuestion, PerceptionResponse, SkmFollowUp,  # noqa: F401
                      SkmPopulation, SkmResponse)
+from .files import StoredFile, StoredFileChunk  # noqa: F401
+from .hosts import SecretFingerprint  # noqa: F401

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from datetime import date, timedelta
 
 from flask import current_app
@@ -17,7 +16,7 @@ from ..models.wbs import (HOLDER_HANDLER, WbsAttachment, WbsEvent, WbsExclusion,
                           WbsTipKey)
 from ..templating import local_today
 from ..workflow import WBS
-from . import services
+from . import keys, services
 
 log = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 2 * 365
@@ -46,6 +45,12 @@ def purge(today: date | None = None) -> int:
             for model in (WbsTipKey, WbsMessage, WbsAttachment, WbsEvent, WbsExclusion):
                 session.execute(delete(model).where(model.tip_id == tip_id))
             session.execute(delete(WbsTip).where(WbsTip.id == tip_id))
+            store = services.store()
+            if store.transactional:  # database store: the files go with the rows, in this transaction
+                for name in names:
+                    store.delete(name, session=session)
+                names = []
+            keys.mark_for_shredding()  # SQLite: zeroed pages checkpointed out of the WAL after commit
             audit.log("case_purge", channel="wbs", case_ref=str(tip_id),
                       detail={"retention_days": retention_days()})
         for name in names:  # after commit: the keys are already gone, the files follow
@@ -61,16 +66,12 @@ def purge(today: date | None = None) -> int:
 
 def sweep_orphans() -> int:
     """Encrypted files no row refers to (a crash between commit and unlink): removed."""
-    root = services.store_root()
-    if not root.exists():
-        return 0
+    store = services.store()
     known = set(db.session.scalars(select(WbsAttachment.storage_name)))
     removed = 0
-    now = time.time()
-    for path in root.glob("*/*"):
-        name = path.name
-        if path.is_file() and name not in known and now - path.stat().st_mtime > ORPHAN_GRACE_SECONDS:
-            path.unlink(missing_ok=True)
+    for name in list(store.names(older_than=ORPHAN_GRACE_SECONDS)):
+        if name not in known:
+            store.delete(name)
             removed += 1
     return removed
 

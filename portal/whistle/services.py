@@ -7,7 +7,6 @@ file name), so a ciphertext moved to another tip, field or message fails to open
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import struct
 import time
@@ -19,7 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, secrets_util
+from .. import audit, filestore, secrets_util
 from ..crypto import envelope
 from ..crypto.envelope import RECEIPT_KDF, DecryptionError, KdfParams
 from ..database import write_transaction
@@ -31,7 +30,7 @@ from ..workflow import WBS, due_date
 from . import keys
 from .validation import FIELDS
 
-STORE_DIR = "wbs"
+STORE_DIR = STORE_NAMESPACE = "wbs"
 REPORTER = "reporter"
 HANDLER = "handler"
 
@@ -101,79 +100,51 @@ def _order_stamp() -> int:
     return time.time_ns()
 
 
-def _midnight_utc() -> float:
-    # Files keep only the day: a nanosecond mtime would time a whistleblower's upload.
-    return float((int(time.time()) // 86400) * 86400)
-
-
 # --------------------------------------------------------------------------- encrypted file store
 
 
+def store():
+    """The file store of WBS files ("wbs": instance/wbs/ when local). It holds ciphertext only:
+    each file is sealed under its tip's data key before a byte reaches it."""
+    return filestore.get(STORE_NAMESPACE)
+
+
 def store_root() -> Path:
-    return Path(current_app.instance_path) / STORE_DIR
+    """Where the local backend keeps WBS files."""
+    return Path(current_app.instance_path) / STORE_NAMESPACE
 
 
-def _file_path(name: str) -> Path:
-    if len(name) != 32 or any(ch not in "0123456789abcdef" for ch in name):
-        raise ValueError("invalid storage name")
-    return store_root() / name[:2] / name
+def _write_encrypted(tip_id: int, data_key: bytes, data: bytes, session=None) -> str:
+    """Stream the bytes through EncryptingWriter into the store; only ciphertext reaches it.
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_encrypted(tip_id: int, data_key: bytes, data: bytes) -> str:
-    """Stream the bytes through EncryptingWriter into instance/wbs/; only ciphertext touches disk."""
-    name = secrets.token_hex(16)
-    target = _file_path(name)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = target.with_name(f".{name}.part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            with envelope.EncryptingWriter(handle, data_key, file_aad(tip_id, name)) as writer:
-                view = memoryview(data)
-                for offset in range(0, len(data), envelope.CHUNK_SIZE):
-                    writer.write(bytes(view[offset:offset + envelope.CHUNK_SIZE]))
-            handle.flush()
-            os.fsync(handle.fileno())
-        midnight = _midnight_utc()
-        os.utime(tmp, (midnight, midnight))
-        os.replace(tmp, target)
-        for directory in (target.parent, target.parent.parent):  # a new entry would time the upload too
-            os.utime(directory, (midnight, midnight))
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(target.parent)
+    With `session` the database store writes in the tip's own transaction (file and rows together)."""
+    name = filestore.new_name()
+    with store().create(name, session=session) as out:
+        with envelope.EncryptingWriter(out, data_key, file_aad(tip_id, name)) as writer:
+            view = memoryview(data)
+            for offset in range(0, len(data), envelope.CHUNK_SIZE):
+                writer.write(bytes(view[offset:offset + envelope.CHUNK_SIZE]))
     return name
 
 
 def read_file(tip_id: int, data_key: bytes, name: str) -> bytes:
     """The whole plaintext, verified to the last chunk (TipIntegrityError otherwise)."""
     try:
-        with open(_file_path(name), "rb") as handle:
+        with store().open(name) as handle:
             return b"".join(envelope.decrypt_stream(data_key, handle, file_aad(tip_id, name)))
-    except (DecryptionError, FileNotFoundError):
+    except (DecryptionError, FileNotFoundError, ValueError):
         raise TipIntegrityError() from None
 
 
 def delete_file(name: str) -> None:
     try:
-        path = _file_path(name)
-        path.unlink()
-    except (FileNotFoundError, ValueError):
+        store().delete(name)
+    except ValueError:
         return
-    _fsync_dir(path.parent)
 
 
 def _attach(session, tip_id: int, data_key: bytes, item: CleanFile, author: str, today: date) -> str:
-    name = _write_encrypted(tip_id, data_key, item.data)
+    name = _write_encrypted(tip_id, data_key, item.data, session)
     meta = json.dumps({"name": item.original_name, "type": item.content_type, "size": item.size,
                        "order": _order_stamp()}).encode()
     session.add(WbsAttachment(id=fresh_id(session, WbsAttachment), tip_id=tip_id, storage_name=name, author=author, created_on=today,

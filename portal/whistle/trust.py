@@ -12,7 +12,6 @@ name the account and the exact key pair stored in its row.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from flask import current_app
 from ..crypto import keypairs, signing
 from ..crypto.signing import b64 as _b64
 from ..crypto.signing import unb64 as _unb64
+from ..fsutil import atomic_write
 
 PIN_FILE = "wbs-recovery-key.json"
 PURPOSE_ENDORSE = "endorse"
@@ -45,7 +45,9 @@ class RootKey:
 
 
 def pin_path() -> Path:
-    return Path(current_app.instance_path) / PIN_FILE
+    from ..hosts import RECOVERY_PIN, shared_file
+
+    return shared_file(RECOVERY_PIN) or Path(current_app.instance_path) / PIN_FILE
 
 
 def pinned_keys() -> list[RootKey]:
@@ -78,15 +80,7 @@ def pin_root(public: bytes, signing_public: bytes, created_on: str) -> RootKey:
              "active": False} for k in pinned_keys()]
     keys.append({"public": _b64(public), "signing_public": _b64(signing_public), "created_on": created_on,
                  "active": True})
-    path = pin_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump({"version": 1, "keys": keys}, handle, indent=1)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    atomic_write(pin_path(), json.dumps({"version": 1, "keys": keys}, indent=1), 0o644)
     return active_root()
 
 

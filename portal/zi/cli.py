@@ -1,11 +1,12 @@
 """`flask --app wsgi zi …`: load the Renja seed and pack the evidence of a period (CONTRACT.md)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+
+from ..fsutil import atomic_write
 
 zi_cli = AppGroup("zi", help="Zona Integritas: Renja, eviden dan benturan kepentingan.")
 
@@ -35,9 +36,5 @@ def evidence(period: str, output: Path):
     except renja.RenjaError as exc:
         raise click.BadParameter(exc.message, param_hint="'--period'") from None
     data = pack.export(chosen)
-    tmp = output.with_name(f".{output.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, output)
+    atomic_write(output, data)
     click.echo(f"paket eviden {chosen.code}: {output} ({len(data)} bita)")
