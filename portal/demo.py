@@ -118,7 +118,7 @@ def seed_complaints(months: int, per_month: int, rng: random.Random) -> int:
                     if status == "completed":
                         complaint.completed_on = day
                         complaint.rating = rng.choice([2, 3, 3, 4, 4, 4, 5, 5, 5, 5])
-                    if status in ("completed", "closed", "archived", "not_authority") and complaint.closed_on is None:
+                    if status in COMPLAINTS.closing and complaint.closed_on is None:
                         complaint.closed_on = day
                 complaint.due_on = due_date("complaints", complaint.status,
                                             entered_on=complaint.status_changed_at.astimezone(local_tz()).date())

@@ -370,7 +370,8 @@ def _sla_page(errors=None, values=None, status=200):
                          "unit": rule.unit, "unit_label": rule.unit_label,
                          "default_days": st.sla_days, "default_basis": st.sla_basis,
                          "default_unit_label": str(UNITS[st.sla_unit]),
-                         "editable": _editable(channel, code), "setting": stored.get((channel, code))})
+                         "editable": _editable(channel, code), "setting": stored.get((channel, code)),
+                         "shared_with": workflow.label(st.sla_step) if st.sla_step else None})
         tables.append((channel, rows))
     return render_template("backoffice/admin_sla.html", tables=tables, errors=errors or {}, values=values or {},
                            max_days=SLA_MAX_DAYS, basis_max=SLA_BASIS_MAX, channel_labels=_channel_labels(),

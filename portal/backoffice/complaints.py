@@ -28,13 +28,13 @@ def _queue_query(args, user):
     if status in COMPLAINTS.statuses:
         query = query.where(Complaint.status == status)
     elif status == "open":
-        query = query.where(Complaint.status.in_([s for s, st in COMPLAINTS.statuses.items() if not st.terminal and s != "completed"]))
+        query = query.where(Complaint.status.in_(COMPLAINTS.open))
     category = args.get("category")
     if category in catalog.COMPLAINT_SERVICES:
         query = query.where(Complaint.category == category)
     if args.get("overdue") == "1":
         query = query.where(Complaint.due_on < local_today(),
-                            Complaint.status.notin_([s for s, st in COMPLAINTS.statuses.items() if st.terminal or s == "completed"]))
+                            Complaint.status.in_(COMPLAINTS.open))
     if args.get("mine") == "1":
         query = query.where(Complaint.assigned_to_id == user.id)
     text = (args.get("q") or "").strip()[:100]

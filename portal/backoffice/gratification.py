@@ -23,7 +23,6 @@ from .paging import Page
 
 PER_PAGE = 25
 ROLE = casework.ROLE
-TERMINAL = [s for s, st in GRATIFICATION.statuses.items() if st.terminal]
 
 
 def _queue_query(args, user):
@@ -32,13 +31,13 @@ def _queue_query(args, user):
     if status in GRATIFICATION.statuses:
         query = query.where(GratificationReport.status == status)
     elif status == "open":
-        query = query.where(GratificationReport.status.notin_(TERMINAL))
+        query = query.where(GratificationReport.status.in_(GRATIFICATION.open))
     if args.get("item_type") in catalog.GRATIFICATION_ITEMS:
         query = query.where(GratificationReport.item_type == args["item_type"])
     if args.get("action") in catalog.GRATIFICATION_ACTIONS:
         query = query.where(GratificationReport.action == args["action"])
     if args.get("overdue") == "1":
-        query = query.where(GratificationReport.status.notin_(TERMINAL), GratificationReport.due_on < local_today())
+        query = query.where(GratificationReport.status.in_(GRATIFICATION.open), GratificationReport.due_on < local_today())
     if args.get("mine") == "1":
         query = query.where(GratificationReport.assigned_to_id == user.id)
     text = (args.get("q") or "").strip()[:30].upper()

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from .. import audit, notify, workdays, workflow
+from .. import audit, notify, workdays
 from ..database import write_transaction
 from ..models import Complaint, ComplaintEvent, User
 from ..models.types import utcnow
@@ -13,7 +13,6 @@ from ..templating import local_today, to_local
 from ..workflow import COMPLAINTS, ReasonRequired, TransitionRefused
 
 CHANNEL = "complaints"
-TERMINAL_DAY_STATUSES = {"completed", "closed", "archived", "not_authority"}
 # Every way out of "Belum Terverifikasi" is a verification outcome: the day it happens is the
 # verification day of the timeliness figures, whatever the outcome.
 VERIFIED_FROM = "unverified"
@@ -46,11 +45,6 @@ def _clean_text(value, field: str, *, required: bool, max_len: int) -> str | Non
     return text
 
 
-def due_for(status: str, since) -> object:
-    """The deadline of `status` entered on `since`, in the unit of its basis (workflow.due_date)."""
-    return workflow.due_date(CHANNEL, status, entered_on=since)
-
-
 def change_status(complaint_id: int, target: str, reason: str | None, actor: User, *, public_note: str | None = None) -> None:
     if target not in COMPLAINTS.statuses:
         raise CaseError("status", _("Status tidak dikenal."))
@@ -71,12 +65,12 @@ def change_status(complaint_id: int, target: str, reason: str | None, actor: Use
         previous = complaint.status
         complaint.status = target
         complaint.status_changed_at = now
-        complaint.due_on = due_for(target, _reopened_from(complaint) if previous == "completed" else today)
+        complaint.due_on = COMPLAINTS.due(target, entered_on=_reopened_from(complaint) if previous == "completed" else today)
         if previous == VERIFIED_FROM and complaint.verified_on is None:
             complaint.verified_on = today
         if target == "completed":
             complaint.completed_on = today
-        if target in TERMINAL_DAY_STATUSES and complaint.closed_on is None:
+        if target in COMPLAINTS.closing and complaint.closed_on is None:
             complaint.closed_on = today
         if target == "in_progress" and previous == "completed":
             complaint.completed_on = None
@@ -128,7 +122,7 @@ def add_note(complaint_id: int, body: str | None, public: bool, actor: User, *, 
     text = _clean_text(body, "body", required=True, max_len=10_000)
     with write_transaction() as session:
         complaint = _load(session, complaint_id)
-        if complaint.status in {"archived", "not_authority", "closed"} and public:
+        if complaint.status in COMPLAINTS.terminal and public:
             raise CaseError("body", _("Pengaduan ini sudah ditutup; tindak lanjut publik tidak dapat ditambahkan."))
         now = utcnow()
         kind = "answer" if final_answer else "note"
@@ -141,7 +135,7 @@ def add_note(complaint_id: int, body: str | None, public: bool, actor: User, *, 
             complaint.events.append(ComplaintEvent(at=now, kind="status", public=True, status_from="dispositioned",
                                                    status_to="in_progress", actor_id=actor.id))
             complaint.status, complaint.status_changed_at = "in_progress", now
-            complaint.due_on = due_for("in_progress", local_today())
+            complaint.due_on = COMPLAINTS.due("in_progress", entered_on=local_today())
         audit.log("answer_add" if final_answer else ("followup_add" if public else "note_add"), actor=actor,
                   channel=CHANNEL, case_ref=complaint.ticket)
         mail_ids = _mail_step(session, complaint, "answer" if final_answer else "followup") if (

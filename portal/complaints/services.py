@@ -12,7 +12,7 @@ from ..database import write_transaction
 from ..models.types import utcnow
 from ..models import Complaint, ComplaintAttachment, ComplaintEvent
 from ..templating import local_today
-from ..workflow import COMPLAINTS, due_date
+from ..workflow import COMPLAINTS
 from . import casework
 
 TICKET_PREFIX = "PGD"
@@ -45,7 +45,7 @@ def submit(clean: dict, files: list, submission_key: str | None = None, body_dig
         return Complaint(
             **columns,
             status=COMPLAINTS.initial,
-            due_on=casework.due_for(COMPLAINTS.initial, today),
+            due_on=COMPLAINTS.due(COMPLAINTS.initial, entered_on=today),
             notify_by_email=bool(clean.get("notify")),
             **{k: clean.get(k) for k in (
                 "classification", "category", "problem", "privacy", "subject", "description", "location",
@@ -145,7 +145,7 @@ def reply(complaint: Complaint, text: str, files: list) -> str | None:
     Raises replies.CaseClosed once the case is closed."""
     _ticket, resumed = replies.reply(
         Complaint, complaint.id, text, files, workflow=COMPLAINTS, waiting="pending", event=ComplaintEvent,
-        attachment=ComplaintAttachment, due=lambda status, row, today: due_date("complaints", status, entered_on=today))
+        attachment=ComplaintAttachment, due=lambda status, row, today: COMPLAINTS.due(status, entered_on=today))
     return resumed
 
 

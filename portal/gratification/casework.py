@@ -3,8 +3,8 @@ the regency UPG or KPK, the KPK decision, its follow-up, notes and assignment.
 
 Every step goes through workflow.GRATIFICATION (and services.next_statuses for the refusal path),
 validates its own fields with the shared Validator, and saves the change, its history line and its
-audit entry in one write transaction — or nothing at all. Deadlines come from workflow.sla_days via
-services._due and portal.workdays; overdue / due-soon marks are the complaint back office's own.
+audit entry in one write transaction — or nothing at all. Deadlines come from the workflow table
+(GRATIFICATION.due); overdue / due-soon marks are the complaint back office's own.
 """
 from __future__ import annotations
 
@@ -23,16 +23,14 @@ from ..models.types import utcnow
 from ..templating import local_today
 from ..validation import Validator
 from ..workflow import GRATIFICATION, ReasonRequired, TransitionRefused
-from .services import CHANNEL, _due, next_statuses, queue_request_mail
+from .services import CHANNEL, FORWARD_STEP, next_statuses, queue_request_mail
 
 ROLE = "gratification"
 VERIFICATION_RESULTS = {"complete": _l("Lengkap"), "incomplete": _l("Perlu dilengkapi")}
 ANALYSIS_RESULTS = {"must_report": _l("Wajib dilaporkan ke KPK"), "not_required": _l("Tidak wajib dilaporkan")}
 FORWARD_TARGETS = {"upg_kabupaten": _l("UPG Kabupaten (Inspektorat)"), "kpk": _l("KPK (melalui GOL)")}
 # Statuses in which the UPG → KPK clock runs (forward_due_on applies; paused while incomplete).
-BEFORE_FORWARD = frozenset({"reported", "analysis"})
-# Closing and stopping stamp closed_on; archived is closed by the analysis.
-CLOSING = frozenset({"done", "archived", "stopped"})
+BEFORE_FORWARD = GRATIFICATION.on_clock(FORWARD_STEP)
 
 __all__ = ["ANALYSIS_RESULTS", "CaseError", "FORWARD_TARGETS", "VERIFICATION_RESULTS", "add_note", "analyse",
            "assign", "due_soon", "forward_overdue", "overdue", "transition", "verify"]
@@ -109,7 +107,7 @@ def _apply(report: GratificationReport, target: str, data: Mapping, today: date)
     elif target == "incomplete":
         # PerKPK 1/2026: 20 working days "sejak tanggal laporan", not from the verification.
         report.verification_result, report.verified_on = "incomplete", today
-        report.completion_due_on = _due("incomplete", today, reported_on=report.submitted_on)
+        report.completion_due_on = GRATIFICATION.due("incomplete", entered_on=today, reported_on=report.submitted_on)
         report.analysis_result = None
     elif target == "archived":
         report.analysis_result, report.analysed_on = "not_required", today
@@ -159,9 +157,10 @@ def transition(report_id: int, target: str, data: Mapping, actor: User, *, today
         report.status, report.status_changed_at = target, now
         # The step's deadline: from the date the step started (the GOL date, the decree date).
         since = {"forwarded": report.forwarded_on, "decided": report.kpk_decree_date}.get(target, today)
-        report.due_on = (report.forward_due_on if target == "analysis"
-                         else _due(target, since, reported_on=report.submitted_on))
-        if target in CLOSING:
+        # A step on the UPG → KPK clock keeps the deadline fixed when the clock started.
+        report.due_on = (report.forward_due_on if target in BEFORE_FORWARD
+                         else GRATIFICATION.due(target, entered_on=since, reported_on=report.submitted_on))
+        if target in GRATIFICATION.closing:
             report.closed_on = today
         report.events.append(GratificationEvent(at=now, kind="status", public=True, status_from=previous,
                                                 status_to=target, body=reason, actor_id=actor.id))

@@ -116,7 +116,7 @@ def submit(clean: dict, files: list, submission_key: str | None = None, *, today
         return GratificationReport(
             **columns,
             status=GRATIFICATION.initial,
-            due_on=_due(GRATIFICATION.initial, day, reported_on=day),
+            due_on=GRATIFICATION.due(GRATIFICATION.initial, entered_on=day, reported_on=day),
             forward_due_on=forward_due(day),
             report_deadline=deadline,
             late=day > deadline,
@@ -136,15 +136,9 @@ def _queue_receipt(report: GratificationReport, access_code: str):
     return notify.queue_mail("gratification-receipt", report.reporter_email, *acknowledgement(report, access_code))
 
 
-def _due(status: str, since: date, *, reported_on: date | None = None) -> date | None:
-    """The deadline of `status` entered on `since`; a clock its basis starts at the report date
-    (reported_on, the day UPG received the report) is counted from there."""
-    return workflow.due_date(CHANNEL, status, entered_on=since, reported_on=reported_on)
-
-
 def forward_due(reported_on: date) -> date:
     """UPG → KPK deadline of a report received by UPG on `reported_on` (the admin's SLA applies)."""
-    return _due(FORWARD_STEP, reported_on, reported_on=reported_on)
+    return GRATIFICATION.due(FORWARD_STEP, entered_on=reported_on, reported_on=reported_on)
 
 
 def acknowledgement(report: GratificationReport, access_code: str) -> tuple[str, str]:
@@ -211,8 +205,8 @@ def decision_next_step(report: GratificationReport) -> NextStep | None:
         return None
     if report.kpk_decision == "milik_negara":
         # UU 30/2002 Ps 17: handed over (goods) or paid in (money) within 7 working days of the decree.
-        days = workflow.sla_days(CHANNEL, "follow_up") or 7
-        due = (workflow.due_date(CHANNEL, "follow_up", entered_on=report.kpk_decree_date)
+        days = workflow.sla_days(CHANNEL, "follow_up")
+        due = (GRATIFICATION.due("follow_up", entered_on=report.kpk_decree_date)
                if report.kpk_decree_date else None)
         return NextStep(_("Gratifikasi ditetapkan menjadi milik negara. Serahkan barangnya atau setorkan uangnya "
                           "ke kas negara sesuai petunjuk dalam SK, paling lama %(n)d hari kerja sejak tanggal SK, "

@@ -368,9 +368,9 @@ def test_edited_sla_is_used_by_the_deadline_of_the_next_step(app, admin, as_role
         assert complaint.due_on == workdays.add_working_days(complaint.verified_on, 2)
     # Back to the default: 5 working days again, and audited.
     assert post(admin, "/kantor/admin/sla/bawaan", {"channel": "complaints", "status": "dispositioned"}).status_code == 303
-    from portal.complaints.casework import due_for
+    from portal.workflow import COMPLAINTS
     with app.test_request_context():
-        assert due_for("dispositioned", date(2026, 3, 2)) == workdays.add_working_days(date(2026, 3, 2), 5)
+        assert COMPLAINTS.due("dispositioned", entered_on=date(2026, 3, 2)) == workdays.add_working_days(date(2026, 3, 2), 5)
     assert audit_count(app, "sla_change") == 2
     assert chain_ok(app)
 
