@@ -2,36 +2,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from .. import audit, intake, notify, replies
+from .. import audit, cases, intake, notify, replies
 from ..database import write_transaction
 from ..models.types import utcnow
 from ..models import Complaint, ComplaintAttachment, ComplaintEvent
 from ..templating import local_today
 from ..workflow import COMPLAINTS
-from . import casework
 
 TICKET_PREFIX = "PGD"
+FIELDS = ("classification", "category", "problem", "privacy", "subject", "description", "location",
+          "incident_date", "requested_resolution", "name", "nik", "email", "phone", "address")
 
 
-@dataclass
-class Receipt:
-    ticket: str
-    access_code: str | None  # None when a repeated submission arrives after the replay window
-    submitted_at: datetime
-    status: str
+@dataclass(kw_only=True)
+class Receipt(cases.Receipt):
     verification_due: date | None
-    replayed: bool = False
-    mail_queued: bool = False
 
 
 def _receipt(complaint: Complaint, access_code: str | None, replayed: bool, mail_queued=False) -> Receipt:
-    return Receipt(complaint.ticket, access_code, complaint.submitted_at, complaint.status,
-                   complaint.due_on, replayed, mail_queued)
+    return Receipt(ticket=complaint.ticket, access_code=access_code, submitted_at=complaint.submitted_at,
+                   status=complaint.status, verification_due=complaint.due_on, replayed=replayed,
+                   mail_queued=mail_queued)
 
 
 def find_replay(submission_key: str | None, body_digest: bytes | None = None) -> Receipt | None:
@@ -41,20 +37,22 @@ def find_replay(submission_key: str | None, body_digest: bytes | None = None) ->
 
 def submit(clean: dict, files: list, submission_key: str | None = None, body_digest: bytes | None = None) -> Receipt:
     """Store a validated complaint with its attachments; mail the receipt if an address was given."""
-    def build(columns: dict, today) -> Complaint:
-        return Complaint(
-            **columns,
-            status=COMPLAINTS.initial,
-            due_on=COMPLAINTS.due(COMPLAINTS.initial, entered_on=today),
-            notify_by_email=bool(clean.get("notify")),
-            **{k: clean.get(k) for k in (
-                "classification", "category", "problem", "privacy", "subject", "description", "location",
-                "incident_date", "requested_resolution", "name", "nik", "email", "phone", "address")},
-        )
-
     return intake.submit(submission_key, files, replay=lambda key: find_replay(key, body_digest),
-                         prefix=TICKET_PREFIX, today=local_today, body_digest=body_digest, build=build, event=ComplaintEvent, attachment=ComplaintAttachment, mail=_queue_receipt,
+                         prefix=TICKET_PREFIX, today=local_today, body_digest=body_digest,
+                         build=lambda columns, today: new_complaint(clean, columns, today), event=ComplaintEvent, attachment=ComplaintAttachment, mail=_queue_receipt,
                          receipt=_receipt)
+
+
+def new_complaint(clean: dict, columns: dict, today: date) -> Complaint:
+    """The row of a new complaint filed on `today`: the columns every ticketed row shares (intake),
+    the citizen's fields, the first status and its deadline. Submission and the demo seed use it."""
+    return Complaint(
+        **columns,
+        status=COMPLAINTS.initial,
+        due_on=COMPLAINTS.due(COMPLAINTS.initial, entered_on=today),
+        notify_by_email=bool(clean.get("notify")),
+        **{k: clean.get(k) for k in FIELDS},
+    )
 
 
 def _queue_receipt(complaint: Complaint, access_code: str):

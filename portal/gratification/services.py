@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from .. import intake, notify, replies, workdays, workflow
+from .. import cases, intake, notify, replies, workdays, workflow
 from ..models import GratificationAttachment, GratificationEvent, GratificationReport
 from ..templating import local_today
 from ..workflow import GRATIFICATION, Status
@@ -82,24 +82,20 @@ def earlier_from_giver(values) -> int:
     return total
 
 
-@dataclass
-class Receipt:
-    ticket: str
-    access_code: str | None  # None when a repeated submission arrives after the replay window
-    submitted_at: datetime
-    status: str
+@dataclass(kw_only=True)
+class Receipt(cases.Receipt):
     action: str
     received_on: date
     report_deadline: date
     late: bool
     hint: Hint | None
-    replayed: bool = False
-    mail_queued: bool = False
 
 
 def _receipt(report: GratificationReport, access_code: str | None, replayed: bool, mail_queued=False) -> Receipt:
-    return Receipt(report.ticket, access_code, report.submitted_at, report.status, report.action,
-                   report.received_on, report.report_deadline, report.late, hint_for(report), replayed, mail_queued)
+    return Receipt(ticket=report.ticket, access_code=access_code, submitted_at=report.submitted_at,
+                   status=report.status, action=report.action, received_on=report.received_on,
+                   report_deadline=report.report_deadline, late=report.late, hint=hint_for(report),
+                   replayed=replayed, mail_queued=mail_queued)
 
 
 def find_replay(submission_key: str | None, body_digest: bytes | None = None) -> Receipt | None:
@@ -110,24 +106,28 @@ def find_replay(submission_key: str | None, body_digest: bytes | None = None) ->
 def submit(clean: dict, files: list, submission_key: str | None = None, *, today: date | None = None,
            body_digest: bytes | None = None) -> Receipt:
     """Store a validated report with its attachments; `today` (local day of the report) is for tests."""
-    def build(columns: dict, day: date) -> GratificationReport:
-        deadline = report_deadline(clean["received_on"])
-        hint = hint_for(clean)
-        return GratificationReport(
-            **columns,
-            status=GRATIFICATION.initial,
-            due_on=GRATIFICATION.due(GRATIFICATION.initial, entered_on=day, reported_on=day),
-            forward_due_on=forward_due(day),
-            report_deadline=deadline,
-            late=day > deadline,
-            exemption_rule=hint.code if hint else None,
-            **{k: clean.get(k) for k in FIELDS},
-        )
-
     return intake.submit(submission_key, files, replay=lambda key: find_replay(key, body_digest),
                          prefix=TICKET_PREFIX, today=lambda: today or local_today(), body_digest=body_digest,
-                         build=build, event=GratificationEvent,
+                         build=lambda columns, day: new_report(clean, columns, day), event=GratificationEvent,
                          attachment=GratificationAttachment, mail=_queue_receipt, receipt=_receipt)
+
+
+def new_report(clean: dict, columns: dict, day: date) -> GratificationReport:
+    """The row of a new report received by UPG on `day`: the columns every ticketed row shares
+    (intake), the reporter's fields, the reporting deadline and lateness, the exemption hint, the
+    first status and the UPG → KPK clock. Submission and the demo seed use it."""
+    deadline = report_deadline(clean["received_on"])
+    hint = hint_for(clean)
+    return GratificationReport(
+        **columns,
+        status=GRATIFICATION.initial,
+        due_on=GRATIFICATION.due(GRATIFICATION.initial, entered_on=day, reported_on=day),
+        forward_due_on=forward_due(day),
+        report_deadline=deadline,
+        late=day > deadline,
+        exemption_rule=hint.code if hint else None,
+        **{k: clean.get(k) for k in FIELDS},
+    )
 
 
 def _queue_receipt(report: GratificationReport, access_code: str):

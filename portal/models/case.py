@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import ClassVar
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .types import EncryptedText, UTCDateTime, utcnow
 
@@ -15,8 +15,12 @@ from .types import EncryptedText, UTCDateTime, utcnow
 class TicketedCase:
     """A case a citizen or an employee files and follows with ticket + access code."""
 
-    # The channel's workflow (portal.workflow.Workflow); set by each model.
+    # Set by each model: the channel's workflow (portal.workflow.Workflow), the class names of its
+    # history lines and attachments, and the name by which those point back at the case.
     WORKFLOW: ClassVar = None
+    EVENT: ClassVar[str] = ""
+    ATTACHMENT: ClassVar[str] = ""
+    BACK: ClassVar[str] = ""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
@@ -40,6 +44,16 @@ class TicketedCase:
     verified_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # The day the case left the open balance (a status of WORKFLOW.closing).
     closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    @declared_attr
+    def attachments(cls):
+        return relationship(cls.ATTACHMENT, back_populates=cls.BACK, cascade="all, delete-orphan",
+                            order_by=f"{cls.ATTACHMENT}.id")
+
+    @declared_attr
+    def events(cls):
+        return relationship(cls.EVENT, back_populates=cls.BACK, cascade="all, delete-orphan",
+                            order_by=f"{cls.EVENT}.id")
 
     @property
     def is_open(self) -> bool:

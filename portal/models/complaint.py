@@ -1,7 +1,7 @@
 """Public complaints (pengaduan masyarakat), their timeline and attachments."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Boolean, Date, false, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,7 +14,7 @@ from .types import EncryptedText
 
 class Complaint(TicketedCase, db.Model):
     __tablename__ = "complaints"
-    WORKFLOW = COMPLAINTS
+    WORKFLOW, EVENT, ATTACHMENT, BACK = COMPLAINTS, "ComplaintEvent", "ComplaintAttachment", "complaint"
 
     classification: Mapped[str] = mapped_column(String(20), nullable=False, default="pengaduan")
     category: Mapped[str] = mapped_column(String(30), nullable=False)  # service (layanan)
@@ -45,11 +45,6 @@ class Complaint(TicketedCase, db.Model):
     completed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
     rating_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-    attachments: Mapped[list["ComplaintAttachment"]] = relationship(
-        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintAttachment.id")
-    events: Mapped[list["ComplaintEvent"]] = relationship(
-        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintEvent.id")
 
     __table_args__ = (
         Index("ix_complaints_status_submitted", "status", "submitted_on"),

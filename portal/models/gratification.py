@@ -1,7 +1,7 @@
 """Gratification reports (laporan gratifikasi) to the office's UPG, their timeline and attachments."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,7 +14,7 @@ from .types import EncryptedText
 
 class GratificationReport(TicketedCase, db.Model):
     __tablename__ = "gratification_reports"
-    WORKFLOW = GRATIFICATION
+    WORKFLOW, EVENT, ATTACHMENT, BACK = GRATIFICATION, "GratificationEvent", "GratificationAttachment", "report"
 
     action: Mapped[str] = mapped_column(String(10), nullable=False)  # accepted | refused
 
@@ -68,11 +68,6 @@ class GratificationReport(TicketedCase, db.Model):
     kpk_decree_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     kpk_decision: Mapped[str | None] = mapped_column(String(20), nullable=True)  # milik_negara | milik_penerima
     follow_up_note: Mapped[str | None] = mapped_column(Text, nullable=True)  # bukti setor/serah
-
-    attachments: Mapped[list["GratificationAttachment"]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", order_by="GratificationAttachment.id")
-    events: Mapped[list["GratificationEvent"]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", order_by="GratificationEvent.id")
 
     __table_args__ = (
         Index("ix_gratification_reports_status_submitted", "status", "submitted_on"),

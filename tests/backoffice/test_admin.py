@@ -237,7 +237,7 @@ def test_password_reset_is_undone_when_a_listener_fails(app, admin, staff, reset
     listener.fail = True
     target = user_by_email(app, ROLE_EMAILS["leader"])
     with pytest.raises(RuntimeError):
-        from portal.backoffice.admin import reset_password
+        from portal.administration import reset_password
         with app.test_request_context():
             reset_password(target.id, NEW_PASSWORD, user_by_email(app, ROLE_EMAILS["admin"]))
     staff.login(app.test_client(), ROLE_EMAILS["leader"])  # the old password still works
