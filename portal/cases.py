@@ -124,6 +124,39 @@ def due_soon(case, today: date | None = None) -> bool:
     return case.due_on is not None and today <= case.due_on <= workdays.add_working_days(today, 1)
 
 
+def public_timeline(case) -> list[dict]:
+    """The reporter's timeline: the public history lines, each status under its public label."""
+    workflow = case.WORKFLOW
+    return [{
+        "at": event.at,
+        "kind": event.kind,
+        "status": event.status_to,
+        "status_label": workflow.public_label(event.status_to) if event.status_to else None,
+        "body": event.body,
+    } for event in case.events if event.public]
+
+
+def api_timeline(case) -> list[dict]:
+    """public_timeline for the API (CONTRACT.md): times in ISO 8601."""
+    return [{**entry, "at": entry["at"].isoformat()} for entry in public_timeline(case)]
+
+
+def api_dict(case, category: str | None) -> dict:
+    """What the API (CONTRACT.md) shows of every case to its reporter: ticket, status, category, what
+    was sent, the due date of the current step and the public timeline; channels add their own."""
+    return {
+        "ticket": case.ticket,
+        "status": case.status,
+        "status_label": case.WORKFLOW.public_label(case.status),
+        "category": category,
+        "submitted_at": case.submitted_at.isoformat(),
+        "description": case.description,
+        "attachments": [{"name": a.original_name, "size": a.size} for a in case.attachments],
+        "deadline": case.due_on.isoformat() if case.due_on else None,
+        "timeline": api_timeline(case),
+    }
+
+
 def clean_text(value, field: str, *, required: bool, max_len: int, multiline: bool = True) -> str | None:
     """Free text of a case form: trimmed, bounded, no control characters (new lines when multiline)."""
     text = (value or "").strip() if isinstance(value, str) else ""

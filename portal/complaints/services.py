@@ -83,19 +83,7 @@ def lookup(ticket: str | None, access_code: str | None) -> Complaint | None:
     return intake.lookup(Complaint, ticket, access_code)
 
 
-def public_timeline(complaint: Complaint) -> list[dict]:
-    entries = []
-    for event in complaint.events:
-        if not event.public:
-            continue
-        entries.append({
-            "at": event.at,
-            "kind": event.kind,
-            "status": event.status_to,
-            "status_label": COMPLAINTS.public_label(event.status_to) if event.status_to else None,
-            "body": event.body,
-        })
-    return entries
+public_timeline = cases.public_timeline
 
 
 def final_answer(complaint: Complaint) -> dict | None:
@@ -108,28 +96,16 @@ def final_answer(complaint: Complaint) -> dict | None:
 
 def as_api_dict(complaint: Complaint) -> dict:
     return {
-        "ticket": complaint.ticket,
-        "status": complaint.status,
-        "status_label": COMPLAINTS.public_label(complaint.status),
-        "category": complaint.category,
+        **cases.api_dict(complaint, complaint.category),
         "problem": complaint.problem,
         "classification": complaint.classification,
         "privacy": complaint.privacy,
-        "submitted_at": complaint.submitted_at.isoformat(),
         "subject": complaint.subject,
-        "description": complaint.description,
-        "attachments": [{"name": a.original_name, "size": a.size} for a in complaint.attachments],
-        # CONTRACT.md: the due date of the current step ("due_on" kept for older clients).
-        "deadline": complaint.due_on.isoformat() if complaint.due_on else None,
+        # CONTRACT.md: "deadline" is the due date of the current step; "due_on" kept for older clients.
         "due_on": complaint.due_on.isoformat() if complaint.due_on else None,
         "rating": complaint.rating,
         # CONTRACT.md: the office's final answer (jawaban resmi), or null.
         "answer": (final_answer(complaint) or {}).get("body"),
-        "timeline": [
-            {"at": e["at"].isoformat(), "kind": e["kind"], "status": e["status"],
-             "status_label": e["status_label"], "body": e["body"]}
-            for e in public_timeline(complaint)
-        ],
     }
 
 

@@ -181,14 +181,7 @@ def next_statuses(report: GratificationReport) -> list[Status]:
     return [s for s in steps if s.code != "recorded"]
 
 
-def public_timeline(report: GratificationReport) -> list[dict]:
-    return [{
-        "at": event.at,
-        "kind": event.kind,
-        "status": event.status_to,
-        "status_label": GRATIFICATION.public_label(event.status_to) if event.status_to else None,
-        "body": event.body,
-    } for event in report.events if event.public]
+public_timeline = cases.public_timeline
 
 
 @dataclass
@@ -217,12 +210,8 @@ def decision_next_step(report: GratificationReport) -> NextStep | None:
 
 def as_api_dict(report: GratificationReport) -> dict:
     return {
-        "ticket": report.ticket,
-        "status": report.status,
-        "status_label": GRATIFICATION.public_label(report.status),
-        "category": report.item_type,
+        **cases.api_dict(report, report.item_type),
         "action": report.action,
-        "submitted_at": report.submitted_at.isoformat(),
         "received_on": report.received_on.isoformat(),
         "report_deadline": report.report_deadline.isoformat(),
         "late": report.late,
@@ -230,15 +219,6 @@ def as_api_dict(report: GratificationReport) -> dict:
         "gol_number": report.gol_number,
         "kpk_decree_number": report.kpk_decree_number,
         "kpk_decree_date": report.kpk_decree_date.isoformat() if report.kpk_decree_date else None,
-        # Like complaints (CONTRACT.md): what the reporter sent and the due date of the current step.
-        "description": report.description,
-        "attachments": [{"name": a.original_name, "size": a.size} for a in report.attachments],
-        "deadline": report.due_on.isoformat() if report.due_on else None,
-        "timeline": [
-            {"at": e["at"].isoformat(), "kind": e["kind"], "status": e["status"],
-             "status_label": e["status_label"], "body": e["body"]}
-            for e in public_timeline(report)
-        ],
     }
 
 
