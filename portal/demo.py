@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from . import secrets_util, tickets, workdays
+from .complaints import casework, services
 from .database import write_transaction
-from .models import Complaint, ComplaintEvent
-from .templating import local_today, local_tz
-from .workflow import COMPLAINTS, due_date
+from .demodays import month_starts, office_time
+from .gratification.demo import seed_gratification
+from .models import ComplaintEvent
+from .templating import local_today
 
 COMPLAINT_SAMPLES = [
     ("ktp-el", "sistem", "pengaduan", "open", "KTP-el belum dicetak",
@@ -52,30 +54,25 @@ PATHS = [
     (["unverified", "archived"], 0.05),
     (["unverified", "not_authority"], 0.05),
 ]
-
-
-def _month_starts(months: int, today: date) -> list[date]:
-    first = today.replace(day=1)
-    starts = []
-    for back in range(months - 1, -1, -1):
-        year, month = first.year, first.month - back
-        while month <= 0:
-            month += 12
-            year -= 1
-        starts.append(date(year, month, 1))
-    return starts
-
-
-def _at(day: date, rng: random.Random) -> datetime:
-    local = datetime.combine(day, time(rng.randint(7, 16), rng.randint(0, 59)), tzinfo=local_tz())
-    return local.astimezone(timezone.utc)
+# What the office tells the citizen on the way (each status that needs a reason has one).
+REASONS = {
+    "dispositioned": "Pengaduan telah diverifikasi dan didisposisikan ke bidang terkait.",
+    "pending": "Mohon lengkapi nomor registrasi dan foto dokumen yang dimaksud.",
+    "archived": "Pengaduan tidak dapat ditindaklanjuti karena identitas dan uraian kejadian tidak jelas.",
+    "not_authority": "Permasalahan ini di luar kewenangan Disdukcapil; silakan sampaikan ke instansi terkait.",
+    "closed": "Pelapor menyatakan puas dengan penanganan; pengaduan ditutup.",
+}
+FOLLOW_UP = "Bidang terkait sedang menindaklanjuti pengaduan ini."
+ANSWER = "Terima kasih atas pengaduan Anda. Permasalahan telah kami tindak lanjuti dan selesaikan."
 
 
 def seed_complaints(months: int, per_month: int, rng: random.Random) -> int:
+    """Complaints over the last `months` months, each built and moved along its path by the
+    complaint services (new_complaint, enter_status, append_note), dated on its own past days."""
     today = local_today()
     cal = workdays.calendar()
     created = 0
-    for start in _month_starts(months, today):
+    for start in month_starts(months, today):
         batch = []
         for _ in range(per_month):
             end = min(today, (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1))
@@ -86,55 +83,49 @@ def seed_complaints(months: int, per_month: int, rng: random.Random) -> int:
         with write_transaction() as session:
             for submitted_on, sample, path in batch:
                 category, problem, classification, privacy, subject, description, location = sample
-                ticket = tickets.allocate("PGD", submitted_on.year)
-                at = _at(submitted_on, rng)
+                ticket = tickets.allocate(services.TICKET_PREFIX, submitted_on.year)
+                at = office_time(submitted_on, rng)
                 name = rng.choice(NAMES) if privacy != "anonymous" or rng.random() < 0.5 else None
-                complaint = Complaint(
-                    ticket=ticket, access_code_hash=secrets_util.access_code_hash(ticket, secrets_util.new_access_code()),
-                    channel=rng.choice(["web"] * 6 + ["lapor", "whatsapp", "tatap-muka"]),
-                    classification=classification, category=category, problem=problem, privacy=privacy,
-                    subject=subject, description=description, location=location, name=name,
-                    status=path[0], submitted_at=at, submitted_on=submitted_on, status_changed_at=at,
-                )
-                complaint.events.append(ComplaintEvent(at=at, kind="submitted", public=True, status_to=path[0]))
+                complaint = services.new_complaint(
+                    {"classification": classification, "category": category, "problem": problem, "privacy": privacy,
+                     "subject": subject, "description": description, "location": location, "name": name},
+                    {"ticket": ticket,
+                     "access_code_hash": secrets_util.access_code_hash(ticket, secrets_util.new_access_code()),
+                     "channel": rng.choice(["web"] * 6 + ["lapor", "whatsapp", "tatap-muka"]),
+                     "submitted_at": at, "submitted_on": submitted_on, "status_changed_at": at},
+                    submitted_on)
+                complaint.events.append(ComplaintEvent(at=at, kind="submitted", public=True, status_to=complaint.status))
                 day = submitted_on
-                for previous, status in zip(path, path[1:]):
+                for status in path[1:]:
                     day = cal.add_working_days(day, rng.randint(1, 6))
                     if day > today:
                         break
-                    when = _at(day, rng)
-                    complaint.events.append(ComplaintEvent(
-                        at=when, kind="status", public=True, status_from=previous, status_to=status,
-                        body="Pengaduan telah diverifikasi dan didisposisikan ke bidang terkait." if status == "dispositioned" else None))
-                    if status == "completed":  # Selesai comes with the office's final answer
-                        complaint.events.insert(-1, ComplaintEvent(
-                            at=when, kind="answer", public=True,
-                            body="Terima kasih atas pengaduan Anda. Permasalahan telah kami tindak lanjuti dan selesaikan."))
-                    complaint.status, complaint.status_changed_at = status, when
-                    if previous == "unverified" and complaint.verified_on is None:  # any verification outcome
-                        complaint.verified_on = day
-                    if status == "in_progress" and complaint.first_response_on is None:
-                        complaint.first_response_on = day
+                    _step(complaint, status, day, office_time(day, rng))
                     if status == "completed":
-                        complaint.completed_on = day
                         complaint.rating = rng.choice([2, 3, 3, 4, 4, 4, 5, 5, 5, 5])
-                    if status in ("completed", "closed", "archived", "not_authority") and complaint.closed_on is None:
-                        complaint.closed_on = day
-                complaint.due_on = due_date("complaints", complaint.status,
-                                            entered_on=complaint.status_changed_at.astimezone(local_tz()).date())
                 session.add(complaint)
                 created += 1
     return created
 
 
+def _step(complaint, status: str, day: date, when: datetime) -> None:
+    """One step of a demo complaint, taken the way the office takes it."""
+    if status == "in_progress":  # the first public follow-up of a dispositioned case starts the work
+        casework.append_note(complaint, FOLLOW_UP, public=True, final_answer=False, actor_id=None, now=when,
+                             today=day)
+        return
+    if status == "completed":  # Selesai comes with the office's final answer
+        casework.append_note(complaint, ANSWER, public=True, final_answer=True, actor_id=None, now=when, today=day)
+    casework.enter_status(complaint, status, REASONS.get(status), actor_id=None, now=when, today=day)
+
+
 def seed(months: int = 6, per_month: int = 30, seed: int = 2026) -> dict[str, int]:
-    rng = random.Random(seed)
-    from .whistle.demo import seed_wbs
-    from .gratification.demo import seed_gratification  # own random stream: other channels' data stay as they were
-
     from .surveys.demo import seed_skm
+    from .whistle.demo import seed_wbs
 
+    rng = random.Random(seed)
     return {"complaints": seed_complaints(months, per_month, rng), "wbs": seed_wbs(months, per_month, rng),
+            # Own random streams: adding a channel leaves the other channels' data as they were.
             "gratification": seed_gratification(months, per_month, random.Random(f"gratification-{seed}")),
-            "skm": seed_skm(_month_starts(months, local_today()), local_today(), per_month,
+            "skm": seed_skm(month_starts(months, local_today()), local_today(), per_month,
                             random.Random(f"skm-{seed}"))}

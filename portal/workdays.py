@@ -343,8 +343,9 @@ def ensure_calendar_table(first: date | None = None, last: date | None = None) -
         return True
 
 
-def set_override(day: date, working: bool, note: str = "") -> None:
-    """Declare `day` a working day or a holiday (decree) and rebuild the table, in one transaction."""
+def set_override(day: date, working: bool, note: str = "", *, audit_entry=None) -> None:
+    """Declare `day` a working day or a holiday (decree) and rebuild the table, in one transaction;
+    `audit_entry` (a callable) appends the caller's audit entry inside that transaction."""
     day = _check_date(day)
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
@@ -357,13 +358,16 @@ def set_override(day: date, working: bool, note: str = "") -> None:
             db.session.flush()
             _forget_overrides()
             _write_calendar_table(first_year, last_year)
+            if audit_entry is not None:
+                audit_entry()
     finally:
         # On failure the rolled-back override must not linger in this context's cache either.
         _forget_overrides()
 
 
-def remove_override(day: date) -> bool:
-    """Drop the override of `day` (if any) and rebuild the table; returns whether one existed."""
+def remove_override(day: date, *, audit_entry=None) -> bool:
+    """Drop the override of `day` (if any) and rebuild the table; returns whether one existed.
+    `audit_entry` (a callable) appends the caller's audit entry inside that transaction."""
     day = _check_date(day)
     try:
         with write_transaction():
@@ -376,6 +380,8 @@ def remove_override(day: date) -> bool:
             db.session.flush()
             _forget_overrides()
             _write_calendar_table(first_year, last_year)
+            if audit_entry is not None:
+                audit_entry()
             return True
     finally:
         _forget_overrides()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -31,6 +32,8 @@ class Status:
     sla_basis: str = ""
     sla_unit: str = WORKING_DAYS
     sla_anchor: str = FROM_STEP
+    # A step that runs on another step's clock (one deadline, one setting): the code of that step.
+    sla_step: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,41 @@ class Workflow:
     reason_required: frozenset[str] = field(default_factory=frozenset)
     # Statuses a case enters only once the office's final answer (tanggapan final) is written.
     answer_required: frozenset[str] = field(default_factory=frozenset)
+    # Statuses in which the case is finished with an answer (counted as resolved by the reports).
+    # A resolved status that is not terminal (complaints' Selesai, which may reopen) still leaves
+    # the open balance.
+    resolved: frozenset[str] = field(default_factory=frozenset)
+
+    # --- Status sets: the one answer to "which statuses are open / closing" ------------------
+
+    @cached_property
+    def terminal(self) -> frozenset[str]:
+        """Statuses with no way out."""
+        return frozenset(code for code, status in self.statuses.items() if status.terminal)
+
+    @cached_property
+    def closing(self) -> frozenset[str]:
+        """Statuses that take a case out of the open balance (entering one stamps closed_on)."""
+        return self.terminal | self.resolved
+
+    @cached_property
+    def open(self) -> tuple[str, ...]:
+        """Statuses of cases still being worked on (queues, dashboards, digests), in table order."""
+        closing = self.closing
+        return tuple(code for code in self.statuses if code not in closing)
+
+    @cached_property
+    def dropped(self) -> tuple[str, ...]:
+        """Terminal statuses reached without an answer (archived, not the office's authority...)."""
+        return tuple(code for code in self.statuses if code in self.terminal and code not in self.resolved)
+
+    def on_clock(self, step: str) -> frozenset[str]:
+        """`step` and the steps that run on its clock (sla_step)."""
+        return frozenset({step} | {code for code, status in self.statuses.items() if status.sla_step == step})
+
+    def due(self, status: str, *, entered_on: date, reported_on: date | None = None) -> date | None:
+        """The deadline of `status` (see due_date)."""
+        return due_date(self.channel, status, entered_on=entered_on, reported_on=reported_on)
 
     def allowed(self, current: str, target: str) -> bool:
         return target in self.transitions.get(current, frozenset())
@@ -112,6 +150,8 @@ COMPLAINTS = Workflow(
     reason_required=frozenset({"archived", "not_authority", "closed", "pending"}),
     # Selesai means the office answered: UU 25/2009 Ps 50 requires the decision sent to the complainant.
     answer_required=frozenset({"completed"}),
+    # Finished with an answer (Selesai, Ditutup); Selesai may still reopen.
+    resolved=frozenset({"completed", "closed"}),
 )
 
 # WBS (DOMAIN.md §3): Diterima → Telaah (Tidak Memenuhi → Ditutup+alasan | Butuh Info via kode)
@@ -156,6 +196,7 @@ WBS = Workflow(
         "follow_up": {"done"},
     }),
     reason_required=frozenset({"closed", "need_info", "forwarded_inspektorat", "forwarded_aph", "forwarded_kpk"}),
+    resolved=frozenset({"done"}),
 )
 
 # Gratifikasi (DOMAIN.md §3): Dilaporkan → Verifikasi UPG (Lengkap | Perlu Lengkap ≤20 HK) →
@@ -171,8 +212,10 @@ GRATIFICATION = Workflow(
     channel="gratification",
     initial="reported",
     statuses={
-        "reported": Status("reported", _l("Dilaporkan"), _l("Diterima UPG, menunggu verifikasi"), sla_days=10,
-                           sla_basis=_UPG_TO_KPK, sla_anchor=FROM_REPORT),
+        # The UPG → KPK clock runs from the report date through verification and analysis: one
+        # deadline, the one the admin sets on "analysis".
+        "reported": Status("reported", _l("Dilaporkan"), _l("Diterima UPG, menunggu verifikasi"),
+                           sla_anchor=FROM_REPORT, sla_step="analysis"),
         "incomplete": Status("incomplete", _l("Verifikasi: Perlu Dilengkapi"), _l("Perlu dilengkapi oleh pelapor"),
                              sla_days=20, sla_anchor=FROM_REPORT,
                              sla_basis="PerKPK 1/2026: laporan yang tidak dilengkapi paling lama "
@@ -205,6 +248,7 @@ GRATIFICATION = Workflow(
     }),
     # Told to the reporter: what is missing, why no report to KPK is needed, why it stopped.
     reason_required=frozenset({"incomplete", "archived", "stopped"}),
+    resolved=frozenset({"done"}),
 )
 
 WORKFLOWS = {"complaints": COMPLAINTS, "wbs": WBS, "gratification": GRATIFICATION}
@@ -255,8 +299,11 @@ def forget_sla_settings() -> None:
 
 def sla(channel: str, status: str) -> Sla:
     """The deadline of a step: the admin's setting, else the default above. The anchor is the
-    basis's and not a setting; a setting stored without a unit keeps the step's default unit."""
+    basis's and not a setting; a setting stored without a unit keeps the step's default unit.
+    A step on another step's clock (Status.sla_step) has that step's deadline."""
     default = WORKFLOWS[channel].statuses[status]
+    if default.sla_step:
+        return sla(channel, default.sla_step)
     stored = _sla_settings().get((channel, status))
     if stored is None:
         return Sla(default.sla_days, default.sla_basis, default.sla_unit, default.sla_anchor)

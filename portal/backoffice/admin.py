@@ -1,32 +1,30 @@
 """Administration (role `admin`): accounts, the holiday override table, per-status SLAs, the audit log.
 
-Every change is audited in the same write transaction as the change itself; every form checks
-all of its input before anything is written, so a refused form leaves nothing half-saved.
+Every change goes through portal.administration (or the auth services), which audits it in the
+same write transaction as the change itself; every form checks all of its input before anything
+is written, so a refused form leaves nothing half-saved.
 """
 from __future__ import annotations
 
 import io
 import re
-from contextlib import contextmanager
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, hooks, settings, workdays
+from .. import administration, audit, settings, workdays
 from ..auth import passwords, services
-from ..auth.access import end_all_sessions, roles_required
-from ..database import write_transaction
+from ..auth.access import roles_required
 from ..extensions import db
 from ..models import ROLES, CalendarOverride, SlaSetting, User
-from ..models.types import utcnow
 from ..params import parse_int
 from ..templating import local_today
-from ..workflow import UNITS, WORKFLOWS, forget_sla_settings, sla
+from ..workflow import UNITS, WORKFLOWS, sla
 from . import MENU, MenuItem, bp, checklist
 from .paging import Page
 
@@ -218,22 +216,6 @@ def admin_reset_second_factor(user_id: int):
     return _back_to(user, done=_("Verifikasi dua langkah diatur ulang; pemilik akun mendaftar lagi saat masuk berikutnya."))
 
 
-def reset_password(user_id: int, new_password: str, actor: User) -> None:
-    """Set a new initial password chosen by an admin: sessions end, locks lift, listeners drop
-    whatever the old password protected (the WBS key pair), all in one audited transaction."""
-    password_hash = passwords.hash_password(new_password)  # slow: outside the write lock
-    with write_transaction() as session:
-        user = session.get(User, user_id)
-        user.password_hash = password_hash
-        user.password_changed_at = utcnow()
-        user.failed_logins = 0
-        user.locked_until = None
-        user.session_version += 1
-        end_all_sessions(user.id)
-        hooks.password_reset(user)
-        audit.log("password_reset", actor=actor, detail={"user_id": user.id})
-
-
 @bp.post("/admin/pengguna/<int:user_id>/sandi")
 @roles_required(ADMIN)
 def admin_reset_password(user_id: int):
@@ -244,38 +226,11 @@ def admin_reset_password(user_id: int):
         return _back_to(user, error=" ".join(problems))
     if password != (request.form.get("confirm") or ""):
         return _back_to(user, error=_("Konfirmasi kata sandi tidak sama."))
-    reset_password(user.id, password, _admin())
+    administration.reset_password(user.id, password, _admin())
     return _back_to(user, done=_("Kata sandi awal baru disimpan; semua sesi akun ini berakhir."))
 
 
 # =========================================================================== holidays
-
-@contextmanager
-def _audited_commit(action: str, **fields):
-    """Audit a change made by a service that opens its own write transaction (workdays).
-
-    The entry is appended by a before_commit listener, i.e. inside that very transaction: the
-    change and its audit entry commit together or not at all, and the calendar rule stays in
-    portal.workdays alone.
-    """
-    session = db.session()
-    if session.in_transaction():
-        session.commit()  # end the read transaction, so the next commit is the service's own
-    appended = []
-
-    def append(_session):
-        if not appended:
-            audit.log(action, **fields)
-            appended.append(True)
-
-    event.listen(session, "before_commit", append)
-    try:
-        yield
-    finally:
-        event.remove(session, "before_commit", append)
-    if not appended:
-        raise RuntimeError(f"{action}: the service committed nothing to audit")
-
 
 def _year_arg() -> tuple[int, str | None]:
     raw = request.args.get("tahun")
@@ -320,9 +275,7 @@ def admin_add_override():
         errors["note"] = [_("Sebutkan dasar keputusannya (nomor SKB/Keppres/surat edaran).")] if not note else [problem]
     if errors:
         return _holidays_page(day.year if day else local_today().year, errors, form, 422)
-    with _audited_commit("holiday_override_set", actor=_admin(),
-                         detail={"day": day.isoformat(), "working": working == "1"}):
-        workdays.set_override(day, working == "1", note)
+    administration.set_holiday_override(day, working == "1", note, _admin())
     flash(_("Penyesuaian kalender untuk %(d)s disimpan; tenggat baru memakai kalender ini.", d=day.isoformat()), "success")
     return redirect(url_for("backoffice.admin_holidays", tahun=day.year), 303)
 
@@ -336,8 +289,7 @@ def admin_remove_override():
     if problem:
         flash(problem, "danger")
         return redirect(url_for("backoffice.admin_holidays", tahun=day.year if day else None), 303)
-    with _audited_commit("holiday_override_remove", actor=_admin(), detail={"day": day.isoformat()}):
-        workdays.remove_override(day)
+    administration.remove_holiday_override(day, _admin())
     flash(_("Penyesuaian kalender untuk %(d)s dihapus.", d=day.isoformat()), "success")
     return redirect(url_for("backoffice.admin_holidays", tahun=day.year), 303)
 
@@ -370,7 +322,8 @@ def _sla_page(errors=None, values=None, status=200):
                          "unit": rule.unit, "unit_label": rule.unit_label,
                          "default_days": st.sla_days, "default_basis": st.sla_basis,
                          "default_unit_label": str(UNITS[st.sla_unit]),
-                         "editable": _editable(channel, code), "setting": stored.get((channel, code))})
+                         "editable": _editable(channel, code), "setting": stored.get((channel, code)),
+                         "shared_with": workflow.label(st.sla_step) if st.sla_step else None})
         tables.append((channel, rows))
     return render_template("backoffice/admin_sla.html", tables=tables, errors=errors or {}, values=values or {},
                            max_days=SLA_MAX_DAYS, basis_max=SLA_BASIS_MAX, channel_labels=_channel_labels(),
@@ -409,16 +362,7 @@ def admin_save_sla():
         errors["basis"] = [_("Sebutkan dasar hukumnya (peraturan dan pasal).")] if not basis else [problem]
     if errors:
         return _sla_page({key: errors}, {key: {"days": raw_days, "basis": basis, "unit": unit}}, 422)
-    actor = _admin()
-    with write_transaction() as session:
-        before = sla(channel, status)
-        session.merge(SlaSetting(channel=channel, status=status, days=days, basis=basis, unit=unit,
-                                 updated_at=utcnow(), updated_by_id=actor.id))
-        forget_sla_settings()
-        audit.log("sla_change", actor=actor, detail={"workflow": channel, "status": status,
-                                                      "from": before.days, "to": days,
-                                                      "unit_from": before.unit, "unit_to": unit})
-    forget_sla_settings()
+    administration.save_sla(channel, status, days, basis, unit, _admin())
     flash(_("Tenggat disimpan. Berlaku untuk kasus yang memasuki tahap ini mulai sekarang; tenggat "
             "kasus yang sudah berjalan tidak berubah."), "success")
     return redirect(url_for("backoffice.admin_sla") + f"#sla-{key}", 303)
@@ -428,17 +372,9 @@ def admin_save_sla():
 @roles_required(ADMIN)
 def admin_reset_sla():
     channel, status = request.form.get("channel") or "", request.form.get("status") or ""
-    if not _editable(channel, status) or db.session.get(SlaSetting, (channel, status)) is None:
+    if not _editable(channel, status) or not administration.reset_sla(channel, status, _admin()):
         flash(_("Tahap ini sudah memakai tenggat bawaan."), "danger")
         return redirect(url_for("backoffice.admin_sla"), 303)
-    with write_transaction() as session:
-        row = session.get(SlaSetting, (channel, status))
-        before = row.days
-        session.delete(row)
-        forget_sla_settings()
-        audit.log("sla_change", actor=_admin(), detail={"workflow": channel, "status": status, "from": before,
-                                                         "to": WORKFLOWS[channel].statuses[status].sla_days})
-    forget_sla_settings()
     flash(_("Tenggat dikembalikan ke bawaan."), "success")
     return redirect(url_for("backoffice.admin_sla"), 303)
 

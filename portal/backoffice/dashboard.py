@@ -19,8 +19,7 @@ WIDGETS = []
 def complaint_numbers(user, today) -> dict | None:
     if not user.has_role("complaints"):
         return None
-    open_statuses = [s for s, st in COMPLAINTS.statuses.items() if not st.terminal and s != "completed"]
-    base = select(func.count()).select_from(Complaint).where(Complaint.status.in_(open_statuses))
+    base = select(func.count()).select_from(Complaint).where(Complaint.status.in_(COMPLAINTS.open))
     return {
         "title": "Pengaduan",
         "endpoint": "backoffice.complaint_queue",
@@ -37,8 +36,7 @@ WIDGETS.append(complaint_numbers)
 def gratification_numbers(user, today) -> dict | None:
     if not user.has_role("gratification"):
         return None
-    open_statuses = [s for s, st in GRATIFICATION.statuses.items() if not st.terminal]
-    base = select(func.count()).select_from(GratificationReport).where(GratificationReport.status.in_(open_statuses))
+    base = select(func.count()).select_from(GratificationReport).where(GratificationReport.status.in_(GRATIFICATION.open))
     return {
         "title": "Gratifikasi",
         "endpoint": "backoffice.gratification_queue",

@@ -58,18 +58,16 @@ def _due_lines(model, status_column, due_column, assigned_column, open_statuses,
 def complaint_lines(user: User, today: date) -> list[Line]:
     if not user.has_role("complaints"):
         return []
-    open_statuses = [s for s, st in COMPLAINTS.statuses.items() if not st.terminal and s != "completed"]
     return _due_lines(Complaint, Complaint.status, Complaint.due_on, Complaint.assigned_to_id,
-                      open_statuses, user, today)
+                      COMPLAINTS.open, user, today)
 
 
 @section(_l("Gratifikasi"))
 def gratification_lines(user: User, today: date) -> list[Line]:
     if not user.has_role("gratification"):
         return []
-    open_statuses = [s for s, st in GRATIFICATION.statuses.items() if not st.terminal]
     return _due_lines(GratificationReport, GratificationReport.status, GratificationReport.due_on,
-                      GratificationReport.assigned_to_id, open_statuses, user, today)
+                      GratificationReport.assigned_to_id, GRATIFICATION.open, user, today)
 
 
 def compose(user: User, today: date) -> tuple[str, str] | None:

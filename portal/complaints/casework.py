@@ -4,90 +4,75 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from .. import audit, notify, workdays, workflow
+from .. import audit, cases, notify
+from ..cases import CaseError
 from ..database import write_transaction
-from ..models import Complaint, ComplaintEvent, User
+from ..models import Complaint, ComplaintAttachment, ComplaintEvent, User
 from ..models.types import utcnow
 from ..templating import local_today, to_local
 from ..workflow import COMPLAINTS, ReasonRequired, TransitionRefused
 
 CHANNEL = "complaints"
-TERMINAL_DAY_STATUSES = {"completed", "closed", "archived", "not_authority"}
 # Every way out of "Belum Terverifikasi" is a verification outcome: the day it happens is the
 # verification day of the timeliness figures, whatever the outcome.
 VERIFIED_FROM = "unverified"
 PUBLIC_SUMMARY_MAX = 200
 
 
-class CaseError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field, self.message = field, message
+CASES = cases.Channel(CHANNEL, "complaints", Complaint, ComplaintEvent, ComplaintAttachment, "complaint_id",
+                      _l("Pengaduan tidak ditemukan."),
+                      _l("Petugas tidak ditemukan atau bukan anggota Tim Pengaduan."))
 
 
 def _load(session, complaint_id: int) -> Complaint:
-    complaint = session.get(Complaint, complaint_id, with_for_update=True)
-    if complaint is None:
-        raise CaseError("case", _("Pengaduan tidak ditemukan."))
-    return complaint
-
-
-def _clean_text(value, field: str, *, required: bool, max_len: int) -> str | None:
-    text = (value or "").strip() if isinstance(value, str) else ""
-    if not text:
-        if required:
-            raise CaseError(field, _("Wajib diisi."))
-        return None
-    if len(text) > max_len:
-        raise CaseError(field, _("Terlalu panjang: maksimal %(max)d karakter (sekarang %(n)d).", max=max_len, n=len(text)))
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in text):
-        raise CaseError(field, _("Mengandung karakter yang tidak diizinkan."))
-    return text
-
-
-def due_for(status: str, since) -> object:
-    """The deadline of `status` entered on `since`, in the unit of its basis (workflow.due_date)."""
-    return workflow.due_date(CHANNEL, status, entered_on=since)
+    return cases.load(CASES, session, complaint_id)
 
 
 def change_status(complaint_id: int, target: str, reason: str | None, actor: User, *, public_note: str | None = None) -> None:
     if target not in COMPLAINTS.statuses:
         raise CaseError("status", _("Status tidak dikenal."))
-    reason = _clean_text(reason, "reason", required=False, max_len=2000)
+    reason = cases.clean_text(reason, "reason", required=False, max_len=2000)
     with write_transaction() as session:
         complaint = _load(session, complaint_id)
-        try:
-            COMPLAINTS.check(complaint.status, target, reason)
-        except TransitionRefused as exc:
-            raise CaseError("status", _("Perpindahan dari «%(a)s» ke «%(b)s» tidak diizinkan.", a=exc.current, b=exc.target)) from None
-        except ReasonRequired as exc:
-            raise CaseError("reason", _("Alasan wajib diisi untuk status «%(s)s».", s=exc.target)) from None
-        if target in COMPLAINTS.answer_required and not _has_final_answer(complaint):
-            raise CaseError("status", _("Tulis dulu tanggapan final (jawaban resmi) untuk pelapor sebelum "
-                                        "menetapkan status «%(s)s».", s=COMPLAINTS.label(target)))
-        now = utcnow()
-        today = local_today()
-        previous = complaint.status
-        complaint.status = target
-        complaint.status_changed_at = now
-        complaint.due_on = due_for(target, _reopened_from(complaint) if previous == "completed" else today)
-        if previous == VERIFIED_FROM and complaint.verified_on is None:
-            complaint.verified_on = today
-        if target == "completed":
-            complaint.completed_on = today
-        if target in TERMINAL_DAY_STATUSES and complaint.closed_on is None:
-            complaint.closed_on = today
-        if target == "in_progress" and previous == "completed":
-            complaint.completed_on = None
-            complaint.closed_on = None
-        # The reason of a side status is told to the citizen; internal remarks go in notes.
-        complaint.events.append(ComplaintEvent(at=now, kind="status", public=True, status_from=previous,
-                                               status_to=target, body=reason, actor_id=actor.id))
+        previous = enter_status(complaint, target, reason, actor_id=actor.id, now=utcnow(), today=local_today())
         audit.log("status_change", actor=actor, channel=CHANNEL, case_ref=complaint.ticket,
                   detail={"from": previous, "to": target})
         mail_ids = _mail_step(session, complaint, "pending" if target == "pending" else "status")
     notify.deliver_soon(mail_ids)
+
+
+def enter_status(complaint: Complaint, target: str, reason: str | None, *, actor_id: int | None, now, today) -> str:
+    """Move `complaint` to `target` with every effect of that step (deadline, milestone days, the
+    public history line), in the caller's transaction; refused as a CaseError. Returns the status
+    it left. change_status and the demo seed both go through here."""
+    try:
+        COMPLAINTS.check(complaint.status, target, reason)
+    except TransitionRefused as exc:
+        raise CaseError("status", _("Perpindahan dari «%(a)s» ke «%(b)s» tidak diizinkan.", a=exc.current, b=exc.target)) from None
+    except ReasonRequired as exc:
+        raise CaseError("reason", _("Alasan wajib diisi untuk status «%(s)s».", s=exc.target)) from None
+    if target in COMPLAINTS.answer_required and not _has_final_answer(complaint):
+        raise CaseError("status", _("Tulis dulu tanggapan final (jawaban resmi) untuk pelapor sebelum "
+                                    "menetapkan status «%(s)s».", s=COMPLAINTS.label(target)))
+    previous = complaint.status
+    complaint.status = target
+    complaint.status_changed_at = now
+    complaint.due_on = COMPLAINTS.due(target, entered_on=_reopened_from(complaint, today) if previous == "completed" else today)
+    if previous == VERIFIED_FROM and complaint.verified_on is None:
+        complaint.verified_on = today
+    if target == "completed":
+        complaint.completed_on = today
+    if target in COMPLAINTS.closing and complaint.closed_on is None:
+        complaint.closed_on = today
+    if target == "in_progress" and previous == "completed":
+        complaint.completed_on = None
+        complaint.closed_on = None
+    # The reason of a side status is told to the citizen; internal remarks go in notes.
+    complaint.events.append(ComplaintEvent(at=now, kind="status", public=True, status_from=previous,
+                                           status_to=target, body=reason, actor_id=actor_id))
+    return previous
 
 
 def _mail_step(session, complaint: Complaint, what: str) -> list[int]:
@@ -101,11 +86,11 @@ def _mail_step(session, complaint: Complaint, what: str) -> list[int]:
     return [item.id]
 
 
-def _reopened_from(complaint: Complaint):
+def _reopened_from(complaint: Complaint, today):
     """A completed case reopened for more work: its 60 days (UU 25/2009 Ps 50) run on from the day it
     last entered Sedang Diproses; reopening does not grant a new period."""
     entered = [event.at for event in complaint.events if event.kind == "status" and event.status_to == "in_progress"]
-    return local_day(max(entered)) if entered else local_today()
+    return local_day(max(entered)) if entered else today
 
 
 def _has_final_answer(complaint: Complaint) -> bool:
@@ -114,7 +99,7 @@ def _has_final_answer(complaint: Complaint) -> bool:
 
 def set_public_summary(complaint_id: int, text: str | None, actor: User) -> None:
     """The neutral line T6 publishes for this complaint (empty: the service and problem labels)."""
-    summary = _clean_text(text, "public_summary", required=False, max_len=PUBLIC_SUMMARY_MAX)
+    summary = cases.clean_text(text, "public_summary", required=False, max_len=PUBLIC_SUMMARY_MAX)
     if summary and any(ch in summary for ch in "\n\r\t"):
         raise CaseError("public_summary", _("Ringkasan publik ditulis dalam satu baris."))
     with write_transaction() as session:
@@ -125,23 +110,13 @@ def set_public_summary(complaint_id: int, text: str | None, actor: User) -> None
 
 
 def add_note(complaint_id: int, body: str | None, public: bool, actor: User, *, final_answer: bool = False) -> None:
-    text = _clean_text(body, "body", required=True, max_len=10_000)
+    text = cases.clean_text(body, "body", required=True, max_len=10_000)
     with write_transaction() as session:
         complaint = _load(session, complaint_id)
-        if complaint.status in {"archived", "not_authority", "closed"} and public:
+        if complaint.status in COMPLAINTS.terminal and public:
             raise CaseError("body", _("Pengaduan ini sudah ditutup; tindak lanjut publik tidak dapat ditambahkan."))
-        now = utcnow()
-        kind = "answer" if final_answer else "note"
-        complaint.events.append(ComplaintEvent(at=now, kind=kind, public=public or final_answer, body=text, actor_id=actor.id))
-        if (public or final_answer) and complaint.first_response_on is None and complaint.verified_on is not None:
-            complaint.first_response_on = local_today()
-        if complaint.status == "dispositioned" and (public or final_answer):
-            # A first public follow-up starts the work: the case moves on by itself.
-            COMPLAINTS.check(complaint.status, "in_progress", None)
-            complaint.events.append(ComplaintEvent(at=now, kind="status", public=True, status_from="dispositioned",
-                                                   status_to="in_progress", actor_id=actor.id))
-            complaint.status, complaint.status_changed_at = "in_progress", now
-            complaint.due_on = due_for("in_progress", local_today())
+        append_note(complaint, text, public=public, final_answer=final_answer, actor_id=actor.id, now=utcnow(),
+                    today=local_today())
         audit.log("answer_add" if final_answer else ("followup_add" if public else "note_add"), actor=actor,
                   channel=CHANNEL, case_ref=complaint.ticket)
         mail_ids = _mail_step(session, complaint, "answer" if final_answer else "followup") if (
@@ -149,19 +124,26 @@ def add_note(complaint_id: int, body: str | None, public: bool, actor: User, *, 
     notify.deliver_soon(mail_ids)
 
 
+def append_note(complaint: Complaint, text: str, *, public: bool, final_answer: bool, actor_id: int | None,
+                now, today) -> None:
+    """A note, follow-up or final answer with its effects, in the caller's transaction: the first
+    public word after verification is the first response, and it starts the work of a
+    dispositioned case. add_note and the demo seed both go through here."""
+    kind = "answer" if final_answer else "note"
+    complaint.events.append(ComplaintEvent(at=now, kind=kind, public=public or final_answer, body=text, actor_id=actor_id))
+    if (public or final_answer) and complaint.first_response_on is None and complaint.verified_on is not None:
+        complaint.first_response_on = today
+    if complaint.status == "dispositioned" and (public or final_answer):
+        # A first public follow-up starts the work: the case moves on by itself.
+        COMPLAINTS.check(complaint.status, "in_progress", None)
+        complaint.events.append(ComplaintEvent(at=now, kind="status", public=True, status_from="dispositioned",
+                                               status_to="in_progress", actor_id=actor_id))
+        complaint.status, complaint.status_changed_at = "in_progress", now
+        complaint.due_on = COMPLAINTS.due("in_progress", entered_on=today)
+
+
 def assign(complaint_id: int, handler_id: int | None, actor: User) -> None:
-    with write_transaction() as session:
-        complaint = _load(session, complaint_id)
-        handler = None
-        if handler_id is not None:
-            handler = session.get(User, handler_id)
-            if handler is None or not handler.active or not handler.has_role("complaints"):
-                raise CaseError("handler", _("Petugas tidak ditemukan atau bukan anggota Tim Pengaduan."))
-        complaint.assigned_to_id = handler.id if handler else None
-        complaint.events.append(ComplaintEvent(at=utcnow(), kind="assign", public=False, actor_id=actor.id,
-                                               body=handler.name if handler else None))
-        audit.log("assign", actor=actor, channel=CHANNEL, case_ref=complaint.ticket,
-                  detail={"to": handler.id if handler else None})
+    cases.assign(CASES, complaint_id, handler_id, actor)
 
 
 def rate(complaint: Complaint, rating, comment: str | None) -> None:
@@ -172,7 +154,7 @@ def rate(complaint: Complaint, rating, comment: str | None) -> None:
         raise CaseError("rating", _("Pilih nilai 1 sampai 5.")) from None
     if not 1 <= value <= 5:
         raise CaseError("rating", _("Pilih nilai 1 sampai 5."))
-    comment = _clean_text(comment, "comment", required=False, max_len=2000)
+    comment = cases.clean_text(comment, "comment", required=False, max_len=2000)
     with write_transaction() as session:
         complaint = _load(session, complaint.id)
         if complaint.status != "completed":
@@ -181,15 +163,6 @@ def rate(complaint: Complaint, rating, comment: str | None) -> None:
             raise CaseError("rating", _("Pengaduan ini sudah dinilai. Terima kasih."))
         complaint.rating, complaint.rating_comment = value, comment
         complaint.events.append(ComplaintEvent(at=utcnow(), kind="rating", public=True, body=None))
-
-
-def overdue(complaint: Complaint, today=None) -> bool:
-    return complaint.due_on is not None and complaint.due_on < (today or local_today())
-
-
-def due_soon(complaint: Complaint, today=None) -> bool:
-    today = today or local_today()
-    return complaint.due_on is not None and today <= complaint.due_on <= workdays.add_working_days(today, 1)
 
 
 def local_day(value: datetime):

@@ -2,36 +2,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from .. import audit, intake, notify, replies
+from .. import audit, cases, intake, notify, replies
 from ..database import write_transaction
 from ..models.types import utcnow
 from ..models import Complaint, ComplaintAttachment, ComplaintEvent
 from ..templating import local_today
-from ..workflow import COMPLAINTS, due_date
-from . import casework
+from ..workflow import COMPLAINTS
 
 TICKET_PREFIX = "PGD"
+FIELDS = ("classification", "category", "problem", "privacy", "subject", "description", "location",
+          "incident_date", "requested_resolution", "name", "nik", "email", "phone", "address")
 
 
-@dataclass
-class Receipt:
-    ticket: str
-    access_code: str | None  # None when a repeated submission arrives after the replay window
-    submitted_at: datetime
-    status: str
+@dataclass(kw_only=True)
+class Receipt(cases.Receipt):
     verification_due: date | None
-    replayed: bool = False
-    mail_queued: bool = False
 
 
 def _receipt(complaint: Complaint, access_code: str | None, replayed: bool, mail_queued=False) -> Receipt:
-    return Receipt(complaint.ticket, access_code, complaint.submitted_at, complaint.status,
-                   complaint.due_on, replayed, mail_queued)
+    return Receipt(ticket=complaint.ticket, access_code=access_code, submitted_at=complaint.submitted_at,
+                   status=complaint.status, verification_due=complaint.due_on, replayed=replayed,
+                   mail_queued=mail_queued)
 
 
 def find_replay(submission_key: str | None, body_digest: bytes | None = None) -> Receipt | None:
@@ -41,20 +37,22 @@ def find_replay(submission_key: str | None, body_digest: bytes | None = None) ->
 
 def submit(clean: dict, files: list, submission_key: str | None = None, body_digest: bytes | None = None) -> Receipt:
     """Store a validated complaint with its attachments; mail the receipt if an address was given."""
-    def build(columns: dict, today) -> Complaint:
-        return Complaint(
-            **columns,
-            status=COMPLAINTS.initial,
-            due_on=casework.due_for(COMPLAINTS.initial, today),
-            notify_by_email=bool(clean.get("notify")),
-            **{k: clean.get(k) for k in (
-                "classification", "category", "problem", "privacy", "subject", "description", "location",
-                "incident_date", "requested_resolution", "name", "nik", "email", "phone", "address")},
-        )
-
     return intake.submit(submission_key, files, replay=lambda key: find_replay(key, body_digest),
-                         prefix=TICKET_PREFIX, today=local_today, body_digest=body_digest, build=build, event=ComplaintEvent, attachment=ComplaintAttachment, mail=_queue_receipt,
+                         prefix=TICKET_PREFIX, today=local_today, body_digest=body_digest,
+                         build=lambda columns, today: new_complaint(clean, columns, today), event=ComplaintEvent, attachment=ComplaintAttachment, mail=_queue_receipt,
                          receipt=_receipt)
+
+
+def new_complaint(clean: dict, columns: dict, today: date) -> Complaint:
+    """The row of a new complaint filed on `today`: the columns every ticketed row shares (intake),
+    the citizen's fields, the first status and its deadline. Submission and the demo seed use it."""
+    return Complaint(
+        **columns,
+        status=COMPLAINTS.initial,
+        due_on=COMPLAINTS.due(COMPLAINTS.initial, entered_on=today),
+        notify_by_email=bool(clean.get("notify")),
+        **{k: clean.get(k) for k in FIELDS},
+    )
 
 
 def _queue_receipt(complaint: Complaint, access_code: str):
@@ -85,19 +83,7 @@ def lookup(ticket: str | None, access_code: str | None) -> Complaint | None:
     return intake.lookup(Complaint, ticket, access_code)
 
 
-def public_timeline(complaint: Complaint) -> list[dict]:
-    entries = []
-    for event in complaint.events:
-        if not event.public:
-            continue
-        entries.append({
-            "at": event.at,
-            "kind": event.kind,
-            "status": event.status_to,
-            "status_label": COMPLAINTS.public_label(event.status_to) if event.status_to else None,
-            "body": event.body,
-        })
-    return entries
+public_timeline = cases.public_timeline
 
 
 def final_answer(complaint: Complaint) -> dict | None:
@@ -110,28 +96,16 @@ def final_answer(complaint: Complaint) -> dict | None:
 
 def as_api_dict(complaint: Complaint) -> dict:
     return {
-        "ticket": complaint.ticket,
-        "status": complaint.status,
-        "status_label": COMPLAINTS.public_label(complaint.status),
-        "category": complaint.category,
+        **cases.api_dict(complaint, complaint.category),
         "problem": complaint.problem,
         "classification": complaint.classification,
         "privacy": complaint.privacy,
-        "submitted_at": complaint.submitted_at.isoformat(),
         "subject": complaint.subject,
-        "description": complaint.description,
-        "attachments": [{"name": a.original_name, "size": a.size} for a in complaint.attachments],
-        # CONTRACT.md: the due date of the current step ("due_on" kept for older clients).
-        "deadline": complaint.due_on.isoformat() if complaint.due_on else None,
+        # CONTRACT.md: "deadline" is the due date of the current step; "due_on" kept for older clients.
         "due_on": complaint.due_on.isoformat() if complaint.due_on else None,
         "rating": complaint.rating,
         # CONTRACT.md: the office's final answer (jawaban resmi), or null.
         "answer": (final_answer(complaint) or {}).get("body"),
-        "timeline": [
-            {"at": e["at"].isoformat(), "kind": e["kind"], "status": e["status"],
-             "status_label": e["status_label"], "body": e["body"]}
-            for e in public_timeline(complaint)
-        ],
     }
 
 
@@ -145,7 +119,7 @@ def reply(complaint: Complaint, text: str, files: list) -> str | None:
     Raises replies.CaseClosed once the case is closed."""
     _ticket, resumed = replies.reply(
         Complaint, complaint.id, text, files, workflow=COMPLAINTS, waiting="pending", event=ComplaintEvent,
-        attachment=ComplaintAttachment, due=lambda status, row, today: due_date("complaints", status, entered_on=today))
+        attachment=ComplaintAttachment, due=lambda status, row, today: COMPLAINTS.due(status, entered_on=today))
     return resumed
 
 

@@ -3,8 +3,9 @@ the regency UPG or KPK, the KPK decision, its follow-up, notes and assignment.
 
 Every step goes through workflow.GRATIFICATION (and services.next_statuses for the refusal path),
 validates its own fields with the shared field types (portal.validation), and saves the change, its history line and its
-audit entry in one write transaction — or nothing at all. Deadlines come from workflow.sla_days via
-services._due and portal.workdays; overdue / due-soon marks are the complaint back office's own.
+audit entry in one write transaction — or nothing at all. Deadlines come from the workflow table
+(GRATIFICATION.due); assignment and the overdue / due-soon marks are the shared case core's
+(portal.cases).
 """
 from __future__ import annotations
 
@@ -14,28 +15,26 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import audit, catalog, notify
-from ..complaints.casework import CaseError, due_soon, overdue
+from .. import audit, catalog, cases, notify
+from ..cases import CaseError
 from ..database import write_transaction
 from ..extensions import db
-from ..models import GratificationEvent, GratificationReport, User
+from ..models import GratificationAttachment, GratificationEvent, GratificationReport, User
 from ..models.types import utcnow
 from ..templating import local_today
 from ..validation import Choice, PastDate, Text, check_value
 from ..workflow import GRATIFICATION, ReasonRequired, TransitionRefused
-from .services import CHANNEL, _due, next_statuses, queue_request_mail
+from .services import CHANNEL, FORWARD_STEP, next_statuses, queue_request_mail
 
 ROLE = "gratification"
 VERIFICATION_RESULTS = {"complete": _l("Lengkap"), "incomplete": _l("Perlu dilengkapi")}
 ANALYSIS_RESULTS = {"must_report": _l("Wajib dilaporkan ke KPK"), "not_required": _l("Tidak wajib dilaporkan")}
 FORWARD_TARGETS = {"upg_kabupaten": _l("UPG Kabupaten (Inspektorat)"), "kpk": _l("KPK (melalui GOL)")}
 # Statuses in which the UPG → KPK clock runs (forward_due_on applies; paused while incomplete).
-BEFORE_FORWARD = frozenset({"reported", "analysis"})
-# Closing and stopping stamp closed_on; archived is closed by the analysis.
-CLOSING = frozenset({"done", "archived", "stopped"})
+BEFORE_FORWARD = GRATIFICATION.on_clock(FORWARD_STEP)
 
 __all__ = ["ANALYSIS_RESULTS", "CaseError", "FORWARD_TARGETS", "VERIFICATION_RESULTS", "add_note", "analyse",
-           "assign", "due_soon", "forward_overdue", "overdue", "transition", "verify"]
+           "assign", "enter_step", "forward_overdue", "record_analysis", "transition", "verify"]
 
 _LABELS = {
     "reason": _l("Alasan / keterangan untuk pelapor"),
@@ -72,11 +71,13 @@ def _read(data: Mapping, specs, today: date) -> dict:
     return clean
 
 
+CASES = cases.Channel(CHANNEL, ROLE, GratificationReport, GratificationEvent, GratificationAttachment, "report_id",
+                      _l("Laporan gratifikasi tidak ditemukan."),
+                      _l("Petugas tidak ditemukan atau bukan petugas UPG yang aktif."))
+
+
 def _load(session, report_id: int) -> GratificationReport:
-    report = session.get(GratificationReport, report_id, with_for_update=True)
-    if report is None:
-        raise CaseError("case", _("Laporan gratifikasi tidak ditemukan."))
-    return report
+    return cases.load(CASES, session, report_id)
 
 
 def _check(report: GratificationReport, target: str, reason: str | None) -> None:
@@ -110,7 +111,7 @@ def _apply(report: GratificationReport, target: str, data: Mapping, today: date)
     elif target == "incomplete":
         # PerKPK 1/2026: 20 working days "sejak tanggal laporan", not from the verification.
         report.verification_result, report.verified_on = "incomplete", today
-        report.completion_due_on = _due("incomplete", today, reported_on=report.submitted_on)
+        report.completion_due_on = GRATIFICATION.due("incomplete", entered_on=today, reported_on=report.submitted_on)
         report.analysis_result = None
     elif target == "archived":
         report.analysis_result, report.analysed_on = "not_required", today
@@ -154,24 +155,36 @@ def transition(report_id: int, target: str, data: Mapping, actor: User, *, today
     reason = _read(data, [("reason", "text", {"max_len": 2000, "multiline": True})], today).get("reason")
     with write_transaction() as session:
         report = _load(session, report_id)
-        _check(report, target, reason)
-        detail = _apply(report, target, {**data, "reason": reason or ""}, today)
-        now, previous = utcnow(), report.status
-        report.status, report.status_changed_at = target, now
-        # The step's deadline: from the date the step started (the GOL date, the decree date).
-        since = {"forwarded": report.forwarded_on, "decided": report.kpk_decree_date}.get(target, today)
-        report.due_on = (report.forward_due_on if target == "analysis"
-                         else _due(target, since, reported_on=report.submitted_on))
-        if target in CLOSING:
-            report.closed_on = today
-        report.events.append(GratificationEvent(at=now, kind="status", public=True, status_from=previous,
-                                                status_to=target, body=reason, actor_id=actor.id))
+        previous, detail = enter_step(report, target, {**data, "reason": reason or ""}, reason,
+                                      actor_id=actor.id, now=utcnow(), today=today)
         audit.log("status_change", actor=actor, channel=CHANNEL, case_ref=report.ticket,
                   detail={"from": previous, "to": target, **detail})
         mail = queue_request_mail(report) if target == "incomplete" else None
         session.flush()
         mail_ids = [mail.id] if mail is not None else []
     notify.deliver_soon(mail_ids)
+
+
+def enter_step(report: GratificationReport, target: str, data: Mapping, reason: str | None, *,
+               actor_id: int | None, now, today: date) -> tuple[str, dict]:
+    """Move `report` to `target` with the fields that step needs and every effect of the step
+    (deadline, closing day, the public history line), in the caller's transaction; refused as a
+    CaseError. Returns the status it left and the audit detail. transition and the demo seed both
+    go through here."""
+    _check(report, target, reason)
+    detail = _apply(report, target, data, today)
+    previous = report.status
+    report.status, report.status_changed_at = target, now
+    # The step's deadline: from the date the step started (the GOL date, the decree date).
+    since = {"forwarded": report.forwarded_on, "decided": report.kpk_decree_date}.get(target, today)
+    # A step on the UPG → KPK clock keeps the deadline fixed when the clock started.
+    report.due_on = (report.forward_due_on if target in BEFORE_FORWARD
+                     else GRATIFICATION.due(target, entered_on=since, reported_on=report.submitted_on))
+    if target in GRATIFICATION.closing:
+        report.closed_on = today
+    report.events.append(GratificationEvent(at=now, kind="status", public=True, status_from=previous,
+                                            status_to=target, body=reason, actor_id=actor_id))
+    return previous, detail
 
 
 def verify(report_id: int, result: str | None, data: Mapping, actor: User, *, today: date | None = None) -> None:
@@ -182,7 +195,7 @@ def verify(report_id: int, result: str | None, data: Mapping, actor: User, *, to
     if result == "complete":
         report = db.session.get(GratificationReport, report_id)  # the kind of report never changes
         if report is None:
-            raise CaseError("case", _("Laporan gratifikasi tidak ditemukan."))
+            raise CaseError("case", str(CASES.not_found))
         target = "recorded" if report.action == "refused" else "analysis"
     transition(report_id, target, data, actor, today=today)
 
@@ -205,13 +218,18 @@ def analyse(report_id: int, result: str | None, data: Mapping, actor: User, *, t
     text = _read(data, [("analysis", "text", {"max_len": 10_000, "multiline": True})], today).get("analysis")
     with write_transaction() as session:
         report = _load(session, report_id)
-        if report.status != "analysis":
-            raise CaseError("status", _("Hasil analisis dicatat setelah verifikasi lengkap dan sebelum laporan diteruskan."))
-        report.analysis_result, report.analysis, report.analysed_on = "must_report", text, today
-        report.events.append(GratificationEvent(at=utcnow(), kind="analysis", public=False, body=text,
-                                                actor_id=actor.id))
+        record_analysis(report, text, actor_id=actor.id, now=utcnow(), today=today)
         audit.log("analysis_record", actor=actor, channel=CHANNEL, case_ref=report.ticket,
                   detail={"result": "must_report"})
+
+
+def record_analysis(report: GratificationReport, text: str | None, *, actor_id: int | None, now, today: date) -> None:
+    """The analysis found the gift must be reported to KPK (the report stays for forwarding), in
+    the caller's transaction. analyse and the demo seed both go through here."""
+    if report.status != "analysis":
+        raise CaseError("status", _("Hasil analisis dicatat setelah verifikasi lengkap dan sebelum laporan diteruskan."))
+    report.analysis_result, report.analysis, report.analysed_on = "must_report", text, today
+    report.events.append(GratificationEvent(at=now, kind="analysis", public=False, body=text, actor_id=actor_id))
 
 
 def add_note(report_id: int, body: str | None, public: bool, actor: User) -> None:
@@ -225,18 +243,7 @@ def add_note(report_id: int, body: str | None, public: bool, actor: User) -> Non
 
 
 def assign(report_id: int, handler_id: int | None, actor: User) -> None:
-    with write_transaction() as session:
-        report = _load(session, report_id)
-        handler = None
-        if handler_id is not None:
-            handler = session.get(User, handler_id)
-            if handler is None or not handler.active or not handler.has_role(ROLE):
-                raise CaseError("handler", _("Petugas tidak ditemukan atau bukan petugas UPG yang aktif."))
-        report.assigned_to_id = handler.id if handler else None
-        report.events.append(GratificationEvent(at=utcnow(), kind="assign", public=False, actor_id=actor.id,
-                                                body=handler.name if handler else None))
-        audit.log("assign", actor=actor, channel=CHANNEL, case_ref=report.ticket,
-                  detail={"to": handler.id if handler else None})
+    cases.assign(CASES, report_id, handler_id, actor)
 
 
 def forward_overdue(report: GratificationReport, today: date | None = None) -> bool:

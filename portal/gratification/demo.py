@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from .. import secrets_util, tickets, workdays
 from ..database import write_transaction
+from ..demodays import month_starts, office_time
 from ..models import GratificationEvent, GratificationReport
-from ..templating import local_today, local_tz
-from ..workflow import due_date
-from .services import REPORT_WORKING_DAYS, TICKET_PREFIX, forward_due, hint_for
+from ..templating import local_today
+from . import casework
+from .services import TICKET_PREFIX, new_report
 
 # action, relation, item, occasion, value, giver, institution, deposited, perishable, description
 SAMPLES = [
@@ -60,14 +61,14 @@ def _nip(rng: random.Random) -> str:
 
 
 def seed_gratification(months: int, per_month: int, rng: random.Random) -> int:
-    from ..demo import _at, _month_starts
-
+    """Reports over the last `months` months, each built and moved along its path by the
+    gratification services (new_report, enter_step, record_analysis), dated on its own past days."""
     today = local_today()
     cal = workdays.calendar()
     created = 0
     # Gratification reports are rare next to complaints; some months stay empty ("nihil").
     base = max(0, round(per_month / 10))
-    for start in _month_starts(months, today):
+    for start in month_starts(months, today):
         end = min(today, (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1))
         with write_transaction() as session:
             for _ in range(max(0, base + rng.randint(-1, 1))):
@@ -78,59 +79,45 @@ def seed_gratification(months: int, per_month: int, rng: random.Random) -> int:
                 paths = REFUSED_PATHS if action == "refused" else ACCEPTED_PATHS
                 path = rng.choices([p for p, _ in paths], weights=[w for _, w in paths])[0]
                 ticket = tickets.allocate(TICKET_PREFIX, submitted_on.year)
-                at = _at(submitted_on, rng)
-                deadline = cal.add_working_days(received_on, REPORT_WORKING_DAYS)
-                report = GratificationReport(
-                    ticket=ticket, access_code_hash=secrets_util.access_code_hash(ticket, secrets_util.new_access_code()),
-                    channel="web", action=action, reporter_name=rng.choice(NAMES), reporter_nip=_nip(rng),
-                    reporter_position=rng.choice(POSITIONS), reporter_unit=rng.choice(UNITS),
-                    reporter_phone=f"08{rng.randint(10, 99)}{rng.randint(10_000_000, 99_999_999)}",
-                    giver_name=giver, giver_institution=institution, giver_relation=relation, item_type=item,
-                    description=description, estimated_value=value, received_on=received_on, occasion=occasion,
-                    perishable=perishable, deposited_with_upg=deposited, report_deadline=deadline,
-                    late=submitted_on > deadline, status=path[0], submitted_at=at, submitted_on=submitted_on,
-                    status_changed_at=at, forward_due_on=forward_due(submitted_on),
-                )
-                hint = hint_for(report)
-                report.exemption_rule = hint.code if hint else None
-                report.events.append(GratificationEvent(at=at, kind="submitted", public=True, status_to=path[0]))
+                at = office_time(submitted_on, rng)
+                clean = {"action": action, "reporter_name": rng.choice(NAMES), "reporter_nip": _nip(rng),
+                         "reporter_position": rng.choice(POSITIONS), "reporter_unit": rng.choice(UNITS),
+                         "reporter_phone": f"08{rng.randint(10, 99)}{rng.randint(10_000_000, 99_999_999)}",
+                         "giver_name": giver, "giver_institution": institution, "giver_relation": relation,
+                         "item_type": item, "description": description, "estimated_value": value,
+                         "received_on": received_on, "occasion": occasion, "perishable": perishable,
+                         "deposited_with_upg": deposited}
+                report = new_report(clean, {
+                    "ticket": ticket,
+                    "access_code_hash": secrets_util.access_code_hash(ticket, secrets_util.new_access_code()),
+                    "channel": "web", "submitted_at": at, "submitted_on": submitted_on, "status_changed_at": at,
+                }, submitted_on)
+                report.events.append(GratificationEvent(at=at, kind="submitted", public=True, status_to=report.status))
                 day = submitted_on
-                for previous, status in zip(path, path[1:]):
+                for status in path[1:]:
                     day = cal.add_working_days(day, rng.randint(1, 8))
+                    if status == "stopped" and report.completion_due_on and day <= report.completion_due_on:
+                        day = cal.add_working_days(report.completion_due_on, 1)  # only once the window is over
                     if day > today:
                         break
-                    when = _at(day, rng)
-                    report.events.append(GratificationEvent(at=when, kind="status", public=True, status_from=previous,
-                                                            status_to=status, body=REASONS.get(status)))
-                    report.status, report.status_changed_at = status, when
-                    _milestone(report, status, day, rng, path)
-                report.due_on = (report.forward_due_on if report.status == "analysis" else due_date(
-                    "gratification", report.status, entered_on=report.status_changed_at.astimezone(local_tz()).date(),
-                    reported_on=report.submitted_on))
+                    _step(report, status, day, office_time(day, rng), rng, path)
                 session.add(report)
                 created += 1
     return created
 
 
-def _milestone(report: GratificationReport, status: str, day, rng: random.Random, path: list[str]) -> None:
-    if status == "incomplete":
-        report.verification_result, report.verified_on = "incomplete", day
-        report.completion_due_on = due_date("gratification", "incomplete", entered_on=day,
-                                            reported_on=report.submitted_on)
-    elif status == "analysis":
-        report.verification_result, report.verified_on = "complete", day
-    elif status == "archived":
-        report.analysis_result, report.analysed_on = "not_required", day
-        report.closed_on = day
-    elif status == "forwarded":
-        report.analysis_result, report.analysed_on = "must_report", day
-        report.forwarded_to = rng.choice(["kpk", "upg_kabupaten"])
-        report.forwarded_on = day
-        report.gol_number = f"GOL-{day.year}-{rng.randint(10_000, 99_999)}"
+def _step(report: GratificationReport, status: str, day, when, rng: random.Random, path: list[str]) -> None:
+    """One step of a demo report, taken the way the UPG takes it (the fields each step needs)."""
+    data = {"reason": REASONS.get(status, "")}
+    if status == "forwarded":
+        casework.record_analysis(report, "Pemberi memiliki hubungan kerja dengan jabatan pelapor.", actor_id=None,
+                                 now=when, today=day)
+        data.update(forwarded_to=rng.choice(["kpk", "upg_kabupaten"]), forwarded_on=day.isoformat(),
+                    gol_number=f"GOL-{day.year}-{rng.randint(10_000, 99_999)}")
     elif status == "decided":
         # State property is handed over (Tindak Lanjut SK); the recipient's property is simply done.
-        report.kpk_decision = "milik_negara" if "follow_up" in path else "milik_penerima"
-        report.kpk_decree_number = f"{rng.randint(100, 9999)}/GTF.00.02/{day.year}"
-        report.kpk_decree_date = day
-    elif status in ("done", "stopped"):
-        report.closed_on = day
+        data.update(kpk_decision="milik_negara" if "follow_up" in path else "milik_penerima",
+                    kpk_decree_number=f"{rng.randint(100, 9999)}/GTF.00.02/{day.year}", kpk_decree_date=day.isoformat())
+    elif status == "follow_up":
+        data.update(follow_up_note="Bukti setor ke kas negara terlampir.")
+    casework.enter_step(report, status, data, REASONS.get(status), actor_id=None, now=when, today=day)

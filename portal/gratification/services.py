@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from .. import intake, notify, replies, workdays, workflow
+from .. import cases, intake, notify, replies, workdays, workflow
 from ..models import GratificationAttachment, GratificationEvent, GratificationReport
 from ..templating import local_today
 from ..workflow import GRATIFICATION, Status
@@ -82,24 +82,20 @@ def earlier_from_giver(values) -> int:
     return total
 
 
-@dataclass
-class Receipt:
-    ticket: str
-    access_code: str | None  # None when a repeated submission arrives after the replay window
-    submitted_at: datetime
-    status: str
+@dataclass(kw_only=True)
+class Receipt(cases.Receipt):
     action: str
     received_on: date
     report_deadline: date
     late: bool
     hint: Hint | None
-    replayed: bool = False
-    mail_queued: bool = False
 
 
 def _receipt(report: GratificationReport, access_code: str | None, replayed: bool, mail_queued=False) -> Receipt:
-    return Receipt(report.ticket, access_code, report.submitted_at, report.status, report.action,
-                   report.received_on, report.report_deadline, report.late, hint_for(report), replayed, mail_queued)
+    return Receipt(ticket=report.ticket, access_code=access_code, submitted_at=report.submitted_at,
+                   status=report.status, action=report.action, received_on=report.received_on,
+                   report_deadline=report.report_deadline, late=report.late, hint=hint_for(report),
+                   replayed=replayed, mail_queued=mail_queued)
 
 
 def find_replay(submission_key: str | None, body_digest: bytes | None = None) -> Receipt | None:
@@ -110,24 +106,28 @@ def find_replay(submission_key: str | None, body_digest: bytes | None = None) ->
 def submit(clean: dict, files: list, submission_key: str | None = None, *, today: date | None = None,
            body_digest: bytes | None = None) -> Receipt:
     """Store a validated report with its attachments; `today` (local day of the report) is for tests."""
-    def build(columns: dict, day: date) -> GratificationReport:
-        deadline = report_deadline(clean["received_on"])
-        hint = hint_for(clean)
-        return GratificationReport(
-            **columns,
-            status=GRATIFICATION.initial,
-            due_on=_due(GRATIFICATION.initial, day, reported_on=day),
-            forward_due_on=forward_due(day),
-            report_deadline=deadline,
-            late=day > deadline,
-            exemption_rule=hint.code if hint else None,
-            **{k: clean.get(k) for k in FIELDS},
-        )
-
     return intake.submit(submission_key, files, replay=lambda key: find_replay(key, body_digest),
                          prefix=TICKET_PREFIX, today=lambda: today or local_today(), body_digest=body_digest,
-                         build=build, event=GratificationEvent,
+                         build=lambda columns, day: new_report(clean, columns, day), event=GratificationEvent,
                          attachment=GratificationAttachment, mail=_queue_receipt, receipt=_receipt)
+
+
+def new_report(clean: dict, columns: dict, day: date) -> GratificationReport:
+    """The row of a new report received by UPG on `day`: the columns every ticketed row shares
+    (intake), the reporter's fields, the reporting deadline and lateness, the exemption hint, the
+    first status and the UPG → KPK clock. Submission and the demo seed use it."""
+    deadline = report_deadline(clean["received_on"])
+    hint = hint_for(clean)
+    return GratificationReport(
+        **columns,
+        status=GRATIFICATION.initial,
+        due_on=GRATIFICATION.due(GRATIFICATION.initial, entered_on=day, reported_on=day),
+        forward_due_on=forward_due(day),
+        report_deadline=deadline,
+        late=day > deadline,
+        exemption_rule=hint.code if hint else None,
+        **{k: clean.get(k) for k in FIELDS},
+    )
 
 
 def _queue_receipt(report: GratificationReport, access_code: str):
@@ -136,15 +136,9 @@ def _queue_receipt(report: GratificationReport, access_code: str):
     return notify.queue_mail("gratification-receipt", report.reporter_email, *acknowledgement(report, access_code))
 
 
-def _due(status: str, since: date, *, reported_on: date | None = None) -> date | None:
-    """The deadline of `status` entered on `since`; a clock its basis starts at the report date
-    (reported_on, the day UPG received the report) is counted from there."""
-    return workflow.due_date(CHANNEL, status, entered_on=since, reported_on=reported_on)
-
-
 def forward_due(reported_on: date) -> date:
     """UPG → KPK deadline of a report received by UPG on `reported_on` (the admin's SLA applies)."""
-    return _due(FORWARD_STEP, reported_on, reported_on=reported_on)
+    return GRATIFICATION.due(FORWARD_STEP, entered_on=reported_on, reported_on=reported_on)
 
 
 def acknowledgement(report: GratificationReport, access_code: str) -> tuple[str, str]:
@@ -187,14 +181,7 @@ def next_statuses(report: GratificationReport) -> list[Status]:
     return [s for s in steps if s.code != "recorded"]
 
 
-def public_timeline(report: GratificationReport) -> list[dict]:
-    return [{
-        "at": event.at,
-        "kind": event.kind,
-        "status": event.status_to,
-        "status_label": GRATIFICATION.public_label(event.status_to) if event.status_to else None,
-        "body": event.body,
-    } for event in report.events if event.public]
+public_timeline = cases.public_timeline
 
 
 @dataclass
@@ -211,8 +198,8 @@ def decision_next_step(report: GratificationReport) -> NextStep | None:
         return None
     if report.kpk_decision == "milik_negara":
         # UU 30/2002 Ps 17: handed over (goods) or paid in (money) within 7 working days of the decree.
-        days = workflow.sla_days(CHANNEL, "follow_up") or 7
-        due = (workflow.due_date(CHANNEL, "follow_up", entered_on=report.kpk_decree_date)
+        days = workflow.sla_days(CHANNEL, "follow_up")
+        due = (GRATIFICATION.due("follow_up", entered_on=report.kpk_decree_date)
                if report.kpk_decree_date else None)
         return NextStep(_("Gratifikasi ditetapkan menjadi milik negara. Serahkan barangnya atau setorkan uangnya "
                           "ke kas negara sesuai petunjuk dalam SK, paling lama %(n)d hari kerja sejak tanggal SK, "
@@ -223,12 +210,8 @@ def decision_next_step(report: GratificationReport) -> NextStep | None:
 
 def as_api_dict(report: GratificationReport) -> dict:
     return {
-        "ticket": report.ticket,
-        "status": report.status,
-        "status_label": GRATIFICATION.public_label(report.status),
-        "category": report.item_type,
+        **cases.api_dict(report, report.item_type),
         "action": report.action,
-        "submitted_at": report.submitted_at.isoformat(),
         "received_on": report.received_on.isoformat(),
         "report_deadline": report.report_deadline.isoformat(),
         "late": report.late,
@@ -236,15 +219,6 @@ def as_api_dict(report: GratificationReport) -> dict:
         "gol_number": report.gol_number,
         "kpk_decree_number": report.kpk_decree_number,
         "kpk_decree_date": report.kpk_decree_date.isoformat() if report.kpk_decree_date else None,
-        # Like complaints (CONTRACT.md): what the reporter sent and the due date of the current step.
-        "description": report.description,
-        "attachments": [{"name": a.original_name, "size": a.size} for a in report.attachments],
-        "deadline": report.due_on.isoformat() if report.due_on else None,
-        "timeline": [
-            {"at": e["at"].isoformat(), "kind": e["kind"], "status": e["status"],
-             "status_label": e["status_label"], "body": e["body"]}
-            for e in public_timeline(report)
-        ],
     }
 
 

@@ -1,27 +1,21 @@
 """Public complaints (pengaduan masyarakat), their timeline and attachments."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import Boolean, Date, false, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, Date, false, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import EncryptedText, UTCDateTime, utcnow
+from ..workflow import COMPLAINTS
+from .case import CaseAttachment, CaseEvent, TicketedCase
+from .types import EncryptedText
 
 
-class Complaint(db.Model):
+class Complaint(TicketedCase, db.Model):
     __tablename__ = "complaints"
+    WORKFLOW, EVENT, ATTACHMENT, BACK = COMPLAINTS, "ComplaintEvent", "ComplaintAttachment", "complaint"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
-    access_code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
-    # Double-submit protection: hash of the client's one-time submission key, and the access
-    # code sealed under that key so the same receipt can be shown again for a short while.
-    submission_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
-    sealed_access_code: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-
-    channel: Mapped[str] = mapped_column(String(20), nullable=False, default="web")
     classification: Mapped[str] = mapped_column(String(20), nullable=False, default="pengaduan")
     category: Mapped[str] = mapped_column(String(30), nullable=False)  # service (layanan)
     problem: Mapped[str] = mapped_column(String(30), nullable=False, default="lainnya")
@@ -45,26 +39,12 @@ class Complaint(db.Model):
     # Opt-in at submission: mail the citizen when the office posts something public (portal.complaints.mailing).
     notify_by_email: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
-    status: Mapped[str] = mapped_column(String(30), nullable=False, default="unverified")
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    submitted_on: Mapped[date] = mapped_column(Date, nullable=False)  # local (WIB) calendar day
-    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # deadline of the current step
-    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
-
-    # Milestones for the timeliness figures (local days).
-    verified_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Milestones for the timeliness figures (local days), besides verified_on and closed_on
+    # (Selesai, Ditutup, Arsip, Bukan Kewenangan) of TicketedCase.
     first_response_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     completed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    # The day the case left the open balance (Selesai, Ditutup, Arsip, Bukan Kewenangan).
-    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
     rating_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-    attachments: Mapped[list["ComplaintAttachment"]] = relationship(
-        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintAttachment.id")
-    events: Mapped[list["ComplaintEvent"]] = relationship(
-        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintEvent.id")
 
     __table_args__ = (
         Index("ix_complaints_status_submitted", "status", "submitted_on"),
@@ -81,20 +61,12 @@ class Complaint(db.Model):
     )
 
 
-class ComplaintEvent(db.Model):
+class ComplaintEvent(CaseEvent, db.Model):
     """One line of a complaint's history; `public` lines form the citizen's timeline."""
 
     __tablename__ = "complaint_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), nullable=False, index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    kind: Mapped[str] = mapped_column(String(20), nullable=False)  # submitted|status|note|answer|rating|assign
-    public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    status_from: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    status_to: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    body: Mapped[str | None] = mapped_column(Text, nullable=True)
-    actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
 
@@ -105,15 +77,9 @@ class ComplaintEvent(db.Model):
     )
 
 
-class ComplaintAttachment(db.Model):
+class ComplaintAttachment(CaseAttachment, db.Model):
     __tablename__ = "complaint_attachments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), nullable=False, index=True)
-    storage_name: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    original_name: Mapped[str] = mapped_column(EncryptedText, nullable=False)
-    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
-    size: Mapped[int] = mapped_column(Integer, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     complaint: Mapped[Complaint] = relationship(back_populates="attachments")

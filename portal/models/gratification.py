@@ -1,25 +1,20 @@
 """Gratification reports (laporan gratifikasi) to the office's UPG, their timeline and attachments."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .types import EncryptedText, UTCDateTime, utcnow
+from ..workflow import GRATIFICATION
+from .case import CaseAttachment, CaseEvent, TicketedCase
+from .types import EncryptedText
 
 
-class GratificationReport(db.Model):
+class GratificationReport(TicketedCase, db.Model):
     __tablename__ = "gratification_reports"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
-    access_code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
-    # Double-submit protection, as for complaints (see Complaint).
-    submission_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
-    sealed_access_code: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    channel: Mapped[str] = mapped_column(String(20), nullable=False, default="web")
+    WORKFLOW, EVENT, ATTACHMENT, BACK = GRATIFICATION, "GratificationEvent", "GratificationAttachment", "report"
 
     action: Mapped[str] = mapped_column(String(10), nullable=False)  # accepted | refused
 
@@ -57,18 +52,11 @@ class GratificationReport(db.Model):
     late: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     exemption_rule: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
-    status: Mapped[str] = mapped_column(String(30), nullable=False, default="reported")
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    submitted_on: Mapped[date] = mapped_column(Date, nullable=False)  # local (WIB) calendar day
-    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # deadline of the current step
     # UPG → KPK within 10 working days of the report date ("sejak laporan diterima UPG"); no later step moves it.
     forward_due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
 
     # UPG side (back office, role "gratification").
     verification_result: Mapped[str | None] = mapped_column(String(20), nullable=True)  # complete | incomplete
-    verified_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     completion_due_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # 20 HK to complete
     analysis_result: Mapped[str | None] = mapped_column(String(20), nullable=True)  # must_report | not_required
     analysis: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -80,12 +68,6 @@ class GratificationReport(db.Model):
     kpk_decree_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     kpk_decision: Mapped[str | None] = mapped_column(String(20), nullable=True)  # milik_negara | milik_penerima
     follow_up_note: Mapped[str | None] = mapped_column(Text, nullable=True)  # bukti setor/serah
-    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-
-    attachments: Mapped[list["GratificationAttachment"]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", order_by="GratificationAttachment.id")
-    events: Mapped[list["GratificationEvent"]] = relationship(
-        back_populates="report", cascade="all, delete-orphan", order_by="GratificationEvent.id")
 
     __table_args__ = (
         Index("ix_gratification_reports_status_submitted", "status", "submitted_on"),
@@ -93,37 +75,23 @@ class GratificationReport(db.Model):
     )
 
 
-class GratificationEvent(db.Model):
+class GratificationEvent(CaseEvent, db.Model):
     """One line of a report's history; `public` lines form the reporter's timeline."""
 
     __tablename__ = "gratification_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("gratification_reports.id", ondelete="CASCADE"),
                                            nullable=False, index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    kind: Mapped[str] = mapped_column(String(20), nullable=False)  # submitted|status|note|assign
-    public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    status_from: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    status_to: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    body: Mapped[str | None] = mapped_column(Text, nullable=True)
-    actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     report: Mapped[GratificationReport] = relationship(back_populates="events")
 
     __table_args__ = (Index("ix_gratification_events_report_at", "report_id", "at"),)
 
 
-class GratificationAttachment(db.Model):
+class GratificationAttachment(CaseAttachment, db.Model):
     __tablename__ = "gratification_attachments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("gratification_reports.id", ondelete="CASCADE"),
                                            nullable=False, index=True)
-    storage_name: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    original_name: Mapped[str] = mapped_column(EncryptedText, nullable=False)
-    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
-    size: Mapped[int] = mapped_column(Integer, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     report: Mapped[GratificationReport] = relationship(back_populates="attachments")

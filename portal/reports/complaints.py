@@ -52,9 +52,9 @@ from .periods import Period
 
 CHANNEL = "complaints"
 
-RESOLVED = ("completed", "closed")  # finished with an answer (Selesai, Ditutup)
-DROPPED = ("archived", "not_authority")  # finished without one; terminal statuses
-OPEN = tuple(code for code in COMPLAINTS.statuses if code not in RESOLVED + DROPPED)
+RESOLVED = tuple(code for code in COMPLAINTS.statuses if code in COMPLAINTS.resolved)  # Selesai, Ditutup
+DROPPED = COMPLAINTS.dropped  # finished without an answer; terminal statuses
+OPEN = COMPLAINTS.open
 FINISHED = RESOLVED + DROPPED
 IN_PROCESS = ("dispositioned", "in_progress")
 STATUS_ORDER = tuple(COMPLAINTS.statuses)

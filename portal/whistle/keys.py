@@ -59,7 +59,7 @@ def session_aad(user_id: int, session_id: int) -> bytes:
 
 
 def open_statuses() -> list[str]:
-    return [code for code, status in WBS.statuses.items() if not status.terminal]
+    return list(WBS.open)
 
 
 # --------------------------------------------------------------------------- handlers

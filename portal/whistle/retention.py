@@ -35,7 +35,7 @@ def purge(today: date | None = None) -> int:
     wrapped keys (crypto-shredding), messages, history and encrypted files. Returns the count."""
     today = today or local_today()
     cutoff = today - timedelta(days=retention_days())
-    terminal = [code for code, status in WBS.statuses.items() if status.terminal]
+    terminal = list(WBS.terminal)
     ids = db.session.scalars(select(WbsTip.id).where(WbsTip.status.in_(terminal), WbsTip.closed_on.is_not(None),
                                                     WbsTip.closed_on < cutoff).order_by(WbsTip.id)).all()
     purged = 0

@@ -237,7 +237,7 @@ def test_password_reset_is_undone_when_a_listener_fails(app, admin, staff, reset
     listener.fail = True
     target = user_by_email(app, ROLE_EMAILS["leader"])
     with pytest.raises(RuntimeError):
-        from portal.backoffice.admin import reset_password
+        from portal.administration import reset_password
         with app.test_request_context():
             reset_password(target.id, NEW_PASSWORD, user_by_email(app, ROLE_EMAILS["admin"]))
     staff.login(app.test_client(), ROLE_EMAILS["leader"])  # the old password still works
@@ -368,9 +368,9 @@ def test_edited_sla_is_used_by_the_deadline_of_the_next_step(app, admin, as_role
         assert complaint.due_on == workdays.add_working_days(complaint.verified_on, 2)
     # Back to the default: 5 working days again, and audited.
     assert post(admin, "/kantor/admin/sla/bawaan", {"channel": "complaints", "status": "dispositioned"}).status_code == 303
-    from portal.complaints.casework import due_for
+    from portal.workflow import COMPLAINTS
     with app.test_request_context():
-        assert due_for("dispositioned", date(2026, 3, 2)) == workdays.add_working_days(date(2026, 3, 2), 5)
+        assert COMPLAINTS.due("dispositioned", entered_on=date(2026, 3, 2)) == workdays.add_working_days(date(2026, 3, 2), 5)
     assert audit_count(app, "sla_change") == 2
     assert chain_ok(app)
 

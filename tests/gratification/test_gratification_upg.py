@@ -648,3 +648,30 @@ def test_admin_forward_sla_takes_effect(app, upg, today, pin_office_day):
     pin_office_day(date(2026, 4, 28))
     act(upg, ticket, "verifikasi", result="complete")
     assert snapshot(app, ticket)["due_on"] == date(2026, 5, 4)
+
+
+def test_admin_analysis_deadline_sets_the_due_date_from_the_report(app, as_role, upg, today, pin_office_day):
+    """The UPG → KPK clock is one deadline: the admin's setting on "analysis" is the due date of
+    the report from the day it arrives (status Dilaporkan), not a constant of the reported step."""
+    admin = as_role("admin")
+    token = csrf(admin.get("/kantor/admin/sla").get_data(as_text=True))
+    response = admin.post("/kantor/admin/sla", data={
+        "csrf_token": token, "channel": "gratification", "status": "analysis", "days": "4", "unit": "working",
+        "basis": "Perbup (uji): 4 hari kerja sejak laporan diterima UPG"})
+    assert response.status_code == 303
+
+    today(date(2026, 4, 25))  # a Saturday
+    ticket, _code = file_report(app)
+    # 4 working days after Saturday 25 April 2026: Mon 27 (1), Tue 28 (2), Wed 29 (3), Thu 30 (4).
+    expected = date(2026, 4, 30)
+    state = snapshot(app, ticket)
+    assert state["status"] == "reported"
+    assert state["due_on"] == expected == state["forward_due_on"]
+    pin_office_day(date(2026, 4, 28))
+    page = html.unescape(upg.get(f"/kantor/gratifikasi/{ticket}").get_data(as_text=True))
+    assert 'data-date="2026-04-30"' in page and "4 hari kerja sejak laporan diterima UPG" in page
+    act(upg, ticket, "verifikasi", result="complete")
+    assert snapshot(app, ticket)["due_on"] == expected
+    # The admin page says the reported step runs on that clock, with no setting of its own.
+    page = html.unescape(admin.get("/kantor/admin/sla").get_data(as_text=True))
+    assert "Tenggat yang sama dengan tahap «Verifikasi Lengkap - Analisis»: 4 hari kerja." in page
