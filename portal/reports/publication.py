@@ -242,8 +242,25 @@ def _renderings(snap: dict) -> dict:
                 "xlsx_data": render.render_xlsx(snap), "pdf_data": render.render_pdf(snap)}
 
 
+def _read_snapshot():
+    """A read transaction that sees one consistent state of the database for the whole build:
+    SQLite's WAL snapshot holds from the first read; PostgreSQL needs REPEATABLE READ for that."""
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    if db.engine.dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    return session
+
+
 def approve(leader, draft_id: int) -> PublishedReport:
-    """Build the figures now, freeze them with everything rendered from them, publish."""
+    """Build the figures now, freeze them with everything rendered from them, publish.
+
+    The slow part (building the figures and rendering HTML, CSV, XLSX and PDF) runs on a
+    consistent read and outside any write transaction, so complaint intake and every other write
+    go on meanwhile; then one short write transaction re-checks that the draft is still the one
+    the leader approved and that no other approval published this version, and stores the
+    immutable snapshot."""
     draft = _draft(draft_id)
     _check_leader(leader, draft)
     period = Period.parse(draft.period)
@@ -251,43 +268,59 @@ def approve(leader, draft_id: int) -> PublishedReport:
     _check_over(period, errors, "status")  # a draft kept from before the rule, or a clock set back
     if errors:
         raise PublicationError(errors)
-    with write_transaction() as session:
-        version = latest_version(draft.channel, draft.period) + 1
-        if version > 1 and not draft.correction_note:
+    seen = (draft.status, draft.follow_up_plan, draft.correction_note, draft.prepared_at)
+    channel, plan, correction = draft.channel, draft.follow_up_plan, draft.correction_note
+    _read_snapshot()
+    try:
+        version = latest_version(channel, period.code) + 1
+        if version > 1 and not correction:
             raise PublicationError({"correction_note": [
                 f"Versi {version - 1} sudah terbit: draf harus menjelaskan perubahannya. Kembalikan draf."]})
         try:
-            report = build_report(draft.channel, period)
+            report = build_report(channel, period)
         except ReportError as exc:
             raise PublicationError({"status": [str(exc)]}) from exc
-        report_dict = json.loads(report.to_json(indent=None))
-        now = utcnow()
-        publication = {
-            "channel": draft.channel,
-            "channel_label": channel_label(draft.channel),
-            "period": period.code,
-            "period_label": period.label,
-            "version": version,
-            "published_at": now.isoformat(),
-            "title": report.title,
-            "follow_up_plan": draft.follow_up_plan,
-            "correction_note": draft.correction_note if version > 1 else None,
-        }
-        snap = snapshot_of(report_dict, publication)
+    finally:
+        db.session.rollback()  # end the read: nothing was written
+    report_dict = json.loads(report.to_json(indent=None))
+    now = utcnow()
+    publication = {
+        "channel": channel,
+        "channel_label": channel_label(channel),
+        "period": period.code,
+        "period_label": period.label,
+        "version": version,
+        "published_at": now.isoformat(),
+        "title": report.title,
+        "follow_up_plan": plan,
+        "correction_note": correction if version > 1 else None,
+    }
+    snap = snapshot_of(report_dict, publication)
+    files = _renderings(snap)
+    with write_transaction() as session:
+        # The guard: on PostgreSQL the row lock makes a second approval wait here and then see the
+        # draft published; on SQLite the write lock taken at BEGIN IMMEDIATE does the same.
+        draft = session.scalar(select(ReportDraft).where(ReportDraft.id == draft_id).with_for_update()
+                               .execution_options(populate_existing=True))
+        if draft is None or (draft.status, draft.follow_up_plan, draft.correction_note, draft.prepared_at) != seen:
+            raise PublicationError({"status": [
+                "Draf berubah atau sudah diterbitkan selama laporan disusun; muat ulang halaman draf."]})
+        if latest_version(channel, period.code) + 1 != version:
+            raise PublicationError({"status": [
+                f"Versi {version} laporan ini sudah terbit selama laporan disusun; muat ulang halaman draf."]})
         row = PublishedReport(
-            channel=draft.channel, period=period.code, period_kind=period.kind, period_start=period.start,
+            channel=channel, period=period.code, period_kind=period.kind, period_start=period.start,
             period_end=period.end, version=version, title=report.title, published_at=now, draft_id=draft.id,
-            prepared_by_id=draft.prepared_by_id, approved_by_id=leader.id, follow_up_plan=draft.follow_up_plan,
+            prepared_by_id=draft.prepared_by_id, approved_by_id=leader.id, follow_up_plan=plan,
             correction_note=publication["correction_note"],
-            snapshot=json.dumps(snap, ensure_ascii=False, separators=(",", ":")), **_renderings(snap))
+            snapshot=json.dumps(snap, ensure_ascii=False, separators=(",", ":")), **files)
         session.add(row)
         session.flush()
         draft.status = DRAFT_PUBLISHED
         draft.published_id = row.id
         draft.reviewed_by_id = leader.id
         draft.reviewed_at = now
-        audit.log("report_published", actor=leader, channel=draft.channel,
-                  case_ref=_ref(draft.channel, draft.period),
+        audit.log("report_published", actor=leader, channel=channel, case_ref=_ref(channel, period.code),
                   detail={"draft_id": draft.id, "published_id": row.id, "version": version})
     return row
 
