@@ -23,6 +23,7 @@ from ..models.types import utcnow
 from . import ReportError, build_report
 from . import publication as pub
 from . import render
+from .public import table_page
 from .periods import Period
 
 TEAM_ROLES = ("complaints", "gratification", "wbs", "admin", pub.LEADER)  # admin, leader: the "coi" channel
@@ -105,7 +106,7 @@ def reports_preview():
         "channel": report.channel, "channel_label": pub.channel_label(report.channel), "period": report.period.code,
         "period_label": report.period.label, "version": 0, "published_at": utcnow().isoformat(),
         "title": report.title, "follow_up_plan": None, "correction_note": None})
-    return render_template("backoffice/reports_preview.html", report=report, body=Markup(render.render_body(snap)),
+    return render_template("backoffice/reports_preview.html", report=report, body=Markup(render.render_body(snap, page=table_page())),
                            label=pub.channel_label(report.channel))
 
 
@@ -132,7 +133,7 @@ def _preview(draft: ReportDraft) -> tuple[Markup | None, str | None]:
         "period_label": report.period.label, "version": version, "published_at": utcnow().isoformat(),
         "title": report.title, "follow_up_plan": draft.follow_up_plan,
         "correction_note": draft.correction_note if version > 1 else None})
-    return Markup(render.render_body(snap)), None
+    return Markup(render.render_body(snap, page=table_page())), None
 
 
 def _draft_page(draft: ReportDraft, errors=None, values=None, status=200):

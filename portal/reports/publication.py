@@ -15,7 +15,8 @@ import json
 from dataclasses import dataclass
 
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased, defer
 
 from .. import audit
 from ..database import write_transaction
@@ -328,51 +329,55 @@ def approve(leader, draft_id: int) -> PublishedReport:
 # --- Reading published reports ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Replacement:
+    """The next version of a published report: what a list or a page links to (never its files)."""
+    id: int
+    version: int
+
+
 @dataclass
 class Listed:
     report: PublishedReport
-    replaced_by: PublishedReport | None  # the next version, when there is one
+    replaced_by: Replacement | None  # the next version, when there is one
 
     @property
     def id(self) -> int:
         return self.report.id
 
 
-def _next_versions(rows: list[PublishedReport]) -> dict[int, PublishedReport]:
-    """{id: the next version of the same channel and period} for the rows that have one."""
-    if not rows:
-        return {}
-    keys = {(r.channel, r.period) for r in rows}
-    others = db.session.execute(
-        select(PublishedReport.id, PublishedReport.channel, PublishedReport.period, PublishedReport.version)
-        .where(PublishedReport.channel.in_({c for c, _ in keys}), PublishedReport.period.in_({p for _, p in keys}))
-    ).all()
-    versions: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for id_, channel, period, version in others:
-        versions.setdefault((channel, period), []).append((version, id_))
-    out = {}
-    for r in rows:
-        later = sorted(v for v in versions.get((r.channel, r.period), []) if v[0] > r.version)
-        if later:
-            out[r.id] = later[0]
-    ids = {id_ for _, id_ in out.values()}
-    loaded = {r.id: r for r in db.session.scalars(select(PublishedReport).where(PublishedReport.id.in_(ids)))}
-    return {rid: loaded[id_] for rid, (_, id_) in out.items()}
+STORED = ("snapshot", "body_html", "csv_data", "xlsx_data", "pdf_data")
 
 
-def _light():
-    """PublishedReport without the stored renderings (lists only need the metadata)."""
-    from sqlalchemy.orm import defer
-
-    return [defer(PublishedReport.snapshot), defer(PublishedReport.body_html), defer(PublishedReport.csv_data),
-            defer(PublishedReport.xlsx_data), defer(PublishedReport.pdf_data)]
+def _light(*keep: str):
+    """PublishedReport without the stored renderings (lists only need the metadata); `keep` names
+    the ones a page does need. A deferred one is still loaded on first access."""
+    return [defer(getattr(PublishedReport, name)) for name in STORED if name not in keep]
 
 
-def published(channel: str | None = None, limit: int | None = None, order: str = "period") -> list[Listed]:
+def _listing(*keep: str):
+    """One query for published reports and their next version: versions of a channel and period are
+    consecutive (version = latest + 1, unique), so the next one is the row with version + 1."""
+    newer = aliased(PublishedReport)
+    stmt = (select(PublishedReport, newer.id, newer.version).options(*_light(*keep))
+            .outerjoin(newer, and_(newer.channel == PublishedReport.channel, newer.period == PublishedReport.period,
+                                   newer.version == PublishedReport.version + 1)))
+    return stmt, newer
+
+
+def _listed(result) -> list[Listed]:
+    return [Listed(row, Replacement(next_id, next_version) if next_id is not None else None)
+            for row, next_id, next_version in result]
+
+
+def published(channel: str | None = None, limit: int | None = None, order: str = "period",
+              current_only: bool = False) -> list[Listed]:
     """Published reports, newest first: by period (lists) or by publication time (API, feed)."""
-    stmt = select(PublishedReport).options(*_light())
+    stmt, newer = _listing()
     if channel:
         stmt = stmt.where(PublishedReport.channel == channel)
+    if current_only:
+        stmt = stmt.where(newer.id.is_(None))
     if order == "period":
         stmt = stmt.order_by(PublishedReport.period_end.desc(), PublishedReport.period_start.asc(),
                              PublishedReport.version.desc(), PublishedReport.id.desc())
@@ -380,18 +385,16 @@ def published(channel: str | None = None, limit: int | None = None, order: str =
         stmt = stmt.order_by(PublishedReport.published_at.desc(), PublishedReport.id.desc())
     if limit:
         stmt = stmt.limit(limit)
-    rows = list(db.session.scalars(stmt))
-    nexts = _next_versions(rows)
-    return [Listed(r, nexts.get(r.id)) for r in rows]
+    return _listed(db.session.execute(stmt))
 
 
-def get_published(report_id: int) -> Listed | None:
+def get_published(report_id: int, *keep: str) -> Listed | None:
+    """One published report with its next version; `keep` names the stored renderings to load now."""
     if not 0 < report_id <= MAX_ID:
         return None
-    row = db.session.get(PublishedReport, report_id)
-    if row is None:
-        return None
-    return Listed(row, _next_versions([row]).get(row.id))
+    stmt, _newer = _listing(*keep)
+    found = _listed(db.session.execute(stmt.where(PublishedReport.id == report_id)))
+    return found[0] if found else None
 
 
 def previous_version(row: PublishedReport) -> PublishedReport | None:
@@ -403,8 +406,8 @@ def previous_version(row: PublishedReport) -> PublishedReport | None:
 
 
 def latest(limit: int = 3) -> list[Listed]:
-    """The newest publications that are still current (for the home page)."""
-    return [item for item in published(order="published", limit=limit * 3) if item.replaced_by is None][:limit]
+    """The newest publications that are still current (for the home page): one query."""
+    return published(order="published", limit=limit, current_only=True)
 
 
 def api_summary(item: Listed) -> dict:

@@ -167,13 +167,56 @@ def svg_chart(chart: Chart) -> Markup:
 # --- HTML ----------------------------------------------------------------------------------------
 
 
-def render_body(snapshot: dict, locale: str = "id") -> str:
-    """The report's content as HTML (no page chrome) in `locale` (the stored one: Indonesian)."""
+PAGE_ROWS = 100  # rows of a long table (T6) per HTML page
+
+
+@dataclass
+class Pager:
+    """Which rows of a long table a page shows; links are relative (?halaman=N#tabel-key), so the same
+    HTML works on the public report page and on the back office's draft page."""
+    key: str
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_ROWS + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.page * PAGE_ROWS, self.total)
+
+    def href(self, page: int) -> str:
+        return f"?halaman={page}#tabel-{self.key}"
+
+
+def paged_tables(report: dict, page: int = 1) -> list[tuple[str, dict, list, Pager | None]]:
+    """(key, table, the rows shown, its pager or None) of every table; a page beyond the last shows the last."""
+    out = []
+    for key, table in ordered_tables(report):
+        rows = table["rows"]
+        if len(rows) <= PAGE_ROWS:
+            out.append((key, table, rows, None))
+            continue
+        pages = -(-len(rows) // PAGE_ROWS)
+        pager = Pager(key, min(max(page, 1), pages), pages, len(rows))
+        out.append((key, table, rows[pager.first - 1:pager.last], pager))
+    return out
+
+
+def has_long_tables(report: dict) -> bool:
+    return any(len(t["rows"]) > PAGE_ROWS for t in report["tables"].values())
+
+
+def render_body(snapshot: dict, locale: str = "id", page: int = 1) -> str:
+    """The report's content as HTML (no page chrome) in `locale` (the stored one: Indonesian); a long
+    table shows PAGE_ROWS rows, those of `page`, with links to the other pages (no JavaScript)."""
     report = snapshot["report"]
     with force_locale(locale):
         charts = [(chart, svg_chart(chart)) for chart in charts_for(report)]
         return render_template("reports/_body.html", report=report, publication=snapshot["publication"],
-                               tables=ordered_tables(report), charts=charts, shown_columns=shown_columns,
+                               tables=paged_tables(report, page), charts=charts, shown_columns=shown_columns,
                                format_value=format_value, is_number=is_number)
 
 
