@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -80,6 +81,24 @@ def during(app, work):
         submitter.stop.set()
         submitter.join(60)
     return seconds, submitter
+
+
+@contextmanager
+def unlimited(render):
+    """The renderers as they were before: a PDF of every row, a report page of every row."""
+    saved = render.PDF_MAX_ROWS, render.PAGE_ROWS
+    render.PDF_MAX_ROWS = render.PAGE_ROWS = 10**9
+    try:
+        yield
+    finally:
+        render.PDF_MAX_ROWS, render.PAGE_ROWS = saved
+
+
+def clocked(fn, *args):
+    """(seconds, result) of fn(*args)."""
+    t0 = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - t0, result
 
 
 def ratio(before: float, after: float) -> str:
@@ -153,10 +172,8 @@ def run(app, month: Period, requests: int) -> None:
 
     def old_approval():
         """Build and render everything (a PDF of every row) inside one write transaction, as before."""
-        cap = render.PDF_MAX_ROWS
-        render.PDF_MAX_ROWS = 10**9
         try:
-            with write_transaction():
+            with unlimited(render), write_transaction():
                 report = build_report("complaints", month)
                 snap = pub.snapshot_of(json.loads(report.to_json(indent=None)), {
                     "channel": "complaints", "channel_label": "Pengaduan", "period": month.code,
@@ -167,8 +184,6 @@ def run(app, month: Period, requests: int) -> None:
                 raise Rollback
         except Rollback:
             pass
-        finally:
-            render.PDF_MAX_ROWS = cap
 
     with app.test_request_context():
         before_s, before_sub = during(app, old_approval)
@@ -184,26 +199,12 @@ def run(app, month: Period, requests: int) -> None:
     snap = json.loads(row.snapshot)
     t6 = len(snap["report"]["tables"]["t6"]["rows"])
     with app.test_request_context(), force_locale("id"):
-        cap = render.PDF_MAX_ROWS
-        render.PDF_MAX_ROWS = 10**9
-        t0 = time.perf_counter()
-        full = render.render_pdf(snap)
-        pdf_before = time.perf_counter() - t0
-        render.PDF_MAX_ROWS = cap
-        t0 = time.perf_counter()
-        capped = render.render_pdf(snap)
-        pdf_after = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        xlsx = render.render_xlsx(snap)
-        xlsx_s = time.perf_counter() - t0
-        render.PAGE_ROWS, page_rows = 10**9, render.PAGE_ROWS
-        t0 = time.perf_counter()
-        body_full = render.render_body(snap)
-        html_before = time.perf_counter() - t0
-        render.PAGE_ROWS = page_rows
-        t0 = time.perf_counter()
-        body_paged = render.render_body(snap)
-        html_after = time.perf_counter() - t0
+        with unlimited(render):
+            pdf_before, full = clocked(render.render_pdf, snap)
+            html_before, body_full = clocked(render.render_body, snap)
+        pdf_after, capped = clocked(render.render_pdf, snap)
+        html_after, body_paged = clocked(render.render_body, snap)
+        xlsx_s, _xlsx = clocked(render.render_xlsx, snap)
     print(f"PDF with T6's {t6:,} rows: before {pdf_before:.2f} s ({len(full) / 1e6:.1f} MB), after {pdf_after:.2f} s "
           f"({len(capped) / 1e6:.2f} MB) ({ratio(pdf_before, pdf_after)}); XLSX (write-only) {xlsx_s:.2f} s")
     print(f"report HTML: before (one page) {html_before:.2f} s, {len(body_full) / 1e6:.1f} MB; after (paged) "
