@@ -51,25 +51,32 @@ def csv_writer(out: IO[str]) -> CsvWriter:
     return CsvWriter(out)
 
 
-def xlsx_append(sheet, row: Iterable[Any]) -> None:
+def xlsx_append(sheet, row: Iterable[Any], font=None) -> None:
     """Append a row to an openpyxl sheet: numbers as numbers, everything else a string cell.
 
     Text is written with data type 's' (openpyxl would otherwise store "=…" as a formula) and
     Excel's quote-prefix flag, which also keeps it text when the official edits the cell.
+    Works on normal and write-only sheets; `font` (e.g. bold) styles every cell of the row.
     """
     from openpyxl.cell import Cell
 
     cells: list[Any] = []
-    for value in row:
+    for column, value in enumerate(row, 1):
         if isinstance(value, bool):
             value = "ya" if value else "tidak"
         if value is None or isinstance(value, (int, float)):
-            cells.append(value)
-            continue
-        text = value.isoformat() if isinstance(value, (date, datetime)) else str(value)
-        cell = Cell(sheet, value=text)
-        cell.data_type = "s"
-        if text[:1] in FORMULA_TRIGGERS:
-            cell.quotePrefix = True
+            if font is None or value is None:
+                cells.append(value)
+                continue
+            cell = Cell(sheet, row=1, column=column, value=value)
+        else:
+            text = value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+            # row/column are placeholders: append() places the cell (a write-only sheet needs them set).
+            cell = Cell(sheet, row=1, column=column, value=text)
+            cell.data_type = "s"
+            if text[:1] in FORMULA_TRIGGERS:
+                cell.quotePrefix = True
+        if font is not None:
+            cell.font = font
         cells.append(cell)
     sheet.append(cells)

@@ -23,6 +23,7 @@ from ..models.types import utcnow
 from . import ReportError, build_report
 from . import publication as pub
 from . import render
+from .public import table_page
 from .periods import Period
 
 TEAM_ROLES = ("complaints", "gratification", "wbs", "admin", pub.LEADER)  # admin, leader: the "coi" channel
@@ -109,7 +110,7 @@ def _body(report, version: int, follow_up_plan=None, correction_note=None) -> Ma
         "channel": report.channel, "channel_label": pub.channel_label(report.channel), "period": report.period.code,
         "period_label": report.period.label, "version": version, "published_at": utcnow().isoformat(),
         "title": report.title, "follow_up_plan": follow_up_plan, "correction_note": correction_note})
-    return Markup(render.render_body(snap))
+    return Markup(render.render_body(snap, page=table_page()))
 
 
 def _draft_or_404(draft_id: int) -> ReportDraft:

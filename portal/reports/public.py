@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..auth.access import public
+from ..params import parse_int
 from . import publication as pub
 from . import render, translate
 from .render import CSV_TYPE, PDF_TYPE, XLSX_TYPE
@@ -47,8 +48,8 @@ def index():
                            channel_labels={c: pub.channel_label(c) for c in known})
 
 
-def _found(report_id: int) -> pub.Listed:
-    item = pub.get_published(report_id)
+def _found(report_id: int, *keep: str) -> pub.Listed:
+    item = pub.get_published(report_id, *keep)
     if item is None:
         abort(404)
     return item
@@ -61,11 +62,21 @@ def _translated_snapshot(row) -> dict | None:
     return translate.snapshot(json.loads(row.snapshot))
 
 
+def table_page() -> int:
+    """?halaman=N: the page of a report's long tables (T6); anything else is the first page."""
+    return parse_int(request.args.get("halaman"), lo=1, hi=pub.MAX_ID) or 1
+
+
 @bp.get("/<int:report_id>")
 def show(report_id: int):
-    item = _found(report_id)
+    item = _found(report_id, "body_html")
+    page = table_page()
     snap = _translated_snapshot(item.report)
-    body = item.report.body_html if snap is None else render.render_body(snap, translate.language())
+    if snap is None and page == 1:
+        body = item.report.body_html  # the stored official rendering (its long tables show their first page)
+    else:
+        snap = snap or json.loads(item.report.snapshot)
+        body = render.render_body(snap, translate.language(), page)
     return render_template("reports/show.html", item=item, report=item.report,
                            title=snap["report"]["title"] if snap else item.report.title,
                            previous=pub.previous_version(item.report),
@@ -77,8 +88,8 @@ RENDERERS = {"csv": render.render_csv, "xlsx": render.render_xlsx, "pdf": render
 
 
 def _download(report_id: int, fmt: str) -> Response:
-    item = _found(report_id)
     column, mimetype = DOWNLOADS[fmt]
+    item = _found(report_id, column)
     r = item.report
     name = f"laporan-{r.channel}-{r.period}-v{r.version}.{fmt}"
     # Indonesian visitors get the stored official bytes; others the same figures with translated labels.

@@ -15,7 +15,8 @@ import json
 from dataclasses import dataclass
 
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased, defer
 
 from .. import audit
 from ..database import write_transaction
@@ -242,8 +243,25 @@ def _renderings(snap: dict) -> dict:
                 "xlsx_data": render.render_xlsx(snap), "pdf_data": render.render_pdf(snap)}
 
 
+def _read_snapshot():
+    """A read transaction that sees one consistent state of the database for the whole build:
+    SQLite's WAL snapshot holds from the first read; PostgreSQL needs REPEATABLE READ for that."""
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    if db.engine.dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    return session
+
+
 def approve(leader, draft_id: int) -> PublishedReport:
-    """Build the figures now, freeze them with everything rendered from them, publish."""
+    """Build the figures now, freeze them with everything rendered from them, publish.
+
+    The slow part (building the figures and rendering HTML, CSV, XLSX and PDF) runs on a
+    consistent read and outside any write transaction, so complaint intake and every other write
+    go on meanwhile; then one short write transaction re-checks that the draft is still the one
+    the leader approved and that no other approval published this version, and stores the
+    immutable snapshot."""
     draft = _draft(draft_id)
     _check_leader(leader, draft)
     period = Period.parse(draft.period)
@@ -251,43 +269,59 @@ def approve(leader, draft_id: int) -> PublishedReport:
     _check_over(period, errors, "status")  # a draft kept from before the rule, or a clock set back
     if errors:
         raise PublicationError(errors)
-    with write_transaction() as session:
-        version = latest_version(draft.channel, draft.period) + 1
-        if version > 1 and not draft.correction_note:
+    seen = (draft.status, draft.follow_up_plan, draft.correction_note, draft.prepared_at)
+    channel, plan, correction = draft.channel, draft.follow_up_plan, draft.correction_note
+    _read_snapshot()
+    try:
+        version = latest_version(channel, period.code) + 1
+        if version > 1 and not correction:
             raise PublicationError({"correction_note": [
                 f"Versi {version - 1} sudah terbit: draf harus menjelaskan perubahannya. Kembalikan draf."]})
         try:
-            report = build_report(draft.channel, period)
+            report = build_report(channel, period)
         except ReportError as exc:
             raise PublicationError({"status": [str(exc)]}) from exc
-        report_dict = json.loads(report.to_json(indent=None))
-        now = utcnow()
-        publication = {
-            "channel": draft.channel,
-            "channel_label": channel_label(draft.channel),
-            "period": period.code,
-            "period_label": period.label,
-            "version": version,
-            "published_at": now.isoformat(),
-            "title": report.title,
-            "follow_up_plan": draft.follow_up_plan,
-            "correction_note": draft.correction_note if version > 1 else None,
-        }
-        snap = snapshot_of(report_dict, publication)
+    finally:
+        db.session.rollback()  # end the read: nothing was written
+    report_dict = json.loads(report.to_json(indent=None))
+    now = utcnow()
+    publication = {
+        "channel": channel,
+        "channel_label": channel_label(channel),
+        "period": period.code,
+        "period_label": period.label,
+        "version": version,
+        "published_at": now.isoformat(),
+        "title": report.title,
+        "follow_up_plan": plan,
+        "correction_note": correction if version > 1 else None,
+    }
+    snap = snapshot_of(report_dict, publication)
+    files = _renderings(snap)
+    with write_transaction() as session:
+        # The guard: on PostgreSQL the row lock makes a second approval wait here and then see the
+        # draft published; on SQLite the write lock taken at BEGIN IMMEDIATE does the same.
+        draft = session.scalar(select(ReportDraft).where(ReportDraft.id == draft_id).with_for_update()
+                               .execution_options(populate_existing=True))
+        if draft is None or (draft.status, draft.follow_up_plan, draft.correction_note, draft.prepared_at) != seen:
+            raise PublicationError({"status": [
+                "Draf berubah atau sudah diterbitkan selama laporan disusun; muat ulang halaman draf."]})
+        if latest_version(channel, period.code) + 1 != version:
+            raise PublicationError({"status": [
+                f"Versi {version} laporan ini sudah terbit selama laporan disusun; muat ulang halaman draf."]})
         row = PublishedReport(
-            channel=draft.channel, period=period.code, period_kind=period.kind, period_start=period.start,
+            channel=channel, period=period.code, period_kind=period.kind, period_start=period.start,
             period_end=period.end, version=version, title=report.title, published_at=now, draft_id=draft.id,
-            prepared_by_id=draft.prepared_by_id, approved_by_id=leader.id, follow_up_plan=draft.follow_up_plan,
+            prepared_by_id=draft.prepared_by_id, approved_by_id=leader.id, follow_up_plan=plan,
             correction_note=publication["correction_note"],
-            snapshot=json.dumps(snap, ensure_ascii=False, separators=(",", ":")), **_renderings(snap))
+            snapshot=json.dumps(snap, ensure_ascii=False, separators=(",", ":")), **files)
         session.add(row)
         session.flush()
         draft.status = DRAFT_PUBLISHED
         draft.published_id = row.id
         draft.reviewed_by_id = leader.id
         draft.reviewed_at = now
-        audit.log("report_published", actor=leader, channel=draft.channel,
-                  case_ref=_ref(draft.channel, draft.period),
+        audit.log("report_published", actor=leader, channel=channel, case_ref=_ref(channel, period.code),
                   detail={"draft_id": draft.id, "published_id": row.id, "version": version})
     return row
 
@@ -295,51 +329,55 @@ def approve(leader, draft_id: int) -> PublishedReport:
 # --- Reading published reports ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Replacement:
+    """The next version of a published report: what a list or a page links to (never its files)."""
+    id: int
+    version: int
+
+
 @dataclass
 class Listed:
     report: PublishedReport
-    replaced_by: PublishedReport | None  # the next version, when there is one
+    replaced_by: Replacement | None  # the next version, when there is one
 
     @property
     def id(self) -> int:
         return self.report.id
 
 
-def _next_versions(rows: list[PublishedReport]) -> dict[int, PublishedReport]:
-    """{id: the next version of the same channel and period} for the rows that have one."""
-    if not rows:
-        return {}
-    keys = {(r.channel, r.period) for r in rows}
-    others = db.session.execute(
-        select(PublishedReport.id, PublishedReport.channel, PublishedReport.period, PublishedReport.version)
-        .where(PublishedReport.channel.in_({c for c, _ in keys}), PublishedReport.period.in_({p for _, p in keys}))
-    ).all()
-    versions: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for id_, channel, period, version in others:
-        versions.setdefault((channel, period), []).append((version, id_))
-    out = {}
-    for r in rows:
-        later = sorted(v for v in versions.get((r.channel, r.period), []) if v[0] > r.version)
-        if later:
-            out[r.id] = later[0]
-    ids = {id_ for _, id_ in out.values()}
-    loaded = {r.id: r for r in db.session.scalars(select(PublishedReport).where(PublishedReport.id.in_(ids)))}
-    return {rid: loaded[id_] for rid, (_, id_) in out.items()}
+STORED = ("snapshot", "body_html", "csv_data", "xlsx_data", "pdf_data")
 
 
-def _light():
-    """PublishedReport without the stored renderings (lists only need the metadata)."""
-    from sqlalchemy.orm import defer
-
-    return [defer(PublishedReport.snapshot), defer(PublishedReport.body_html), defer(PublishedReport.csv_data),
-            defer(PublishedReport.xlsx_data), defer(PublishedReport.pdf_data)]
+def _light(*keep: str):
+    """PublishedReport without the stored renderings (lists only need the metadata); `keep` names
+    the ones a page does need. A deferred one is still loaded on first access."""
+    return [defer(getattr(PublishedReport, name)) for name in STORED if name not in keep]
 
 
-def published(channel: str | None = None, limit: int | None = None, order: str = "period") -> list[Listed]:
+def _listing(*keep: str):
+    """One query for published reports and their next version: versions of a channel and period are
+    consecutive (version = latest + 1, unique), so the next one is the row with version + 1."""
+    newer = aliased(PublishedReport)
+    stmt = (select(PublishedReport, newer.id, newer.version).options(*_light(*keep))
+            .outerjoin(newer, and_(newer.channel == PublishedReport.channel, newer.period == PublishedReport.period,
+                                   newer.version == PublishedReport.version + 1)))
+    return stmt, newer
+
+
+def _listed(result) -> list[Listed]:
+    return [Listed(row, Replacement(next_id, next_version) if next_id is not None else None)
+            for row, next_id, next_version in result]
+
+
+def published(channel: str | None = None, limit: int | None = None, order: str = "period",
+              current_only: bool = False) -> list[Listed]:
     """Published reports, newest first: by period (lists) or by publication time (API, feed)."""
-    stmt = select(PublishedReport).options(*_light())
+    stmt, newer = _listing()
     if channel:
         stmt = stmt.where(PublishedReport.channel == channel)
+    if current_only:
+        stmt = stmt.where(newer.id.is_(None))
     if order == "period":
         stmt = stmt.order_by(PublishedReport.period_end.desc(), PublishedReport.period_start.asc(),
                              PublishedReport.version.desc(), PublishedReport.id.desc())
@@ -347,18 +385,16 @@ def published(channel: str | None = None, limit: int | None = None, order: str =
         stmt = stmt.order_by(PublishedReport.published_at.desc(), PublishedReport.id.desc())
     if limit:
         stmt = stmt.limit(limit)
-    rows = list(db.session.scalars(stmt))
-    nexts = _next_versions(rows)
-    return [Listed(r, nexts.get(r.id)) for r in rows]
+    return _listed(db.session.execute(stmt))
 
 
-def get_published(report_id: int) -> Listed | None:
+def get_published(report_id: int, *keep: str) -> Listed | None:
+    """One published report with its next version; `keep` names the stored renderings to load now."""
     if not 0 < report_id <= MAX_ID:
         return None
-    row = db.session.get(PublishedReport, report_id)
-    if row is None:
-        return None
-    return Listed(row, _next_versions([row]).get(row.id))
+    stmt, _newer = _listing(*keep)
+    found = _listed(db.session.execute(stmt.where(PublishedReport.id == report_id)))
+    return found[0] if found else None
 
 
 def previous_version(row: PublishedReport) -> PublishedReport | None:
@@ -370,8 +406,8 @@ def previous_version(row: PublishedReport) -> PublishedReport | None:
 
 
 def latest(limit: int = 3) -> list[Listed]:
-    """The newest publications that are still current (for the home page)."""
-    return [item for item in published(order="published", limit=limit * 3) if item.replaced_by is None][:limit]
+    """The newest publications that are still current (for the home page): one query."""
+    return published(order="published", limit=limit, current_only=True)
 
 
 def api_summary(item: Listed) -> dict:
