@@ -59,7 +59,7 @@ class Complaint(TicketedCase, db.Model):
         Index("ix_complaints_verified_on", "verified_on", "submitted_on"),
         Index("ix_complaints_first_response_on", "first_response_on", "verified_on"),
         # The back office's service filter and count, and its overdue filter and counts
-        # (status IN (open statuses) AND due_on < today): migration 0013_perf.
+        # (status IN (open statuses) AND due_on < today): migration 0014_perf.
         Index("ix_complaints_category", "category"),
         Index("ix_complaints_status_due_on", "status", "due_on"),
     )

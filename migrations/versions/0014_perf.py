@@ -1,7 +1,7 @@
 """indexes for the back office's filters and counts: complaints.category and (status, due_on)
 
-Revision ID: 0013_perf
-Revises: 0012_perception
+Revision ID: 0014_perf
+Revises: 0013_files
 Create Date: 2026-11-29 06:50:00
 
 Measured on a copy with a million complaints (issue 20): the service count went from 145 ms to
@@ -12,8 +12,8 @@ already have theirs (ix_complaints_report_*, uq_published_reports_version, publi
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0013_perf'
-down_revision = '0012_perception'
+revision = '0014_perf'
+down_revision = '0013_files'
 branch_labels = None
 depends_on = None
 
