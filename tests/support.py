@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import atexit
+import copy
 import os
 import secrets
 import shutil
@@ -117,6 +118,54 @@ def _copy_sqlite(source: Path, target: Path) -> None:
         src.backup(dst)
     src.close()
     dst.close()
+
+
+def _sqlite_file(app) -> Path:
+    instance = Path(app.instance_path)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///" + str(instance / "portal.db")
+    return instance / "portal.db"
+
+
+def _close_connections(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def snapshot_instance(app) -> Path:
+    """A copy of a SQLite app's database and instance files (key ring, stored files), to be put into
+    other apps of this test process with restore_instance: for read-only tests whose fixture builds
+    the same expensive state every time (e.g. published reports, each rendered to PDF)."""
+    folder = Path(tempfile.mkdtemp(prefix="portal-snapshot-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    database = _sqlite_file(app)
+    _close_connections(app)
+    shutil.copytree(app.instance_path, folder / "instance", symlinks=True,
+                    ignore=shutil.ignore_patterns("portal.db", "portal.db-*", "translations"))
+    _copy_sqlite(database, folder / "portal.db")
+    return folder
+
+
+def restore_instance(app, snapshot: Path) -> None:
+    """Replace a SQLite app's database and instance files with a snapshot_instance copy (the app's
+    key ring follows its file: portal.crypto.appkey reloads a key file that changed)."""
+    database = _sqlite_file(app)
+    _close_connections(app)
+    shutil.copytree(snapshot / "instance", app.instance_path, symlinks=True, dirs_exist_ok=True)
+    _copy_sqlite(snapshot / "portal.db", database)
+
+
+def built_once(cache: dict, app, backend: str, build):
+    """The value of `build()` (which fills the app's database), built once per test process on
+    SQLite: later apps get a copy of the database and instance files it left (snapshot_instance)
+    instead of building it again. Only for fixtures of tests that read what was built."""
+    if backend == "sqlite" and cache:
+        restore_instance(app, cache["snapshot"])
+        return copy.deepcopy(cache["value"])
+    value = build()
+    if backend == "sqlite":
+        cache.update(value=copy.deepcopy(value), snapshot=snapshot_instance(app))
+    return value
 
 
 def make_app(tmp_path: Path, backend: str, **overrides):

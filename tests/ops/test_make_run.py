@@ -12,7 +12,7 @@ import time
 import pytest
 
 from samples import COMPLAINT
-from served import BIN, CLIENT_ADDRESS, USER_AGENT, Server, fresh_env, flask, request
+from served import BIN, CLIENT_ADDRESS, TEST_GUNICORN_WORKERS, USER_AGENT, Server, fresh_env, flask, request
 from support import free_port
 
 TIP = {"what": "Pungutan Rp50.000 untuk percepatan akta kelahiran di loket 3 setiap pagi.",
@@ -56,7 +56,8 @@ def assert_no_client_in(output: str) -> None:
 
 def test_make_run_serves_with_gunicorn_workers_and_logs_no_client(tmp_path, smtp_server):
     port = free_port()
-    server = make("run", tmp_path, port, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_server.port)).start()
+    server = make("run", tmp_path, port, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_server.port),
+                  GUNICORN_WORKERS=TEST_GUNICORN_WORKERS).start()
     try:
         gunicorns = [cmd for cmd in server.processes() if "gunicorn" in cmd]
         assert len(gunicorns) >= 3, server.processes()  # a master and several workers
