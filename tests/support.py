@@ -111,6 +111,32 @@ class _SharedTemplateCode(BytecodeCache):
 _template_code = _SharedTemplateCode()
 
 
+def _share_url_builders() -> None:
+    """Werkzeug compiles two URL-builder functions per route (an AST, then `compile`) for every app:
+    three quarters of a test app's creation. The function depends only on the rule's text, its parsed
+    parts, defaults and converters, and gets its rule at call time, so one per distinct rule serves
+    every app of the test process."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    if getattr(compile_builder, "shared", False):
+        return
+    built: dict = {}
+
+    def shared_builder(self, append_unknown: bool = True):
+        key = (append_unknown, self.rule, tuple(self._trace), repr(sorted((self.defaults or {}).items())),
+               tuple((name, type(c), getattr(c, "regex", None)) for name, c in self._converters.items()))
+        if key not in built:
+            built[key] = compile_builder(self, append_unknown)
+        return built[key]
+
+    shared_builder.shared = True
+    Rule._compile_builder = shared_builder
+
+
+_share_url_builders()
+
+
 def _copy_sqlite(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     # The backup API copies a consistent database whatever is still in the WAL file.
