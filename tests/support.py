@@ -251,3 +251,20 @@ def examples(n: int) -> int:
 
 def long_tests_enabled() -> bool:
     return os.environ.get("PORTAL_LONG_TESTS") == "1"
+
+
+def flask_in_process(monkeypatch, env: dict, *args: str):
+    """`flask --app wsgi ARGS` as a new app in this process: wsgi's create_app() reading exactly the
+    environment ENV, its CLI invoked as the executable would (click's Result: exit_code, stdout,
+    stderr). For tests about what a command does, not about the process; the README, cron and
+    `make` tests run the real executable."""
+    with monkeypatch.context() as patch:
+        for name in set(os.environ) - set(env):
+            patch.delenv(name)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        app = create_app()
+        try:
+            return app.test_cli_runner().invoke(args=list(args))
+        finally:
+            dispose_app(app)

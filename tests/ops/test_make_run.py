@@ -4,7 +4,6 @@ holding a client's address or user agent (SECURITY.md promise 4)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import socket
@@ -14,7 +13,7 @@ import pytest
 
 from samples import COMPLAINT
 from served import BIN, CLIENT_ADDRESS, TEST_GUNICORN_WORKERS, USER_AGENT, Server, fresh_env, request
-from support import free_port
+from support import flask_in_process, free_port
 
 TIP = {"what": "Pungutan Rp50.000 untuk percepatan akta kelahiran di loket 3 setiap pagi.",
        "who": "Petugas loket 3", "category": "suap-pungli"}
@@ -97,32 +96,19 @@ def test_make_dev_request_log_names_no_client(tmp_path):
     assert f"http://127.0.0.1:{port}/kantor/pasang/" in output
 
 
-def flask_in_process(monkeypatch, env: dict, *args: str) -> str:
-    """`flask --app wsgi ARGS` run in this process: a new app (wsgi's create_app()) reading the
-    environment ENV, its CLI invoked as the `flask` executable would. The tests above run the real
-    processes; this one is about what the configuration derives from the environment."""
-    from portal import create_app
-    from support import dispose_app
-
-    with monkeypatch.context() as patch:
-        for name in set(os.environ) - set(env):
-            patch.delenv(name)
-        for name, value in env.items():
-            patch.setenv(name, value)
-        app = create_app()
-        try:
-            result = app.test_cli_runner().invoke(args=list(args))
-        finally:
-            dispose_app(app)
-    assert result.exit_code == 0, f"flask {' '.join(args)} exited {result.exit_code}:\n{result.output}"
-    return result.output
+def setup_link(monkeypatch, env: dict) -> str:
+    """The make run / make dev tests above run the real processes; this one is about what the
+    configuration derives from the environment, so the commands run in process."""
+    result = flask_in_process(monkeypatch, env, "setup", "link")
+    assert result.exit_code == 0, result.output
+    return result.stdout
 
 
 def test_printed_links_follow_port(tmp_path, monkeypatch):
     """`PORT=8123 make run` prints a setup link for port 8123 (PORTAL_BASE_URL derives from PORT)."""
 
     env = fresh_env(tmp_path / "instance", PORT="8123")
-    flask_in_process(monkeypatch, env, "db", "upgrade")
-    assert "http://127.0.0.1:8123/kantor/pasang/" in flask_in_process(monkeypatch, env, "setup", "link")
+    assert flask_in_process(monkeypatch, env, "db", "upgrade").exit_code == 0
+    assert "http://127.0.0.1:8123/kantor/pasang/" in setup_link(monkeypatch, env)
     explicit = {**env, "PORTAL_BASE_URL": "https://integritas.example.go.id"}
-    assert "https://integritas.example.go.id/kantor/pasang/" in flask_in_process(monkeypatch, explicit, "setup", "link")
+    assert "https://integritas.example.go.id/kantor/pasang/" in setup_link(monkeypatch, explicit)
