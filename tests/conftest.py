@@ -20,6 +20,63 @@ hypothesis_settings.register_profile("ci", deadline=None, database=None, max_exa
 hypothesis_settings.register_profile("thorough", deadline=None, max_examples=1000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# --- order of the tests under pytest-xdist ---------------------------------------------------------
+# Tests that start real processes (the `flask` executable, gunicorn, nginx, `make`) or drive Chromium
+# take from seconds to a minute each; the rest take a fraction of a second. xdist's work stealing
+# gives each worker a contiguous share of the collection and steals from the tail of a queue, so the
+# slow tests go at the head of the shares, spread evenly (largest first): no worker starts a
+# minute-long test while the others run out of work. Weights are rough CPU seconds; a test not
+# listed is fast, a browser test not listed weighs BROWSER_WEIGHT.
+SLOW_TESTS = {
+    "tests/foundation/test_readme_commands.py::test_every_readme_command_runs_on_a_fresh_instance": 60,
+    "tests/ops/test_production.py::test_every_public_form_works_over_https_under_gunicorn": 20,
+    "tests/ops/test_production.py::test_every_public_form_works_through_the_shipped_nginx": 15,
+    "tests/ops/test_production.py::test_a_tip_never_lands_in_nginx_temp_files_and_logs_name_no_client": 12,
+    "tests/ops/test_make_run.py::test_make_run_serves_with_gunicorn_workers_and_logs_no_client": 12,
+    "tests/ops/test_make_run.py::test_make_dev_request_log_names_no_client": 10,
+    "tests/foundation/test_fresh_instance.py::test_reports_build_right_after_db_upgrade": 5,
+    "tests/foundation/test_fresh_instance.py::test_skm_report_builds_right_after_db_upgrade": 3,
+    "tests/foundation/test_fresh_instance.py::test_conflict_of_interest_monev_builds_right_after_db_upgrade": 3,
+    "tests/ops/test_deploy_files.py::test_every_cron_line_runs_on_a_fresh_instance": 8,
+    "tests/ops/test_fuzz_smoke.py": 6,
+    "tests/ops/test_properties.py::test_any_json_object_gets_an_answer_below_500": 4,
+    "tests/reports/test_zi_evidence_pack.py::test_semester_pack_maps_every_indicator_to_its_files": 5,
+    "tests/reports/test_publication.py::test_a_correction_is_a_new_version_and_the_old_one_stays": 4,
+}
+BROWSER_WEIGHT = 3
+
+
+def _weight(item) -> float:
+    for prefix, weight in SLOW_TESTS.items():
+        if item.nodeid.startswith(prefix):
+            return weight
+    return BROWSER_WEIGHT if item.get_closest_marker("browser") else 0
+
+
+def pytest_collection_modifyitems(config, items):
+    workers = getattr(config, "workerinput", {}).get("workercount", 0)
+    if workers < 2:
+        return
+    slow = sorted((item for item in items if _weight(item)), key=_weight, reverse=True)
+    chosen = {id(item) for item in slow}
+    fast = [item for item in items if id(item) not in chosen]
+    shares: list[list] = [[] for _ in range(workers)]
+    loads = [0.0] * workers
+    for item in slow:
+        k = loads.index(min(loads))
+        shares[k].append(item)
+        loads[k] += _weight(item)
+    # The share sizes xdist's first distribution sends (scheduler/worksteal.py: check_schedule).
+    left, ordered = len(items), []
+    for k in range(workers):
+        size = left // (workers - k)
+        take = max(0, size - len(shares[k]))
+        ordered += shares[k] + fast[:take]
+        fast = fast[take:]
+        left -= size
+    items[:] = ordered + fast
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     return request.param

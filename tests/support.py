@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import atexit
+import copy
 import os
 import secrets
 import shutil
@@ -110,6 +111,32 @@ class _SharedTemplateCode(BytecodeCache):
 _template_code = _SharedTemplateCode()
 
 
+def _share_url_builders() -> None:
+    """Werkzeug compiles two URL-builder functions per route (an AST, then `compile`) for every app:
+    three quarters of a test app's creation. The function depends only on the rule's text, its parsed
+    parts, defaults and converters, and gets its rule at call time, so one per distinct rule serves
+    every app of the test process."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    if getattr(compile_builder, "shared", False):
+        return
+    built: dict = {}
+
+    def shared_builder(self, append_unknown: bool = True):
+        key = (append_unknown, self.rule, tuple(self._trace), repr(sorted((self.defaults or {}).items())),
+               tuple((name, type(c), getattr(c, "regex", None)) for name, c in self._converters.items()))
+        if key not in built:
+            built[key] = compile_builder(self, append_unknown)
+        return built[key]
+
+    shared_builder.shared = True
+    Rule._compile_builder = shared_builder
+
+
+_share_url_builders()
+
+
 def _copy_sqlite(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     # The backup API copies a consistent database whatever is still in the WAL file.
@@ -117,6 +144,54 @@ def _copy_sqlite(source: Path, target: Path) -> None:
         src.backup(dst)
     src.close()
     dst.close()
+
+
+def _sqlite_file(app) -> Path:
+    instance = Path(app.instance_path)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///" + str(instance / "portal.db")
+    return instance / "portal.db"
+
+
+def _close_connections(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def snapshot_instance(app) -> Path:
+    """A copy of a SQLite app's database and instance files (key ring, stored files), to be put into
+    other apps of this test process with restore_instance: for read-only tests whose fixture builds
+    the same expensive state every time (e.g. published reports, each rendered to PDF)."""
+    folder = Path(tempfile.mkdtemp(prefix="portal-snapshot-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    database = _sqlite_file(app)
+    _close_connections(app)
+    shutil.copytree(app.instance_path, folder / "instance", symlinks=True,
+                    ignore=shutil.ignore_patterns("portal.db", "portal.db-*", "translations"))
+    _copy_sqlite(database, folder / "portal.db")
+    return folder
+
+
+def restore_instance(app, snapshot: Path) -> None:
+    """Replace a SQLite app's database and instance files with a snapshot_instance copy (the app's
+    key ring follows its file: portal.crypto.appkey reloads a key file that changed)."""
+    database = _sqlite_file(app)
+    _close_connections(app)
+    shutil.copytree(snapshot / "instance", app.instance_path, symlinks=True, dirs_exist_ok=True)
+    _copy_sqlite(snapshot / "portal.db", database)
+
+
+def built_once(cache: dict, app, backend: str, build):
+    """The value of `build()` (which fills the app's database), built once per test process on
+    SQLite: later apps get a copy of the database and instance files it left (snapshot_instance)
+    instead of building it again. Only for fixtures of tests that read what was built."""
+    if backend == "sqlite" and cache:
+        restore_instance(app, cache["snapshot"])
+        return copy.deepcopy(cache["value"])
+    value = build()
+    if backend == "sqlite":
+        cache.update(value=copy.deepcopy(value), snapshot=snapshot_instance(app))
+    return value
 
 
 def make_app(tmp_path: Path, backend: str, **overrides):
@@ -176,3 +251,20 @@ def examples(n: int) -> int:
 
 def long_tests_enabled() -> bool:
     return os.environ.get("PORTAL_LONG_TESTS") == "1"
+
+
+def flask_in_process(monkeypatch, env: dict, *args: str):
+    """`flask --app wsgi ARGS` as a new app in this process: wsgi's create_app() reading exactly the
+    environment ENV, its CLI invoked as the executable would (click's Result: exit_code, stdout,
+    stderr). For tests about what a command does, not about the process; the README, cron and
+    `make` tests run the real executable."""
+    with monkeypatch.context() as patch:
+        for name in set(os.environ) - set(env):
+            patch.delenv(name)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        app = create_app()
+        try:
+            return app.test_cli_runner().invoke(args=list(args))
+        finally:
+            dispose_app(app)

@@ -1,5 +1,6 @@
-"""A fresh install is complete after `flask --app wsgi db upgrade`: the commands the README gives
-next work at once, as an operator runs them (a new process, the real `flask` executable)."""
+"""A fresh install is complete after `flask --app wsgi db upgrade` (run as an operator runs it: a new
+process, the real `flask` executable): the reports the README gives next build at once, each in a
+new app over that instance (test_readme_commands.py runs them as real processes too)."""
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from portal import PROJECT_ROOT
-from support import PG_URL, PgSchema
+from support import PG_URL, PgSchema, flask_in_process
 
 FLASK = str(Path(sys.executable).parent / "flask")
 
@@ -36,13 +37,24 @@ def flask(env, *args) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.fixture
+def flask_app(monkeypatch):
+    """`flask --app wsgi ARGS` as a new app in this process (support.flask_in_process): a Python
+    start per report costs two seconds, and test_readme_commands.py runs `reports build` of every
+    channel as a real process."""
+    def run(env, *args) -> subprocess.CompletedProcess:
+        result = flask_in_process(monkeypatch, env, *args)
+        return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+    return run
+
+
 def last_month() -> str:
     today = date.today()
     year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
     return f"{year}-{month:02d}"
 
 
-def test_reports_build_right_after_db_upgrade(fresh_install):
+def test_reports_build_right_after_db_upgrade(fresh_install, flask_app):
     upgrade = flask(fresh_install, "db", "upgrade")
     assert upgrade.returncode == 0, upgrade.stderr
     assert "kalender hari kerja dibangun" in upgrade.stdout
@@ -52,30 +64,30 @@ def test_reports_build_right_after_db_upgrade(fresh_install):
     # The gratification report is offered per month and semester, WBS per semester only.
     semester = f"{period[:4]}-S{1 if int(period[5:]) <= 6 else 2}"
     for channel, code in (("complaints", period), ("gratification", period), ("wbs", semester)):
-        done = flask(fresh_install, "reports", "build", "--channel", channel, "--period", code)
+        done = flask_app(fresh_install, "reports", "build", "--channel", channel, "--period", code)
         assert done.returncode == 0, (channel, done.stdout, done.stderr)
         assert json.loads(done.stdout)["channel"] == channel
 
 
-def test_skm_report_builds_right_after_db_upgrade(fresh_install):
+def test_skm_report_builds_right_after_db_upgrade(fresh_install, flask_app):
     """No survey answered yet: a clear empty SKM report (CONTRACT.md keys present), not an error."""
     assert flask(fresh_install, "db", "upgrade").returncode == 0
-    done = flask(fresh_install, "reports", "build", "--channel", "skm", "--period", "2026-S1")
+    done = flask_app(fresh_install, "reports", "build", "--channel", "skm", "--period", "2026-S1")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["channel"] == "skm"
     assert report["summary"]["respondents"] == 0
     assert {"nrr", "ikm", "mutu"} <= set(report["summary"])
     assert report["summary"]["ikm"] is None and report["summary"]["mutu"] is None
-    csv_out = flask(fresh_install, "reports", "build", "--channel", "skm", "--period", "2026-10", "--format", "csv")
+    csv_out = flask_app(fresh_install, "reports", "build", "--channel", "skm", "--period", "2026-10", "--format", "csv")
     assert csv_out.returncode == 0, csv_out.stderr
     assert "Belum ada responden" in csv_out.stdout
 
 
-def test_conflict_of_interest_monev_builds_right_after_db_upgrade(fresh_install):
+def test_conflict_of_interest_monev_builds_right_after_db_upgrade(fresh_install, flask_app):
     """The "coi" channel on an empty register: zero declarations and no mapped position, per semester."""
     assert flask(fresh_install, "db", "upgrade").returncode == 0
-    done = flask(fresh_install, "reports", "build", "--channel", "coi", "--period", "2026-S2")
+    done = flask_app(fresh_install, "reports", "build", "--channel", "coi", "--period", "2026-S2")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["channel"] == "coi" and report["period"]["code"] == "2026-S2"

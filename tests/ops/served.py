@@ -142,11 +142,16 @@ class Server:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
+# Test servers run two workers, not the shipped default of three: still a master and several workers
+# (what the tests check), and each worker imports the whole portal (about two seconds of CPU).
+TEST_GUNICORN_WORKERS = "2"
+
+
 def gunicorn(env: dict, log: Path, *extra: str, port: int | None = None, tls: bool = False) -> Server:
     """gunicorn with the shipped settings file, as the systemd unit starts it."""
     port = port or free_port()
     argv = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), *extra, "wsgi:app"]
-    return Server(argv, {**env, "PORT": str(port)}, log, port, tls=tls)
+    return Server(argv, {"GUNICORN_WORKERS": TEST_GUNICORN_WORKERS, **env, "PORT": str(port)}, log, port, tls=tls)
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None,

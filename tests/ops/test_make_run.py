@@ -12,8 +12,8 @@ import time
 import pytest
 
 from samples import COMPLAINT
-from served import BIN, CLIENT_ADDRESS, USER_AGENT, Server, fresh_env, flask, request
-from support import free_port
+from served import BIN, CLIENT_ADDRESS, TEST_GUNICORN_WORKERS, USER_AGENT, Server, fresh_env, request
+from support import flask_in_process, free_port
 
 TIP = {"what": "Pungutan Rp50.000 untuk percepatan akta kelahiran di loket 3 setiap pagi.",
        "who": "Petugas loket 3", "category": "suap-pungli"}
@@ -56,7 +56,8 @@ def assert_no_client_in(output: str) -> None:
 
 def test_make_run_serves_with_gunicorn_workers_and_logs_no_client(tmp_path, smtp_server):
     port = free_port()
-    server = make("run", tmp_path, port, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_server.port)).start()
+    server = make("run", tmp_path, port, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_server.port),
+                  GUNICORN_WORKERS=TEST_GUNICORN_WORKERS).start()
     try:
         gunicorns = [cmd for cmd in server.processes() if "gunicorn" in cmd]
         assert len(gunicorns) >= 3, server.processes()  # a master and several workers
@@ -95,11 +96,19 @@ def test_make_dev_request_log_names_no_client(tmp_path):
     assert f"http://127.0.0.1:{port}/kantor/pasang/" in output
 
 
-def test_printed_links_follow_port(tmp_path):
+def setup_link(monkeypatch, env: dict) -> str:
+    """The make run / make dev tests above run the real processes; this one is about what the
+    configuration derives from the environment, so the commands run in process."""
+    result = flask_in_process(monkeypatch, env, "setup", "link")
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_printed_links_follow_port(tmp_path, monkeypatch):
     """`PORT=8123 make run` prints a setup link for port 8123 (PORTAL_BASE_URL derives from PORT)."""
 
     env = fresh_env(tmp_path / "instance", PORT="8123")
-    flask(env, "db", "upgrade")
-    assert "http://127.0.0.1:8123/kantor/pasang/" in flask(env, "setup", "link").stdout
+    assert flask_in_process(monkeypatch, env, "db", "upgrade").exit_code == 0
+    assert "http://127.0.0.1:8123/kantor/pasang/" in setup_link(monkeypatch, env)
     explicit = {**env, "PORTAL_BASE_URL": "https://integritas.example.go.id"}
-    assert "https://integritas.example.go.id/kantor/pasang/" in flask(explicit, "setup", "link").stdout
+    assert "https://integritas.example.go.id/kantor/pasang/" in setup_link(monkeypatch, explicit)

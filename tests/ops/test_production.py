@@ -7,11 +7,14 @@ answer. Behind nginx, a tip's text never lands in nginx's temporary files and no
 the client."""
 from __future__ import annotations
 
+import atexit
 import gzip
 import re
 import secrets
+import shutil
 import ssl
 import socket
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from served import (CLIENT_ADDRESS, NGINX, USER_AGENT, flask, gunicorn, nginx, production_env, request,
+from served import (CLIENT_ADDRESS, NGINX, USER_AGENT, flask, fresh_env, gunicorn, nginx, production_env, request,
                     self_signed_certificate)
 from test_gratification_browser import file_report
 
@@ -37,12 +40,23 @@ def nginx_missing_reason() -> str | None:
     return None
 
 
+_made: dict[str, object] = {}
+
+
 def fresh_production_instance(tmp_path: Path, **extra: str) -> dict:
-    env = production_env(tmp_path / "instance", **extra)
-    flask(env, "db", "upgrade")
-    flask(env, "users", "create", "--email", ADMIN_EMAIL, "--name", "Admin Uji", "--role", "admin",
-          "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
-    return env
+    """A production instance made by `flask db upgrade` and `flask users create` (real processes),
+    once per test process; each test serves its own copy of it (the tests only read the admin and
+    add their own submissions), with the same SECRET_KEY."""
+    if "instance" not in _made:
+        folder = Path(tempfile.mkdtemp(prefix="portal-production-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        env = production_env(folder / "instance")
+        flask(env, "db", "upgrade")
+        flask(env, "users", "create", "--email", ADMIN_EMAIL, "--name", "Admin Uji", "--role", "admin",
+              "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+        _made.update(instance=folder / "instance", secret=env["SECRET_KEY"])
+    shutil.copytree(_made["instance"], tmp_path / "instance", symlinks=True)
+    return fresh_env(tmp_path / "instance", PORTAL_ENV="production", SECRET_KEY=_made["secret"], **extra)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Complaint
 from publish_support import Publisher
+from support import built_once
 
 import report_dataset
 
@@ -20,18 +21,25 @@ FORMULA = '=HYPERLINK("http://x","klik")'
 STAFF_FORMULA = '@SUM(1+1)*cmd|" /C calc"!A0 rencana tindak lanjut petugas'
 
 
+_published: dict = {}
+
+
 @pytest.fixture
-def published(app, as_role):
-    report_dataset.load(app)
-    with app.app_context():
-        # A handler's public summary of an open complaint of the month: table T6 lists it (the
-        # citizen's own words are never published; staff text is what reaches the export).
-        row = db.session.scalars(select(Complaint).where(
-            Complaint.privacy == "open", Complaint.submitted_on.between(date(2026, 10, 1), date(2026, 10, 31)))
-            .order_by(Complaint.id)).first()
-        row.public_summary = FORMULA
-        db.session.commit()
-    return Publisher(app, as_role).publish("complaints", MONTH, plan=STAFF_FORMULA)
+def published(request, app, backend):
+    """Built once per test process on SQLite, copied into each test's app (support.built_once):
+    the tests only read what was published."""
+    def publish_month():
+        report_dataset.load(app)
+        with app.app_context():
+            # A handler's public summary of an open complaint of the month: table T6 lists it (the
+            # citizen's own words are never published; staff text is what reaches the export).
+            row = db.session.scalars(select(Complaint).where(
+                Complaint.privacy == "open", Complaint.submitted_on.between(date(2026, 10, 1), date(2026, 10, 31)))
+                .order_by(Complaint.id)).first()
+            row.public_summary = FORMULA
+            db.session.commit()
+        return Publisher(app, request.getfixturevalue("as_role")).publish("complaints", MONTH, plan=STAFF_FORMULA)
+    return built_once(_published, app, backend, publish_month)
 
 
 def test_formula_in_public_summary_and_follow_up_plan_is_inert_in_csv(client, published):

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from publish_support import Publisher
+from support import built_once
 
 import report_dataset
 
@@ -19,16 +20,24 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 SVG_RE = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S)
 
 
+# Publishing renders every report (PDF included) through the real back-office pages: seconds per
+# test. These tests only read what was published: on SQLite it is built once per test process and
+# each test's app gets a copy (support.built_once).
+_published: dict = {}
+
+
 @pytest.fixture
-def published(app, as_role):
-    report_dataset.load(app)
-    pub = Publisher(app, as_role)
-    return {
-        "month": pub.publish("complaints", "2026-10"),
-        "semester": pub.publish("complaints", "2026-S2"),
-        "gratification": pub.publish("gratification", "2026-10"),
-        "wbs": pub.publish("wbs", "2026-S2"),
-    }
+def published(request, app, backend):
+    def publish_four():
+        report_dataset.load(app)
+        pub = Publisher(app, request.getfixturevalue("as_role"))
+        return {
+            "month": pub.publish("complaints", "2026-10"),
+            "semester": pub.publish("complaints", "2026-S2"),
+            "gratification": pub.publish("gratification", "2026-10"),
+            "wbs": pub.publish("wbs", "2026-S2"),
+        }
+    return built_once(_published, app, backend, publish_four)
 
 
 def test_list_groups_by_channel_newest_period_first(client, published):

@@ -10,16 +10,24 @@ import zipfile
 import pytest
 
 from publish_support import Publisher
+from support import built_once
 
 import report_dataset
 
 
+_published: dict = {}
+
+
 @pytest.fixture
-def published(app, as_role, periods_ended):
-    report_dataset.load(app)
-    pub = Publisher(app, as_role)
-    pub.client("leader").get("/bahasa/en")  # the approving leader reads the portal in English
-    return {"month": pub.publish("complaints", "2026-10"), "wbs": pub.publish("wbs", "2026-S2")}
+def published(request, app, backend, periods_ended):
+    """Built once per test process on SQLite, copied into each test's app (support.built_once):
+    the tests only read what was published."""
+    def publish_two():
+        report_dataset.load(app)
+        pub = Publisher(app, request.getfixturevalue("as_role"))
+        pub.client("leader").get("/bahasa/en")  # the approving leader reads the portal in English
+        return {"month": pub.publish("complaints", "2026-10"), "wbs": pub.publish("wbs", "2026-S2")}
+    return built_once(_published, app, backend, publish_two)
 
 
 def _rows(data: bytes) -> list[list[str]]:
