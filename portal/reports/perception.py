@@ -5,8 +5,9 @@ The figures come from portal.surveys.perception.index (the one place that reads 
 IKM formula of portal.surveys.ikm): a question's NRR is over the answers it received, the index is
 the equal-weight mean of the NRR of the active questions that have answers, converted ×25. The
 question texts are frozen into the snapshot when the report is published, so a later edit of the
-questionnaire never changes a published report. No mutu letter is printed: the SKM's intervals
-(PermenPANRB 14/2017) are not a rule for these indexes.
+questionnaire never changes a published report; they sit under the column key "text", not "label",
+so that a visitor's language never rewrites what the admin wrote (portal.reports.translate). No mutu
+letter is printed: the SKM's intervals (PermenPANRB 14/2017) are not a rule for these indexes.
 """
 from __future__ import annotations
 
@@ -49,11 +50,11 @@ def _questions_table(survey: str, index: ikm.Index, asked, counts: dict[str, int
     for no, question in enumerate(asked, 1):
         key = f"q{question.id}"
         nrr = index.nrr.get(key) if index.nrr else None
-        rows.append({"no": no, "code": key, "label": question.text, "answers": counts.get(key, 0), "nrr": _num(nrr),
+        rows.append({"no": no, "code": key, "text": question.text, "answers": counts.get(key, 0), "nrr": _num(nrr),
                      "converted": None if nrr is None else _num(ikm.half_up(nrr * ikm.SCALE, 2))})
-    columns = [Column("no", "No"), Column("code", "Kode pernyataan"), Column("label", "Butir pernyataan"),
+    columns = [Column("no", "No"), Column("code", "Kode pernyataan"), Column("text", "Butir pernyataan"),
                Column("answers", "Jumlah jawaban"), Column("nrr", "NRR"), Column("converted", "Nilai konversi")]
-    total = {"no": "", "code": "", "label": "Indeks persepsi", "answers": None, "nrr": _num(index.ikm),
+    total = {"no": "", "code": "", "text": "Indeks persepsi", "answers": None, "nrr": _num(index.ikm),
              "converted": _num(index.converted)}
     return Table(survey, f"Nilai rata-rata (NRR) per pernyataan — {survey.upper()}", columns, rows, total,
                  note=NRR_NOTE)

@@ -133,7 +133,7 @@ def charts_for(report: dict) -> list[Chart]:
         for survey in ("ipak", "ipkp"):
             if survey in tables:
                 charts.append(Chart(f"nrr-{survey}", _("NRR per pernyataan — %(survey)s", survey=survey.upper()),
-                                    [(_short(f'{row["no"]}. {row["label"]}'), row.get("nrr"))
+                                    [(_short(f'{row["no"]}. {row["text"]}'), row.get("nrr"))
                                      for row in tables[survey]["rows"]]))
     return charts
 

@@ -102,5 +102,21 @@ def test_published_report_equals_the_cli_and_stays_frozen(app, runner, client, a
     assert admin.post(f"/kantor/survei/persepsi/pertanyaan/{first}",
                       data={"csrf_token": csrf(page), "text": "Pernyataan baru.", "active": "1"}).status_code == 302
     again = client.get(f"/api/v1/reports/{report_id}").get_json()["report"]
-    assert again["tables"]["ipak"]["rows"][0]["label"] == cli["tables"]["ipak"]["rows"][0]["label"] != "Pernyataan baru."
-    assert build(runner, "2026-S1")["tables"]["ipak"]["rows"][0]["label"] == "Pernyataan baru."
+    assert again["tables"]["ipak"]["rows"][0]["text"] == cli["tables"]["ipak"]["rows"][0]["text"] != "Pernyataan baru."
+    assert build(runner, "2026-S1")["tables"]["ipak"]["rows"][0]["text"] == "Pernyataan baru."
+
+
+@pytest.mark.usefixtures("periods_ended")
+def test_english_visitor_gets_english_labels_and_the_admins_wording(app, client, as_role, answered):
+    publisher = Publisher(app, as_role)
+    approved = publisher.approve(publisher.draft_id(publisher.prepare("perception", "2026-S1", plan=PLAN,
+                                                                      role="complaints")))
+    report_id = int(re.search(r"/laporan/(\d+)$", approved.headers["Location"])[1])
+    english = client.get(f"/api/v1/reports/{report_id}", headers={"Accept-Language": "en"}).get_json()["report"]
+    indonesian = client.get(f"/api/v1/reports/{report_id}").get_json()["report"]
+    assert english["tables"]["indeks"]["title"] == "Perception index"
+    assert english["tables"]["indeks"]["rows"][0]["label"] == "Anti-Corruption Perception Index (IPAK)"
+    assert english["tables"]["ipak"]["title"] == "Average score (NRR) per statement — IPAK"
+    assert [r["text"] for r in english["tables"]["ipak"]["rows"]] == \
+        [r["text"] for r in indonesian["tables"]["ipak"]["rows"]]
+    assert english["summary"] == indonesian["summary"]
