@@ -45,7 +45,7 @@ from .models.types import utcnow
 __all__ = ["log", "verify", "search", "export_csv", "VerifyResult", "AuditError", "AuditChainError",
            "GENESIS_HASH", "CHANNELS", "audit_cli"]
 
-CHANNELS = ("complaints", "gratification", "wbs", "skm", "coi", "zi_monev")
+CHANNELS = ("complaints", "gratification", "wbs", "skm", "perception", "coi", "zi_monev")
 # pg_advisory_xact_lock key for appends: b"AUDIT_LG" as a signed 64-bit integer.
 ADVISORY_LOCK_KEY = int.from_bytes(b"AUDIT_LG", "big", signed=True)
 MAX_DETAIL_VALUE = 200   # characters per string value: room for codes and ids, not for prose

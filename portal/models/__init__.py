@@ -11,7 +11,7 @@ from .wbs import (WbsAttachment, WbsDecree, WbsEvent, WbsExclusion, WbsHandler, 
 from .gratification import GratificationAttachment, GratificationEvent, GratificationReport  # noqa: F401
 from .publication import PublishedReport, ReportDraft  # noqa: F401
 from .zi import (ConflictDeclaration, ConflictPosition, FollowUpPlan, MonevEntry, RenjaEvidence,  # noqa: F401
-                 RenjaRow, RenjaStatus, ZiPage)
+                 RenjaRow, RenjaStatus, ServiceStandard, ZiPage)
 from .survey import (PerceptionAnswer, PerceptionQuestion, PerceptionResponse, SkmFollowUp,  # noqa: F401
                      SkmPopulation, SkmResponse)
 from .files import StoredFile, StoredFileChunk  # noqa: F401

@@ -152,3 +152,19 @@ class ZiPage(db.Model):
     body: Mapped[str] = mapped_column(Text, nullable=False)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ServiceStandard(db.Model):
+    """One component of a service's standar pelayanan (PermenPANRB 15/2014), as the ZI team wrote it:
+    one row per (service code of portal.catalog.COMPLAINT_SERVICES, component of portal.zi.standards)."""
+
+    __tablename__ = "zi_service_standards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service: Mapped[str] = mapped_column(String(40), nullable=False)
+    component: Mapped[str] = mapped_column(String(40), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("service", "component", name="uq_zi_service_standards_service_component"),)

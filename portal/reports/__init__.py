@@ -30,7 +30,7 @@ CONTRACT_CHANNELS = ("complaints", "gratification", "wbs", "skm")
 # Modules that register builders when imported. Add a channel's module here.
 BUILTIN_MODULES = ("portal.reports.complaints", "portal.reports.gratification", "portal.reports.wbs",
                    "portal.reports.skm", "portal.reports.coi",
-                   "portal.reports.zi_monev")
+                   "portal.reports.zi_monev", "portal.reports.perception")
 
 Builder = Callable[[Period], Report]
 

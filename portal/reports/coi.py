@@ -3,22 +3,19 @@
 The declarations of the semester counted per type (berkala/insidental) and per handling decision,
 and the number of conflict-prone positions mapped per unit. No declarant, no description, no
 decision note and no position name reaches the report: the register itself stays in
-portal.zi.conflicts, readable by the ZI team only.
+portal.zi.conflicts, readable by the ZI team only, and so do the counts (declaration_counts, the one
+home of the rule that the back-office recap and the evidence pack use too).
 """
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import ConflictDeclaration, ConflictPosition
-from ..zi.conflicts import DECIDED, DECISIONS, KINDS
+from ..zi.conflicts import DECISIONS, KINDS, PENDING, declaration_counts, positions_per_unit
 from . import SEMESTER, register
 from .aggregate import Column, Report, Table
 from .periods import Period
 
 CHANNEL = "coi"
-PENDING = "pending"
 VOCABULARY = (
     _l("Benturan Kepentingan"), _l("Laporan Semester Monitoring dan Evaluasi Benturan Kepentingan"),
     _l("Pernyataan menurut jenis dan keputusan penanganan"), _l("Jenis pernyataan"), _l("Jumlah pernyataan"),
@@ -29,20 +26,6 @@ VOCABULARY = (
        "Laporan ini hanya memuat jumlah: nama pegawai dan isi pernyataan tidak pernah dipublikasikan."),
     _l("Peta jabatan/kegiatan yang aktif saat laporan disusun."),
 )
-
-
-def declaration_counts(period: Period) -> dict[tuple[str, str, bool], int]:
-    """{(kind, decision or "pending", has_conflict): number} of the semester's declarations."""
-    decision = func.coalesce(ConflictDeclaration.decision, PENDING)
-    stmt = (select(ConflictDeclaration.kind, ConflictDeclaration.status, decision, ConflictDeclaration.has_conflict,
-                   func.count())
-            .where(ConflictDeclaration.declared_on.between(period.start, period.end))
-            .group_by(ConflictDeclaration.kind, ConflictDeclaration.status, decision, ConflictDeclaration.has_conflict))
-    counts: dict[tuple[str, str, bool], int] = {}
-    for kind, status, code, conflict, n in db.session.execute(stmt):
-        key = (kind, code if status == DECIDED else PENDING, bool(conflict))
-        counts[key] = counts.get(key, 0) + n
-    return counts
 
 
 def _declarations_table(counts: dict) -> tuple[Table, dict]:
@@ -63,12 +46,6 @@ def _declarations_table(counts: dict) -> tuple[Table, dict]:
                   note="Menurut tanggal pernyataan dalam semester; keputusan menurut keadaan saat laporan disusun. "
                        "Laporan ini hanya memuat jumlah: nama pegawai dan isi pernyataan tidak pernah dipublikasikan.")
     return table, total
-
-
-def positions_per_unit() -> dict[str, int]:
-    stmt = (select(ConflictPosition.unit, func.count()).where(ConflictPosition.active.is_(True))
-            .group_by(ConflictPosition.unit).order_by(ConflictPosition.unit))
-    return {unit: n for unit, n in db.session.execute(stmt)}
 
 
 def _positions_table(units: dict[str, int]) -> Table:

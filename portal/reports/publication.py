@@ -27,11 +27,13 @@ from . import PeriodError, ReportError, build_report, get_channel, registry
 from . import periods, render
 from .periods import Period
 
-CHANNEL_ORDER = ("complaints", "gratification", "wbs", "skm", "coi", "zi_monev")
+CHANNEL_ORDER = ("complaints", "gratification", "wbs", "skm", "perception", "coi", "zi_monev")
 # The roles whose team prepares a channel's reports, when it is not the channel's own name: the SKM is
-# run by the service and complaint unit (pengelola pengaduan), which also moderates its suggestions;
+# run by the service and complaint unit (pengelola pengaduan), which also moderates its suggestions, and
+# so are its perception surveys (IPAK/IPKP);
 # the conflict-of-interest monev and the Lembar Monev ZI by the ZI team (portal.zi.TEAM_ROLES).
-TEAM_ROLE = {"skm": ("complaints",), "coi": ("admin", "leader"), "zi_monev": ("admin", "leader")}
+TEAM_ROLE = {"skm": ("complaints",), "perception": ("complaints",), "coi": ("admin", "leader"),
+             "zi_monev": ("admin", "leader")}
 PLAN_MIN, TEXT_MAX = 20, 5000
 LEADER = "leader"
 MAX_ID = 2**31 - 1  # INTEGER primary keys: a larger number in a URL is simply not found

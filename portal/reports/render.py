@@ -126,7 +126,21 @@ def charts_for(report: dict) -> list[Chart]:
         if "status" in tables:
             charts.append(Chart("status", _("Status laporan WBS pada akhir semester"),
                                 _bars(tables["status"], "count")))
+    elif channel == "perception":
+        if "indeks" in tables:
+            charts.append(Chart("indeks", _("Indeks persepsi (nilai konversi 25–100)"),
+                                _bars(tables["indeks"], "converted")))
+        for survey in ("ipak", "ipkp"):
+            if survey in tables:
+                charts.append(Chart(f"nrr-{survey}", _("NRR per pernyataan — %(survey)s", survey=survey.upper()),
+                                    [(_short(f'{row["no"]}. {row["text"]}'), row.get("nrr"))
+                                     for row in tables[survey]["rows"]]))
     return charts
+
+
+def _short(label: str, limit: int = 52) -> str:
+    """A bar's label cut to fit the chart's width (the table beside it has the whole text)."""
+    return label if len(label) <= limit else label[:limit - 1].rstrip() + "…"
 
 
 ROW_H, TOP, WIDTH, BAR_MAX, BAR_H, FONT = 50, 6, 520, 400, 20, 17

@@ -67,6 +67,12 @@ def submit(survey: str, scores: dict[int, int], submission_key: str | None = Non
 def index(survey: str, period: Period) -> tuple[ikm.Index, list[PerceptionQuestion]]:
     """The index of a survey in a period over its active questions that have answers (ikm.compute, equal
     weights; a question's NRR is over the answers it received, as the set may change mid-period)."""
+    result, asked, _counts = index_with_counts(survey, period)
+    return result, asked
+
+
+def index_with_counts(survey: str, period: Period) -> tuple[ikm.Index, list[PerceptionQuestion], dict[str, int]]:
+    """index() and the number of answers per active question ({"q<id>": n}), for the published report."""
     asked = questions(survey)
     in_period = (PerceptionResponse.survey == survey) & PerceptionResponse.submitted_on.between(period.start, period.end)
     n = db.session.scalar(select(func.count()).select_from(PerceptionResponse).where(in_period)) or 0
@@ -77,7 +83,7 @@ def index(survey: str, period: Period) -> tuple[ikm.Index, list[PerceptionQuesti
     keys = tuple(f"q{q.id}" for q in asked)
     sums = {f"q{qid}": int(total) for qid, total, _count in rows}
     counts = {f"q{qid}": count for qid, _total, count in rows}
-    return ikm.compute(sums, n, keys, counts), asked
+    return ikm.compute(sums, n, keys, counts), asked, {k: counts.get(k, 0) for k in keys}
 
 
 def _check_text(text: str | None) -> str:

@@ -1,9 +1,10 @@
-"""Public SKM pages: the survey at /survei (CONTRACT.md), its kiosk mode for a counter tablet, the thanks."""
+"""Public SKM pages: the survey at /survei (CONTRACT.md), the perception surveys at /survei/ipak and
+/survei/ipkp, the kiosk mode of each for a counter tablet, the thanks."""
 from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 
 from .. import catalog, intake, secrets_util
 from ..auth.access import public
@@ -12,10 +13,12 @@ from .validation import SUGGESTION_MAX, SkmForm
 
 bp = Blueprint("surveys", __name__, url_prefix="/survei")
 KIOSK_RETURN_SECONDS = 8
+KIOSK_ENDPOINTS = ("surveys.kiosk", "surveys.perception_kiosk")
 
 
 def _kiosk() -> bool:
-    return (request.values.get("kiosk") or "") == "1" or request.endpoint == "surveys.kiosk"
+    """Kiosk mode (a tablet at the counter): the thanks page goes back to a blank form by itself."""
+    return (request.values.get("kiosk") or "") == "1" or request.endpoint in KIOSK_ENDPOINTS
 
 
 def _form(values=None, errors=None, status=200, submission_key=None):
@@ -24,8 +27,9 @@ def _form(values=None, errors=None, status=200, submission_key=None):
                            submission_key=submission_key or secrets.token_urlsafe(24)), status
 
 
-def _thanks():
-    return render_template("surveys/thanks.html", kiosk=_kiosk(), kiosk_seconds=KIOSK_RETURN_SECONDS)
+def _thanks(kiosk_url: str | None = None):
+    return render_template("surveys/thanks.html", kiosk=_kiosk(), kiosk_seconds=KIOSK_RETURN_SECONDS,
+                           kiosk_url=kiosk_url or url_for("surveys.kiosk"))
 
 
 @bp.get("")
@@ -69,13 +73,19 @@ SURVEY_PATH = "<any(ipak, ipkp):survey>"
 def _perception_form(survey: str, values=None, errors=None, status=200, submission_key=None):
     return render_template("surveys/perception.html", survey=survey, title=perception.TITLES[survey],
                            questions=perception.questions(survey), answers=perception.ANSWERS,
-                           values=values or {}, errors=errors or {},
+                           values=values or {}, errors=errors or {}, kiosk=_kiosk(),
                            submission_key=submission_key or secrets.token_urlsafe(24)), status
 
 
 @bp.get(f"/{SURVEY_PATH}")
 @public
 def perception_form(survey: str):
+    return _perception_form(survey)
+
+
+@bp.get(f"/{SURVEY_PATH}/kiosk")
+@public
+def perception_kiosk(survey: str):
     return _perception_form(survey)
 
 
@@ -98,4 +108,4 @@ def perception_submit(survey: str):
     if errors:
         return _perception_form(survey, form_data, errors, 422, submission_key)
     perception.submit(survey, scores, submission_key)
-    return _thanks()
+    return _thanks(url_for("surveys.perception_kiosk", survey=survey))

@@ -1,10 +1,32 @@
 """`flask --app wsgi wbs …`: appoint by SK, the recovery key, retention purge, notifications."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import click
 from flask.cli import AppGroup
 
 wbs_cli = AppGroup("wbs", help="Whistleblowing System: SK Tim WBS, kunci pemulihan, retensi, notifikasi.")
+
+
+@contextmanager
+def _refused():
+    """A refusal of portal.whistle.keys becomes the command's error message (exit status 1)."""
+    from . import keys
+
+    try:
+        yield
+    except keys.WbsKeyError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+def _user(email: str):
+    from ..auth.services import find_user
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"akun tidak ditemukan: {email}")
+    return user
 
 
 @wbs_cli.command("appoint")
@@ -13,19 +35,11 @@ wbs_cli = AppGroup("wbs", help="Whistleblowing System: SK Tim WBS, kunci pemulih
 @click.option("--email", "emails", required=True, multiple=True, help="Akun (peran wbs) yang diangkat; boleh diulang.")
 def wbs_appoint(sk_number: str, sk_date: str, emails: tuple):
     """Record the SK and appoint accounts that hold the role `wbs`."""
-    from ..auth.services import find_user
     from . import keys
 
-    ids = []
-    for email in emails:
-        user = find_user(email)
-        if user is None:
-            raise click.ClickException(f"akun tidak ditemukan: {email}")
-        ids.append(user.id)
-    try:
+    ids = [_user(email).id for email in emails]
+    with _refused():
         users = keys.appoint(sk_number, sk_date, ids)
-    except keys.WbsKeyError as exc:
-        raise click.ClickException(exc.message) from None
     for user in users:
         click.echo(f"diangkat: {user.email}")
     click.echo("Pengangkatan tidak memberi kunci. Pasangan kunci dibuat saat pengelola, sesudah masuk lengkap, "
@@ -38,16 +52,11 @@ def wbs_appoint(sk_number: str, sk_date: str, emails: tuple):
 @click.option("--email", required=True)
 def wbs_revoke(email: str):
     """End an appointment: the handler's wrapped keys and key pair are destroyed."""
-    from ..auth.services import find_user
     from . import keys
 
-    user = find_user(email)
-    if user is None:
-        raise click.ClickException(f"akun tidak ditemukan: {email}")
-    try:
+    user = _user(email)
+    with _refused():
         count = keys.revoke(user.id)
-    except keys.WbsKeyError as exc:
-        raise click.ClickException(exc.message) from None
     click.echo(f"dicabut: {user.email}; kunci laporan dimusnahkan: {count}")
 
 
@@ -57,10 +66,8 @@ def wbs_recovery_key(replace: bool):
     """Create the organisation recovery key pair; print the private half ONCE (store on paper)."""
     from . import keys
 
-    try:
+    with _refused():
         printable = keys.create_recovery_key(replace=replace)
-    except keys.WbsKeyError as exc:
-        raise click.ClickException(exc.message) from None
     click.echo("KUNCI PEMULIHAN WBS — hanya ditampilkan sekali, tidak disimpan di server.")
     click.echo("Cetak/tulis, masukkan amplop tersegel, serahkan kepada Kepala Dinas:")
     click.echo("")
@@ -89,15 +96,6 @@ def _read_recovery_key() -> str:
     return text
 
 
-def _user_id(email: str) -> int:
-    from ..auth.services import find_user
-
-    user = find_user(email)
-    if user is None:
-        raise click.ClickException(f"akun tidak ditemukan: {email}")
-    return user.id
-
-
 @wbs_cli.command("endorse")
 @click.option("--email", required=True, help="Akun pengelola WBS yang kuncinya disahkan.")
 @click.option("--recovery-key-stdin", is_flag=True, required=True,
@@ -108,12 +106,10 @@ def wbs_endorse(email: str, recovery_key_stdin: bool, fingerprint: str | None):
     """Endorse a handler's key pair with the recovery key; then open tips are re-sealed for it."""
     from . import keys
 
-    user_id = _user_id(email)
+    user_id = _user(email).id
     printable = _read_recovery_key()
-    try:
+    with _refused():
         count = keys.endorse_with_recovery(printable, user_id, fingerprint)
-    except keys.WbsKeyError as exc:
-        raise click.ClickException(exc.message) from None
     from ..models import User
     from ..extensions import db
 
@@ -130,12 +126,10 @@ def wbs_exclude(tip_id: int, email: str, recovery_key_stdin: bool):
     """Exclude a handler from one tip on the head of office's authority (in place of a second handler)."""
     from . import keys
 
-    user_id = _user_id(email)
+    user_id = _user(email).id
     printable = _read_recovery_key()
-    try:
+    with _refused():
         keys.exclude_with_recovery(printable, tip_id, user_id)
-    except keys.WbsKeyError as exc:
-        raise click.ClickException(exc.message) from None
     click.echo(f"dikecualikan dari WBS-{tip_id}: {email}")
 
 
@@ -148,12 +142,10 @@ def wbs_restore(tips: tuple, email: str, recovery_key_stdin: bool):
     """Give tips back to an endorsed handler with the recovery key — closed or excluded ones too."""
     from . import keys
 
-    user_id = _user_id(email)
+    user_id = _user(email).id
     printable = _read_recovery_key()
-    try:
+    with _refused():
         done = keys.restore(printable, list(tips), user_id)
-    except keys.WbsKeyError as exc:
-        raise click.ClickException(exc.message) from None
     click.echo(f"dipulihkan untuk {email}: " + ", ".join(f"WBS-{t}" for t in done))
 
 

@@ -1,6 +1,7 @@
 """Back-office pages of the Zona Integritas module: the Renja (ZI team: admin, leader) with status
 and evidence per period and the evidence pack download, and the conflict-of-interest register
-(every signed-in account declares; the team keeps the map and decides)."""
+(every signed-in account declares; the team keeps the map and decides), and the standar pelayanan
+per service the team writes for the website."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,7 +16,7 @@ from ..models import ROLES
 from ..params import parse_int
 from ..reports.periods import Period
 from ..templating import local_today
-from . import AREAS, TEAM_ROLES, ZiError, conflicts, evidence, monev, renja
+from . import AREAS, TEAM_ROLES, ZiError, conflicts, evidence, monev, renja, standards
 
 bp = Blueprint("zi", __name__, url_prefix="/zi")
 coi_bp = Blueprint("coi", __name__, url_prefix="/benturan-kepentingan")
@@ -267,3 +268,28 @@ def public_pages():
         return redirect(url_for("backoffice.zi.public_pages")), 303
     return render_template("zi/pages.html", titles=pages.PAGES, hints=pages.HINTS,
                            bodies={slug: (pages.get(slug).body if pages.get(slug) else "") for slug in pages.PAGES})
+
+
+# --------------------------------------------------------------------------- standar pelayanan
+
+@bp.get("/standar-pelayanan")
+@roles_required(*TEAM_ROLES)
+def standards_index():
+    return render_template("zi/standards.html", standards=standards.all_standards(), total=len(standards.CODES))
+
+
+@bp.route("/standar-pelayanan/<service>", methods=["GET", "POST"])
+@roles_required(*TEAM_ROLES)
+def standard(service: str):
+    found = standards.get(service)
+    if found is None:
+        abort(404)
+    errors: dict = {}
+    if request.method == "POST":
+        errors, _result = _submitted(lambda: standards.save(service, request.form, _user()),
+                                     _("Standar pelayanan %(service)s disimpan.", service=found.label))
+        if not errors:
+            return redirect(url_for("backoffice.zi.standards_index")), 303
+    values = request.form if request.method == "POST" else found.fields
+    return render_template("zi/standard_form.html", standard=found, values=values, errors=errors,
+                           components=standards.COMPONENTS, max_body=standards.MAX_BODY), (422 if errors else 200)

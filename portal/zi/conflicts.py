@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import audit
 from ..database import write_transaction
@@ -142,19 +142,43 @@ def names(ids) -> dict[int, str]:
 
 # --------------------------------------------------------------------------- counts
 
+PENDING = "pending"
+
+
+def declaration_counts(period: Period) -> dict[tuple[str, str, bool], int]:
+    """{(kind, decision or "pending", has_conflict): number} of the declarations made in the period: the
+    one count behind the back-office recap, the evidence pack and the published monev (channel "coi")."""
+    decision = func.coalesce(ConflictDeclaration.decision, PENDING)
+    stmt = (select(ConflictDeclaration.kind, ConflictDeclaration.status, decision, ConflictDeclaration.has_conflict,
+                   func.count())
+            .where(ConflictDeclaration.declared_on.between(period.start, period.end))
+            .group_by(ConflictDeclaration.kind, ConflictDeclaration.status, decision, ConflictDeclaration.has_conflict))
+    counts: dict[tuple[str, str, bool], int] = {}
+    for kind, status, code, conflict, n in db.session.execute(stmt):
+        key = (kind, code if status == DECIDED else PENDING, bool(conflict))
+        counts[key] = counts.get(key, 0) + n
+    return counts
+
+
+def positions_per_unit() -> dict[str, int]:
+    """{unit: number of active conflict-prone positions}, units in alphabetical order."""
+    stmt = (select(ConflictPosition.unit, func.count()).where(ConflictPosition.active.is_(True))
+            .group_by(ConflictPosition.unit).order_by(ConflictPosition.unit))
+    return {unit: n for unit, n in db.session.execute(stmt)}
+
+
 def period_counts(period: Period) -> dict:
-    """Counts only (no names, no descriptions): what the evidence pack and a public recap may show."""
-    start, end = period.start, period.end
-    items = list(db.session.scalars(select(ConflictDeclaration).where(ConflictDeclaration.declared_on >= start,
-                                                                      ConflictDeclaration.declared_on <= end)))
+    """Counts only (no names, no descriptions): the recap the back office and the evidence pack show,
+    from declaration_counts."""
+    counts = declaration_counts(period)
     header = [_("Jenis pernyataan"), _("Jumlah pernyataan"), _("Menyatakan ada benturan"),
               _("Sudah diputuskan"), _("Menunggu keputusan")] + [str(label) for label in DECISIONS.values()]
     table = []
     for kind, label in list(KINDS.items()) + [("total", _l("Jumlah"))]:
-        chosen = [i for i in items if kind == "total" or i.kind == kind]
-        table.append([str(label), len(chosen), sum(i.has_conflict for i in chosen),
-                      sum(i.status == DECIDED for i in chosen), sum(i.status != DECIDED for i in chosen)]
-                     + [sum(i.decision == code for i in chosen) for code in DECISIONS])
+        chosen = {(d, c): n for (k, d, c), n in counts.items() if kind == "total" or k == kind}
+        pending = sum(n for (d, _c), n in chosen.items() if d == PENDING)
+        table.append([str(label), sum(chosen.values()), sum(n for (_d, c), n in chosen.items() if c),
+                      sum(chosen.values()) - pending, pending]
+                     + [sum(n for (d, _c), n in chosen.items() if d == code) for code in DECISIONS])
     return {"period": period.code, "label": period.label, "header": header, "rows": table,
-            "positions": sum(1 for p in positions() if p.active)}
-
+            "positions": sum(positions_per_unit().values())}

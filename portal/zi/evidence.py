@@ -3,7 +3,8 @@ published reports and registers for the period plus the documents uploaded as ev
 index (HTML and XLSX) that maps every Renja indicator to its files.
 
 Only what is already public (published report snapshots, counts of declarations, the map of
-conflict-prone positions) and the ZI team's own evidence documents go in: no case, no tip, no name.
+conflict-prone positions, the standar pelayanan per service) and the ZI team's own evidence documents
+go in: no case, no tip, no name.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ..extensions import db
 from ..models import PublishedReport, RenjaRow
 from ..reports.periods import Period
 from ..templating import local_today
-from . import AREAS, conflicts, monev, renja
+from . import AREAS, conflicts, monev, renja, standards
 
 REPORT_CHANNELS = ("complaints", "gratification", "wbs", "skm", "coi")
 _FOLDER_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -115,6 +116,10 @@ def build(period: Period) -> bytes:
                 if source == "coi":  # the register's recap and map, published report or not
                     for name, data in _coi_files(period).items():
                         put(f"{folder}/{name}", data, entry)
+                if source == "standards":  # the standar pelayanan of every service, all its components
+                    sheet = standards.table()
+                    put(f"{folder}/standar-pelayanan.csv", _csv(sheet), entry)
+                    put(f"{folder}/standar-pelayanan.xlsx", _xlsx(_("Standar pelayanan"), sheet), entry)
             for item in renja.evidence_for(row, period):
                 name = f"{folder}/dokumen/{item.period}-{item.kind}-{item.id}{uploads.extension_for(item.content_type)}"
                 put(name, renja.evidence_file(item), entry)

@@ -1,5 +1,6 @@
 """Public Zona Integritas pages (DOMAIN.md §5) that the admin writes: pencanangan, pakta integritas,
-maklumat pelayanan and standar pelayanan (PermenPANRB 15/2014's components, per service)."""
+maklumat pelayanan, and the introduction of standar pelayanan (whose components per service are
+portal.zi.standards)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -23,10 +24,8 @@ HINTS = {
     "maklumat-pelayanan": _l("Contoh: «Dengan ini kami menyatakan sanggup menyelenggarakan pelayanan sesuai "
                              "standar pelayanan yang telah ditetapkan … apabila tidak menepati janji ini, kami "
                              "siap menerima sanksi sesuai peraturan perundang-undangan yang berlaku.»"),
-    "standar-pelayanan": _l("Per jenis layanan, komponen PermenPANRB 15/2014: dasar hukum; persyaratan; sistem, "
-                            "mekanisme dan prosedur; jangka waktu; biaya/tarif; produk; sarana dan prasarana; "
-                            "kompetensi pelaksana; pengawasan internal; penanganan pengaduan; jumlah pelaksana; "
-                            "jaminan pelayanan; jaminan keamanan dan keselamatan; evaluasi kinerja pelaksana."),
+    "standar-pelayanan": _l("Pengantar halaman Standar Pelayanan (boleh kosong). Komponen PermenPANRB 15/2014 "
+                            "per jenis layanan diisi di halaman Standar pelayanan per layanan."),
 }
 MAX_BODY = 20_000
 

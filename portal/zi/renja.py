@@ -19,7 +19,7 @@ from ..reports.periods import Period, PeriodError
 from . import AREAS, ZiError, text_field
 
 SEED_FILE = Path(__file__).parent / "data" / "renja_2022.json"
-SOURCES = ("complaints", "gratification", "wbs", "skm", "coi")
+SOURCES = ("complaints", "gratification", "wbs", "skm", "coi", "standards")
 
 STATUSES = {
     "belum": _l("Belum dimulai"),

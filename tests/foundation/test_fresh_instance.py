@@ -93,3 +93,15 @@ def test_conflict_of_interest_monev_builds_right_after_db_upgrade(fresh_install,
     assert report["channel"] == "coi" and report["period"]["code"] == "2026-S2"
     assert report["summary"]["declarations"] == 0 and report["summary"]["positions_mapped"] == 0
     assert [r["declared"] for r in report["tables"]["pernyataan"]["rows"]] == [0, 0]
+
+
+def test_perception_report_builds_right_after_db_upgrade(fresh_install):
+    """The "perception" channel with the installed IPAK (6) and IPKP (8) statements and no answer yet."""
+    assert flask(fresh_install, "db", "upgrade").returncode == 0
+    done = flask(fresh_install, "reports", "build", "--channel", "perception", "--period", "2026-S2")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["channel"] == "perception" and report["summary"]["respondents"] == 0
+    assert report["summary"]["ipak"] == {"respondents": 0, "index": None, "converted": None}
+    assert [len(report["tables"][s]["rows"]) for s in ("ipak", "ipkp")] == [6, 8]
+    assert "Belum ada responden survei persepsi" in " ".join(report["notes"])

@@ -116,7 +116,9 @@ def test_semester_pack_maps_every_indicator_to_its_files(app, runner, as_role, t
     assert any("laporan-complaints-2026-03-v1.pdf" in f for f in index["E.3"]["Berkas"].split("\n"))
     assert uploaded[0] in index["E.5"]["Berkas"]
     assert index["E.5"]["Status"] == "Selesai"
-    assert index["F.1"]["Berkas"] == "belum ada berkas"
+    # F.1 (Standar Pelayanan) carries the standards per service the ZI team keeps in the portal.
+    assert index["F.1"]["Berkas"].split("\n") == ["F1_standar_pelayanan/standar-pelayanan.csv",
+                                                  "F1_standar_pelayanan/standar-pelayanan.xlsx"]
 
     for _category, what, *_rest in WBS_SAMPLES:
         for name, text in texts.items():
@@ -132,9 +134,11 @@ def test_pack_on_a_fresh_instance_lists_every_indicator(app, runner, tmp_path):
         index = _index(pack)
     assert list(index) == ALL_CODES
     for code in ALL_CODES:
-        if code != "E.5":  # the conflict-of-interest recap exists even with no declaration
+        # The conflict-of-interest recap and the standards per service exist even when nothing is recorded.
+        if code not in ("E.5", "F.1"):
             assert index[code]["Berkas"] == "belum ada berkas", code
     assert index["E.5"]["Berkas"].split("\n")[0].endswith("rekap-benturan-kepentingan-2026-S1.csv")
+    assert index["F.1"]["Berkas"].split("\n")[0].endswith("standar-pelayanan.csv")
 
 
 def test_bad_period_is_refused_without_a_file(runner, tmp_path):

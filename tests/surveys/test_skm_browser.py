@@ -50,3 +50,40 @@ def test_kiosk_returns_to_a_blank_form_after_each_answer(page_nojs, live_server,
         rows = db.session.scalars(select(SkmResponse).order_by(SkmResponse.id)).all()
         assert [(r.service, r.u1, r.u9) for r in rows] == [("akta-lahir", 4, 4), ("kk", 2, 1)]
         assert db.session.scalar(select(func.count()).select_from(SkmResponse)) == 2
+
+
+def test_perception_kiosk_returns_to_a_blank_form_after_each_answer(page_nojs, live_server, app):
+    from portal.models import PerceptionResponse
+
+    page = page_nojs
+    page.goto(live_server.url + "/")
+    page.set_content("<noscript><p id='nojs'>off</p></noscript>")
+    assert page.locator("#nojs").count() == 1  # scripting is really off
+
+    page.goto(live_server.url + "/survei/ipak/kiosk")
+    names = sorted({page.locator('input[type="radio"]').nth(i).get_attribute("name")
+                    for i in range(page.locator('input[type="radio"]').count())})
+    assert len(names) == 6  # the six installed IPAK statements
+    for name in names:
+        page.locator(f'input[name="{name}"][value="3"]').check()
+    page.locator("button[type=submit]").click()
+    assert page.locator("#terima-kasih").is_visible()
+
+    # No click and no script: the thank-you page goes back to the IPAK kiosk form, blank.
+    page.wait_for_url(re.compile(r"/survei/ipak/kiosk$"), timeout=20_000)
+    assert page.locator('input[type="radio"]:checked').count() == 0
+
+    # The next visitor leaves one statement out: refused, the other answers stay, still in kiosk mode.
+    for name in names[:-1]:
+        page.locator(f'input[name="{name}"][value="4"]').check()
+    page.locator("button[type=submit]").click()
+    assert page.locator(f"#f-{names[-1]}.has-error").is_visible()
+    assert page.locator('input[type="radio"]:checked').count() == 5
+    page.locator(f'input[name="{names[-1]}"][value="1"]').check()
+    page.locator("button[type=submit]").click()
+    page.locator("#survei-baru").click()
+    assert page.url.endswith("/survei/ipak/kiosk")
+
+    with app.app_context():
+        rows = db.session.scalars(select(PerceptionResponse).order_by(PerceptionResponse.id)).all()
+        assert [r.survey for r in rows] == ["ipak", "ipak"]
