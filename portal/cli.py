@@ -147,3 +147,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(wbs_cli)
     from .zi.cli import zi_cli
     app.cli.add_command(zi_cli)
+    from .privacy.cli import privacy_cli
+    app.cli.add_command(privacy_cli)

@@ -1,4 +1,4 @@
-"""privacy_requests: data subjects' correction and deletion requests (UU PDP 27/2022)
+"""privacy_requests: data subjects' correction and deletion requests (UU PDP 27/2022); privacy_erasures
 
 Revision ID: 0013_pdp
 Revises: 0012_perception
@@ -37,9 +37,20 @@ def upgrade():
     )
     op.create_index('ix_privacy_requests_status_due', 'privacy_requests', ['status', 'due_at'])
     op.create_index('ix_privacy_requests_case', 'privacy_requests', ['channel', 'case_id'])
+    op.create_table(
+        'privacy_erasures',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('channel', sa.String(length=20), nullable=False),
+        sa.Column('case_id', sa.Integer(), nullable=False),
+        sa.Column('cause', sa.String(length=15), nullable=False),
+        sa.Column('at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('channel', 'case_id', name='uq_privacy_erasures_case'),
+    )
 
 
 def downgrade():
+    op.drop_table('privacy_erasures')
     op.drop_index('ix_privacy_requests_case', table_name='privacy_requests')
     op.drop_index('ix_privacy_requests_status_due', table_name='privacy_requests')
     op.drop_table('privacy_requests')

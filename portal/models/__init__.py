@@ -14,4 +14,4 @@ from .zi import (ConflictDeclaration, ConflictPosition, FollowUpPlan, MonevEntry
                  RenjaRow, RenjaStatus, ZiPage)
 from .survey import (PerceptionAnswer, PerceptionQuestion, PerceptionResponse, SkmFollowUp,  # noqa: F401
                      SkmPopulation, SkmResponse)
-from ..privacy.models import PrivacyRequest  # noqa: F401,E402  (UU PDP requests: portal.privacy)
+from ..privacy.models import PrivacyErasure, PrivacyRequest  # noqa: F401,E402  (UU PDP requests: portal.privacy)

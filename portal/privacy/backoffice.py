@@ -12,12 +12,13 @@ from ..auth.access import roles_required
 from ..backoffice import Area, MenuItem
 from ..extensions import db
 from ..models.types import utcnow
-from . import services
+from . import retention, services
 from .channels import CHANNELS, FIELD_LABELS
 from .models import PrivacyRequest
 from .validation import DECISIONS, KINDS, PrivacyDecisionInput
 
 ROLES = tuple(sorted({c.role for c in CHANNELS.values()}))
+SCHEDULE_ROLES = (*ROLES, "admin")  # the admin sees the retention schedule and what the next purge removes
 
 bp = Blueprint("privacy", __name__, url_prefix="/privasi")
 
@@ -38,7 +39,7 @@ def privacy_numbers(user, today) -> dict | None:
             "new": waiting, "overdue": overdue, "mine": None}
 
 
-AREA = Area(bp, menu=(MenuItem("backoffice.privacy.queue", _l("Data pribadi"), ROLES),), widgets=(privacy_numbers,))
+AREA = Area(bp, menu=(MenuItem("backoffice.privacy.queue", _l("Data pribadi"), SCHEDULE_ROLES),), widgets=(privacy_numbers,))
 
 
 def _me():
@@ -46,11 +47,14 @@ def _me():
 
 
 @bp.get("")
-@roles_required(*ROLES)
+@roles_required(*SCHEDULE_ROLES)
 def queue():
     rows = db.session.scalars(select(PrivacyRequest).where(PrivacyRequest.channel.in_(_channels(_me())))
                               .order_by(PrivacyRequest.status != services.OPEN, PrivacyRequest.due_at).limit(200)).all()
-    return render_template("privacy/office_queue.html", rows=rows, kinds=KINDS, channels=CHANNELS, now=utcnow())
+    pending = retention.due()
+    schedule = [(rule, sum(1 for item in pending if item.rule is rule)) for rule in retention.RULES]
+    return render_template("privacy/office_queue.html", rows=rows, kinds=KINDS, channels=CHANNELS, now=utcnow(),
+                           schedule=schedule)
 
 
 def _own(request_id: int) -> PrivacyRequest:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -33,3 +33,18 @@ class PrivacyRequest(db.Model):
         Index("ix_privacy_requests_status_due", "status", "due_at"),
         Index("ix_privacy_requests_case", "channel", "case_id"),
     )
+
+
+class PrivacyErasure(db.Model):
+    """A case whose personal data was erased (at the subject's request or by retention): the purge
+    skips it, and the back office can say why the case reads "[dihapus]"."""
+
+    __tablename__ = "privacy_erasures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), nullable=False)
+    case_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    cause: Mapped[str] = mapped_column(String(15), nullable=False)  # request | retention
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("channel", "case_id", name="uq_privacy_erasures_case"),)

@@ -18,7 +18,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models.types import utcnow
 from .channels import CHANNELS, ERASED, Channel
-from .models import PrivacyRequest
+from .models import PrivacyErasure, PrivacyRequest
 
 # UU PDP 27/2022 as DOMAIN.md quotes it: the controller answers within 3×24 jam, counted in
 # hours from receipt (not working days).
@@ -107,7 +107,8 @@ def decide(request_id: int, decision: str, reason: str | None, user) -> PrivacyR
                 if row.closed_on is None:
                     raise PrivacyError(_("Kasus masih berjalan: data pribadi masih diperlukan untuk "
                                          "menanganinya. Tolak permintaan dengan alasan ini."))
-                files = _erase(channel, row)
+                if not is_erased(channel, row.id):  # already purged by retention: nothing left to erase
+                    files = erase(channel, row, cause="request")
             else:
                 setattr(row, channel.personal[request.field], request.new_value)
         request.status = ACCEPTED if decision == "accept" else REFUSED
@@ -126,8 +127,14 @@ def decide(request_id: int, decision: str, reason: str | None, user) -> PrivacyR
     return request
 
 
-def _erase(channel: Channel, row) -> list[str]:
-    """Anonymise the case in the current transaction; returns the attachment files to unlink."""
+def is_erased(channel: Channel, case_id: int) -> bool:
+    return db.session.scalar(select(PrivacyErasure.id).where(PrivacyErasure.channel == channel.code,
+                                                             PrivacyErasure.case_id == case_id)) is not None
+
+
+def erase(channel: Channel, row, *, cause: str) -> list[str]:
+    """Anonymise the case in the current write transaction and record it; returns the attachment
+    files to unlink once the transaction has committed."""
     from ..whistle.keys import mark_for_shredding
 
     columns = channel.personal_columns() + channel.texts
@@ -151,5 +158,6 @@ def _erase(channel: Channel, row) -> list[str]:
     row.attachments.clear()
     for other in requests_of(channel, row):
         other.new_value = other.details = None
+    db.session.add(PrivacyErasure(channel=channel.code, case_id=row.id, cause=cause))
     mark_for_shredding()
     return names
