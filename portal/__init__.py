@@ -118,6 +118,8 @@ def register_blueprints(app: Flask) -> None:
     from .gratification.views import bp as gratification_bp
     from .i18n import bp as i18n_bp  # /bahasa/<code>
     from .ops import bp as ops_bp  # /healthz
+    from .privacy import backoffice as privacy_office
+    from .privacy.views import bp as privacy_bp
     from .public import bp as public_bp
     from .reports import backoffice as reports_office
     from .reports.public import bp as reports_public_bp
@@ -129,10 +131,11 @@ def register_blueprints(app: Flask) -> None:
     from .zi.public import bp as zi_public_bp
 
     for area in (public_bp, complaints_bp, gratification_bp, whistle_bp, surveys_bp, reports_public_bp, zi_public_bp,
-                 i18n_bp, auth_bp):
+                 privacy_bp, i18n_bp, auth_bp):
         app.register_blueprint(area)
     app.register_blueprint(backoffice.nest((wbs_office.AREA, reports_office.AREA, zi_office.ZI_AREA,
-                                            zi_office.COI_AREA, surveys_office.AREA)))
+                                            zi_office.COI_AREA, surveys_office.AREA,
+                                            privacy_office.AREA)))
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(ops_bp)

@@ -151,3 +151,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(files_cli)
     from .hosts import hosts_cli
     app.cli.add_command(hosts_cli)
+    from .privacy.cli import privacy_cli
+    app.cli.add_command(privacy_cli)

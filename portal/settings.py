@@ -47,6 +47,20 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
             _l("Masa simpan laporan WBS yang sudah ditutup (hari)"),
             _l("Laporan WBS yang berstatus akhir lebih lama dari ini dihapus beserta kuncinya, pesan, dan "
                "lampirannya (sesuaikan dengan Jadwal Retensi Arsip)."), minimum=30, maximum=36500),
+    # Retention of complaints and gratification reports (portal.privacy.retention reads these).
+    Setting("COMPLAINTS_RETENTION_DAYS", "int", 1825,
+            _l("Masa simpan data pribadi pengaduan yang selesai (hari)"),
+            _l("Setelah pengaduan Selesai/Ditutup selama ini, data pribadi dan lampirannya dihapus; angka "
+               "laporan tetap (sesuaikan dengan Jadwal Retensi Arsip)."), minimum=30, maximum=36500),
+    Setting("COMPLAINTS_DROPPED_RETENTION_DAYS", "int", 730,
+            _l("Masa simpan data pribadi pengaduan yang diarsipkan atau bukan kewenangan (hari)"),
+            _l("Pengaduan Arsip/Bukan Kewenangan: data pribadi dan lampirannya dihapus setelah ini "
+               "(sesuaikan dengan Jadwal Retensi Arsip)."), minimum=30, maximum=36500),
+    Setting("GRATIFICATION_RETENTION_DAYS", "int", 1825,
+            _l("Masa simpan data pribadi laporan gratifikasi yang selesai (hari)"),
+            _l("Laporan gratifikasi berstatus akhir: data pribadi pelapor dan pemberi serta lampirannya dihapus "
+               "setelah ini; angka laporan tetap (sesuaikan dengan Jadwal Retensi Arsip)."),
+            minimum=30, maximum=36500),
     Setting("PDP_OFFICER_EMAIL", "email", "",
             _l("Surel Pejabat Pelindungan Data Pribadi"),
             _l("Ditampilkan pada pemberitahuan privasi sebagai alamat permohonan hak subjek data."), max_len=254),

@@ -1,7 +1,7 @@
 """standar pelayanan per service as structured components (PermenPANRB 15/2014); Renja row F.1 points to it
 
-Revision ID: 0013_left
-Revises: 0012_perception
+Revision ID: 0015_standards
+Revises: 0014_perf
 Create Date: 2026-11-29 06:50:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = '0013_left'
-down_revision = '0012_perception'
+revision = '0015_standards'
+down_revision = '0014_perf'
 branch_labels = None
 depends_on = None
 
