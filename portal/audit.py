@@ -276,7 +276,7 @@ def _local_bound(value: date | datetime, *, end: bool) -> datetime:
         if value.tzinfo is None:
             raise AuditError("naive datetime")
         return value
-    from .templating import local_tz
+    from .clock import local_tz
 
     day = value + timedelta(days=1) if end else value
     return datetime.combine(day, time.min, tzinfo=local_tz())

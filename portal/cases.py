@@ -18,7 +18,7 @@ from .database import write_transaction
 from .extensions import db
 from .models import User
 from .models.types import utcnow
-from .templating import local_today
+from .clock import local_today
 
 
 class CaseError(ValueError):

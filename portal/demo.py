@@ -4,13 +4,14 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from . import secrets_util, tickets, workdays
+from . import tickets, workdays
+from .crypto import codes
 from .complaints import casework, services
 from .database import write_transaction
 from .demodays import month_starts, office_time
 from .gratification.demo import seed_gratification
 from .models import ComplaintEvent
-from .templating import local_today
+from .clock import local_today
 
 COMPLAINT_SAMPLES = [
     ("ktp-el", "sistem", "pengaduan", "open", "KTP-el belum dicetak",
@@ -90,7 +91,7 @@ def seed_complaints(months: int, per_month: int, rng: random.Random) -> int:
                     {"classification": classification, "category": category, "problem": problem, "privacy": privacy,
                      "subject": subject, "description": description, "location": location, "name": name},
                     {"ticket": ticket,
-                     "access_code_hash": secrets_util.access_code_hash(ticket, secrets_util.new_access_code()),
+                     "access_code_hash": codes.access_code_hash(ticket, codes.new_access_code()),
                      "channel": rng.choice(["web"] * 6 + ["lapor", "whatsapp", "tatap-muka"]),
                      "submitted_at": at, "submitted_on": submitted_on, "status_changed_at": at},
                     submitted_on)

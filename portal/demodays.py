@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timezone
 
-from .templating import local_tz
+from .clock import local_tz
 
 
 def month_starts(months: int, today: date) -> list[date]:

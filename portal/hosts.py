@@ -101,7 +101,7 @@ def check_agreement(app) -> None:
         if not inspect(db.engine).has_table(SecretFingerprint.__tablename__):
             return
         if app.extensions.get("portal_pepper") is None:
-            from .secrets_util import pepper
+            from .crypto.hashing import pepper
 
             pepper()
         mine = fingerprints(app)
@@ -139,7 +139,7 @@ def record(app) -> dict[str, str]:
 def export_secrets(target: Path) -> list[str]:
     """Copy this host's secrets (its instance/, or its shared directory) into `target` for the others."""
     app = current_app._get_current_object()
-    from .secrets_util import pepper
+    from .crypto.hashing import pepper
 
     pepper()  # created on first use: make sure it exists before it is copied
     written = []

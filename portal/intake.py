@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import notify, secrets_util, tickets, uploads
+from . import notify, tickets, uploads
+from .crypto import codes
 from .database import write_transaction
 from .errors import render_error
 from .extensions import db, limiter
@@ -86,13 +87,13 @@ def find_replay(model, submission_key: str | None, receipt: Callable, body_diges
     if not submission_key:
         return None
     row = db.session.scalar(select(model).where(
-        model.submission_key_hash == secrets_util.submission_key_hash(submission_key)))
+        model.submission_key_hash == codes.submission_key_hash(submission_key)))
     if row is None:
         return None
     opened = None
     if row.sealed_access_code:
         try:
-            opened = secrets_util.open_with_submission_key(submission_key, row.sealed_access_code, body_digest or b"")
+            opened = codes.open_with_submission_key(submission_key, row.sealed_access_code, body_digest or b"")
         except InvalidTag:
             opened = None
     if body_digest is not None and opened is None:
@@ -112,7 +113,7 @@ def lookup(model, ticket: str | None, access_code: str | None):
     row = db.session.scalar(select(model).where(model.ticket == ticket))
     stored = row.access_code_hash if row else None
     # Compute the hash either way so an unknown ticket costs the same as a wrong code.
-    if not secrets_util.access_code_matches(ticket, access_code, stored):
+    if not codes.access_code_matches(ticket, access_code, stored):
         return None
     return row
 
@@ -132,16 +133,16 @@ def submit(submission_key: str | None, files: list, *, replay: Callable, prefix:
         # Files are stored before the transaction so it stays short; they are removed again if it fails.
         for item in files:
             stored_names.append(uploads.store(item.data))
-        access_code = secrets_util.new_access_code()
+        access_code = codes.new_access_code()
         now = utcnow()
         day = today()
         with write_transaction() as session:
             ticket = tickets.allocate(prefix, day.year)
             row = build({
                 "ticket": ticket,
-                "access_code_hash": secrets_util.access_code_hash(ticket, access_code),
-                "submission_key_hash": secrets_util.submission_key_hash(submission_key) if submission_key else None,
-                "sealed_access_code": (secrets_util.seal_with_submission_key(submission_key, access_code,
+                "access_code_hash": codes.access_code_hash(ticket, access_code),
+                "submission_key_hash": codes.submission_key_hash(submission_key) if submission_key else None,
+                "sealed_access_code": (codes.seal_with_submission_key(submission_key, access_code,
                                                                              body_digest or b"")
                                        if submission_key else None),
                 "channel": "web",
@@ -248,7 +249,7 @@ def screen_form(form, find_replay: Callable, receipt_template: str):
     refusal = bot_refusal(form)
     if refusal is not None:
         return refusal, None
-    submission_key = secrets_util.valid_submission_key(form.get("submission_key"))
+    submission_key = codes.valid_submission_key(form.get("submission_key"))
     replay = find_replay(submission_key)
     if replay:
         return render_template(receipt_template, receipt=replay), submission_key

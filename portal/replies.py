@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from . import audit, uploads
 from .database import write_transaction
 from .models.types import utcnow
-from .templating import local_today
+from .clock import local_today
 from .validation import Schema, Text
 from .workflow import Workflow
 

@@ -6,7 +6,7 @@ import json
 
 from flask import abort, jsonify, make_response, request
 
-from .. import secrets_util
+from ..crypto import codes
 
 JSON_TYPES = {"application/json"}
 FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
@@ -40,10 +40,10 @@ def idempotency_key() -> str | None:
     value = request.headers.get("Idempotency-Key")
     if value is None:
         return None
-    key = secrets_util.valid_submission_key(value)
+    key = codes.valid_submission_key(value)
     if key is None:
         abort(make_response(invalid({"Idempotency-Key": [
-            f"Use {secrets_util.SUBMISSION_KEY_MIN} to {secrets_util.SUBMISSION_KEY_MAX} printable ASCII "
+            f"Use {codes.SUBMISSION_KEY_MIN} to {codes.SUBMISSION_KEY_MAX} printable ASCII "
             "characters without spaces (a random UUID fits)."]})))
     return key
 

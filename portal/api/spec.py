@@ -12,7 +12,7 @@ from flask import current_app
 from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from .. import secrets_util
+from ..crypto import codes
 from ..complaints.validation import ComplaintInput
 from ..gratification.validation import GratificationInput
 from ..replies import ReplyInput
@@ -47,9 +47,9 @@ def _header(name: str, schema: dict, description: str | None = None, required: b
 
 
 IDEMPOTENCY_KEY = _header(
-    "Idempotency-Key", {"type": "string", "minLength": secrets_util.SUBMISSION_KEY_MIN,
-                        "maxLength": secrets_util.SUBMISSION_KEY_MAX,
-                        "pattern": f"^[!-~]{{{secrets_util.SUBMISSION_KEY_MIN},{secrets_util.SUBMISSION_KEY_MAX}}}$"},
+    "Idempotency-Key", {"type": "string", "minLength": codes.SUBMISSION_KEY_MIN,
+                        "maxLength": codes.SUBMISSION_KEY_MAX,
+                        "pattern": f"^[!-~]{{{codes.SUBMISSION_KEY_MIN},{codes.SUBMISSION_KEY_MAX}}}$"},
     "Repeat a request with the same key and the same body to get the same ticket (no duplicate); the same key "
     "with another body is refused (422), and so is a key outside 16-128 printable ASCII characters.", required=False)
 ACCESS_CODE = _header("X-Access-Code", {"type": "string"})

@@ -7,7 +7,7 @@ from .. import catalog, intake, replies
 from ..complaints import services as complaint_services
 from ..complaints.validation import ComplaintInput
 from ..extensions import limiter
-from ..templating import local_today
+from ..clock import local_today
 from . import bp
 from .common import body_digest, idempotency_conflict, idempotency_key
 from .spec import document

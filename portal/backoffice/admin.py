@@ -23,7 +23,7 @@ from ..auth.access import roles_required
 from ..extensions import db
 from ..models import ROLES, CalendarOverride, SlaSetting, User
 from ..params import parse_int
-from ..templating import local_today
+from ..clock import local_today
 from ..workflow import UNITS, WORKFLOWS, sla
 from . import MENU, MenuItem, bp, checklist
 from .paging import Page

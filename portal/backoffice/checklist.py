@@ -17,7 +17,7 @@ from .. import audit
 from ..database import write_transaction
 from ..extensions import db
 from ..models import ROLES, AuditEntry, User, WbsDecree, WbsHandler
-from ..templating import local_today, local_tz
+from ..clock import local_today, local_tz
 
 HOLIDAYS_CHECKED = "holiday_calendar_checked"
 SLA_REVIEWED = "sla_reviewed"

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from ..auth.access import roles_required
 from ..extensions import db
 from ..models import Complaint, GratificationReport
-from ..templating import local_today
+from ..clock import local_today
 from ..workflow import COMPLAINTS, GRATIFICATION
 from . import bp, checklist
 

@@ -21,7 +21,7 @@ from .. import notify, workdays
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Complaint, GratificationReport, User
-from ..templating import local_today
+from ..clock import local_today
 from ..workflow import COMPLAINTS, GRATIFICATION
 
 Line = tuple[str, int]

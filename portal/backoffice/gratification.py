@@ -13,7 +13,7 @@ from ..auth.access import roles_required
 from ..gratification import casework
 from ..gratification.services import FORWARD_STEP, hint_for, next_statuses
 from ..models import GratificationReport
-from ..templating import local_today
+from ..clock import local_today
 from ..workflow import sla
 from . import bp
 from .casedesk import Desk, Note

@@ -11,7 +11,7 @@ from ..cases import CaseError
 from ..database import write_transaction
 from ..models import Complaint, ComplaintAttachment, ComplaintEvent, User
 from ..models.types import utcnow
-from ..templating import local_today, to_local
+from ..clock import local_today, to_local
 from ..workflow import COMPLAINTS, ReasonRequired, TransitionRefused
 
 CHANNEL = "complaints"

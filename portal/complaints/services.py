@@ -11,7 +11,7 @@ from .. import audit, cases, intake, notify, replies
 from ..database import write_transaction
 from ..models.types import utcnow
 from ..models import Complaint, ComplaintAttachment, ComplaintEvent
-from ..templating import local_today
+from ..clock import local_today
 from ..workflow import COMPLAINTS
 
 TICKET_PREFIX = "PGD"
@@ -174,19 +174,19 @@ def reissue_code(ticket: str | None) -> None:
     the caller answers the same whether or not the ticket exists or has an address."""
     from sqlalchemy import select
 
-    from .. import secrets_util
+    from ..crypto import codes
     from .mailing import queue_new_code
 
     if not ticket or not isinstance(ticket, str) or len(ticket) > 30:
         return
     ticket = ticket.strip().upper()
-    access_code = secrets_util.new_access_code()
+    access_code = codes.new_access_code()
     mail_ids = []
     with write_transaction() as session:
         complaint = session.scalar(select(Complaint).where(Complaint.ticket == ticket).with_for_update())
         if complaint is None or not complaint.email:
             return
-        complaint.access_code_hash = secrets_util.access_code_hash(complaint.ticket, access_code)
+        complaint.access_code_hash = codes.access_code_hash(complaint.ticket, access_code)
         # A replay of the first submission must not show the old code again.
         complaint.sealed_access_code = None
         item = queue_new_code(complaint, access_code)

@@ -6,10 +6,11 @@ import secrets
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from .. import intake, replies, secrets_util, uploads
+from .. import intake, replies, uploads
+from ..crypto import codes
 from ..auth.access import public
 from ..extensions import limiter
-from ..templating import local_today
+from ..clock import local_today
 from . import services
 from .validation import ComplaintInput
 
@@ -37,7 +38,7 @@ def new_complaint():
 
 def _form_again():
     form = request.form
-    return _form(form, None, 429, secrets_util.valid_submission_key(form.get("submission_key")))
+    return _form(form, None, 429, codes.valid_submission_key(form.get("submission_key")))
 
 
 @bp.post("/baru")
@@ -128,7 +129,7 @@ def code_reissue_limit() -> str:
 
 def _ticket_key() -> str:
     # Per ticket across every address: hashed so the limiter's store holds no ticket.
-    return "reissue-" + secrets_util.submission_key_hash((request.form.get("ticket") or "").strip().upper()[:30])
+    return "reissue-" + codes.submission_key_hash((request.form.get("ticket") or "").strip().upper()[:30])
 
 
 @bp.get("/kode-hilang")

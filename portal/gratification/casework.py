@@ -21,7 +21,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models import GratificationAttachment, GratificationEvent, GratificationReport, User
 from ..models.types import utcnow
-from ..templating import local_today
+from ..clock import local_today
 from ..validation import Choice, PastDate, Text, check_value
 from ..workflow import GRATIFICATION, ReasonRequired, TransitionRefused
 from .services import CHANNEL, FORWARD_STEP, next_statuses, queue_request_mail

@@ -4,11 +4,12 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from .. import secrets_util, tickets, workdays
+from .. import tickets, workdays
+from ..crypto import codes
 from ..database import write_transaction
 from ..demodays import month_starts, office_time
 from ..models import GratificationEvent, GratificationReport
-from ..templating import local_today
+from ..clock import local_today
 from . import casework
 from .services import TICKET_PREFIX, new_report
 
@@ -89,7 +90,7 @@ def seed_gratification(months: int, per_month: int, rng: random.Random) -> int:
                          "deposited_with_upg": deposited}
                 report = new_report(clean, {
                     "ticket": ticket,
-                    "access_code_hash": secrets_util.access_code_hash(ticket, secrets_util.new_access_code()),
+                    "access_code_hash": codes.access_code_hash(ticket, codes.new_access_code()),
                     "channel": "web", "submitted_at": at, "submitted_on": submitted_on, "status_changed_at": at,
                 }, submitted_on)
                 report.events.append(GratificationEvent(at=at, kind="submitted", public=True, status_to=report.status))

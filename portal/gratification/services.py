@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from .. import cases, intake, notify, replies, workdays, workflow
 from ..models import GratificationAttachment, GratificationEvent, GratificationReport
-from ..templating import local_today
+from ..clock import local_today
 from ..workflow import GRATIFICATION, Status
 from .exemptions import Hint, exemption_hint, rupiah
 

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .. import catalog
-from ..templating import local_today
+from ..clock import local_today
 from ..validation import NIK, NIP, Boolean, Choice, Email, Integer, PastDate, Phone, Schema, Text, add_error
 
 DESCRIPTION_MIN = 10

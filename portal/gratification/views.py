@@ -6,7 +6,8 @@ import secrets
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
-from .. import intake, replies, secrets_util
+from .. import intake, replies
+from ..crypto import codes
 from ..auth.access import public
 from ..extensions import limiter
 from . import exemptions, services
@@ -49,7 +50,7 @@ def new_report():
 
 def _form_again():
     form = request.form
-    return _form(form, None, 429, secrets_util.valid_submission_key(form.get("submission_key")))
+    return _form(form, None, 429, codes.valid_submission_key(form.get("submission_key")))
 
 
 @bp.post("/lapor")

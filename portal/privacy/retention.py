@@ -16,7 +16,7 @@ from sqlalchemy import select
 from .. import audit, settings, uploads
 from ..database import write_transaction
 from ..extensions import db
-from ..templating import local_today
+from ..clock import local_today
 from . import services
 from .channels import CHANNELS, Channel
 from .models import PrivacyErasure

@@ -43,7 +43,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from ..catalog import COMPLAINT_CHANNELS, COMPLAINT_PROBLEMS, COMPLAINT_SERVICES
 from ..extensions import db
 from ..models import CalendarDay, Complaint, ComplaintEvent
-from ..templating import local_tz
+from ..clock import local_tz
 from .. import workdays, workflow
 from ..workflow import COMPLAINTS
 from . import register

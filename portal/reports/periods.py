@@ -182,7 +182,7 @@ class Period:
 
 def office_today() -> date:
     """The office's local day: the one clock reports and publication ask (tests pin it here)."""
-    from ..templating import local_today
+    from ..clock import local_today
 
     return local_today()
 

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models.survey import PERCEPTION_SURVEYS, PerceptionAnswer, PerceptionQuestion, PerceptionResponse
 from ..models.types import utcnow
 from ..reports.periods import Period
-from ..templating import local_today
+from ..clock import local_today
 from ..validation import Score, check_value
 from . import ikm
 from .services import MAX_ID, SurveyError, store_once

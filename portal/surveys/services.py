@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, secrets_util
+from .. import audit
+from ..crypto import codes
 from ..database import write_transaction
 from ..extensions import db
 from ..models.survey import (RTL_DONE, RTL_IN_PROGRESS, RTL_PLANNED, RTL_STATUSES, SUGGESTION_APPROVED, SUGGESTION_PENDING,
@@ -18,7 +19,7 @@ from ..models.survey import (RTL_DONE, RTL_IN_PROGRESS, RTL_PLANNED, RTL_STATUSE
 from ..models.types import utcnow
 from ..params import parse_int
 from ..reports.periods import Period, PeriodError
-from ..templating import local_today
+from ..clock import local_today
 
 CHANNEL = "skm"
 MAX_ID = 2**31 - 1
@@ -52,7 +53,7 @@ def submit(clean: dict, submission_key: str | None = None, on: date | None = Non
 def store_once(model, submission_key: str | None, build):
     """Store one questionnaire of `model` with `build(session, key_hash)` (adds and returns the row), unless
     its submission key stored one already: a repeated key stores nothing and answers the first row."""
-    key_hash = secrets_util.submission_key_hash(submission_key) if submission_key else None
+    key_hash = codes.submission_key_hash(submission_key) if submission_key else None
 
     def earlier():
         return db.session.scalar(select(model).where(model.submission_key_hash == key_hash)) if key_hash else None

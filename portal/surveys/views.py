@@ -6,7 +6,8 @@ import secrets
 
 from flask import Blueprint, render_template, request, url_for
 
-from .. import catalog, intake, secrets_util
+from .. import catalog, intake
+from ..crypto import codes
 from ..auth.access import public
 from . import perception, services
 from .validation import SUGGESTION_MAX, SkmForm
@@ -46,7 +47,7 @@ def kiosk():
 
 def _form_again():
     form_data = request.form
-    return _form(form_data, None, 429, secrets_util.valid_submission_key(form_data.get("submission_key")))
+    return _form(form_data, None, 429, codes.valid_submission_key(form_data.get("submission_key")))
 
 
 @bp.post("")
@@ -57,7 +58,7 @@ def submit():
     refusal = intake.bot_refusal(form_data)
     if refusal is not None:
         return refusal
-    submission_key = secrets_util.valid_submission_key(form_data.get("submission_key"))
+    submission_key = codes.valid_submission_key(form_data.get("submission_key"))
     clean, errors = SkmForm.check(form_data)
     if errors:
         return _form(form_data, errors, 422, submission_key)
@@ -92,7 +93,7 @@ def perception_kiosk(survey: str):
 def _perception_again():
     form_data = request.form
     return _perception_form(request.view_args["survey"], form_data, None, 429,
-                            secrets_util.valid_submission_key(form_data.get("submission_key")))
+                            codes.valid_submission_key(form_data.get("submission_key")))
 
 
 @bp.post(f"/{SURVEY_PATH}")
@@ -103,7 +104,7 @@ def perception_submit(survey: str):
     refusal = intake.bot_refusal(form_data)
     if refusal is not None:
         return refusal
-    submission_key = secrets_util.valid_submission_key(form_data.get("submission_key"))
+    submission_key = codes.valid_submission_key(form_data.get("submission_key"))
     scores, errors = perception.validate(survey, form_data)
     if errors:
         return _perception_form(survey, form_data, errors, 422, submission_key)

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import User
 from ..models.wbs import HOLDER_HANDLER, WbsTip, WbsTipKey
 from ..params import parse_int
-from ..templating import local_today
+from ..clock import local_today
 from ..workflow import WBS
 from . import keys, services
 from .validation import validate_message

@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from ..database import write_transaction
 from ..models.wbs import WbsEvent, WbsTip
-from ..templating import local_today
+from ..clock import local_today
 from . import services
 
 SAMPLES = [

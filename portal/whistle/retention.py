@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import User
 from ..models.wbs import (HOLDER_HANDLER, WbsAttachment, WbsEvent, WbsExclusion, WbsHandler, WbsMessage, WbsTip,
                           WbsTipKey)
-from ..templating import local_today
+from ..clock import local_today
 from ..workflow import WBS
 from . import keys, services
 

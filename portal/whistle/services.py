@@ -18,13 +18,14 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, filestore, secrets_util
+from .. import audit, filestore
+from ..crypto import codes, hashing
 from ..crypto import envelope
 from ..crypto.envelope import RECEIPT_KDF, DecryptionError, KdfParams
 from ..database import write_transaction
 from ..extensions import db
 from ..models.wbs import HOLDER_RECEIPT, WbsAttachment, WbsEvent, WbsMessage, WbsTip, WbsTipKey
-from ..templating import local_today
+from ..clock import local_today
 from ..uploads import CleanFile
 from ..workflow import WBS, due_date
 from . import keys
@@ -168,7 +169,7 @@ def already_sent(submission_key: str | None) -> bool:
     if not submission_key:
         return False
     return db.session.scalar(select(WbsTip.id).where(
-        WbsTip.submission_key_hash == secrets_util.submission_key_hash(submission_key))) is not None
+        WbsTip.submission_key_hash == codes.submission_key_hash(submission_key))) is not None
 
 
 def submit(clean: dict, files: list[CleanFile], submission_key: str | None = None) -> str:
@@ -176,8 +177,8 @@ def submit(clean: dict, files: list[CleanFile], submission_key: str | None = Non
     key files at most one tip (AlreadySent); the receipt is never kept to be shown again."""
     if already_sent(submission_key):
         raise AlreadySent()
-    key_hash = secrets_util.submission_key_hash(submission_key) if submission_key else None
-    pepper = secrets_util.pepper()
+    key_hash = codes.submission_key_hash(submission_key) if submission_key else None
+    pepper = hashing.pepper()
     targets = keys.recipients()
     data_key = envelope.new_data_key()
     params = keys.configured_kdf("WBS_RECEIPT_KDF", RECEIPT_KDF)
@@ -234,7 +235,7 @@ def lookup(receipt) -> Opened | None:
     digits = envelope.normalise_receipt(receipt)
     if digits is None:
         return None
-    pepper = secrets_util.pepper()
+    pepper = hashing.pepper()
     params_in_use = db.session.scalars(select(WbsTip.receipt_kdf).distinct()).all() or [
         keys.configured_kdf("WBS_RECEIPT_KDF", RECEIPT_KDF).to_bytes()]
     for raw in params_in_use:

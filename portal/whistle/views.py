@@ -11,7 +11,8 @@ import secrets
 from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import gettext as _
 
-from .. import intake, secrets_util, uploads
+from .. import intake, uploads
+from ..crypto import codes
 from ..auth.access import public
 from ..crypto import envelope
 from ..errors import render_error
@@ -53,7 +54,7 @@ def _form(values=None, errors=None, status=200, submission_key=None):
 
 def _form_again():
     form = request.form
-    return _form(form, None, 429, secrets_util.valid_submission_key(form.get("submission_key")))
+    return _form(form, None, 429, codes.valid_submission_key(form.get("submission_key")))
 
 
 def _already_sent():
@@ -74,7 +75,7 @@ def submit_tip():
     refusal = intake.bot_refusal(form)
     if refusal is not None:
         return refusal
-    submission_key = secrets_util.valid_submission_key(form.get("submission_key"))
+    submission_key = codes.valid_submission_key(form.get("submission_key"))
     if services.already_sent(submission_key):
         return _already_sent()
     clean, errors = TipInput.check(form)

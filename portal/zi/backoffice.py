@@ -15,7 +15,7 @@ from ..backoffice import Area, MenuItem
 from ..models import ROLES
 from ..params import parse_int
 from ..reports.periods import Period
-from ..templating import local_today
+from ..clock import local_today
 from . import AREAS, TEAM_ROLES, ZiError, conflicts, evidence, monev, renja, standards
 
 bp = Blueprint("zi", __name__, url_prefix="/zi")

@@ -16,7 +16,7 @@ zi_cli = AppGroup("zi", help="Zona Integritas: Renja, eviden dan benturan kepent
               help="Tahun Renja (bawaan: tahun berjalan).")
 def seed_renja(year: int | None):
     """Load the Renja seed rows that YEAR lacks; rows already there (perhaps edited) stay as they are."""
-    from ..templating import local_today
+    from ..clock import local_today
     from . import renja
 
     result = renja.seed(year or local_today().year)

@@ -13,7 +13,7 @@ from ..models import ConflictDeclaration, ConflictPosition, User
 from ..models.types import utcnow
 from ..params import parse_int
 from ..reports.periods import Period
-from ..templating import local_today
+from ..clock import local_today
 from . import TEAM_ROLES, ZiError, text_field
 
 KINDS = {"periodic": _l("Berkala"), "ad_hoc": _l("Insidental")}

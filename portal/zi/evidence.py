@@ -22,7 +22,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..models import PublishedReport, RenjaRow
 from ..reports.periods import Period
-from ..templating import local_today
+from ..clock import local_today
 from . import AREAS, conflicts, monev, renja, standards
 
 REPORT_CHANNELS = ("complaints", "gratification", "wbs", "skm", "coi")

@@ -16,7 +16,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from flask import Flask
 
-from portal import ratelimit, secrets_util
+from portal import ratelimit
 from portal.auth import passwords as auth_passwords
 from portal.crypto import codes, envelope, hashing, keypairs, passwords, sessions, signing
 from portal.crypto.appkey import KeyRing
@@ -105,7 +105,6 @@ def test_the_printed_recovery_key_and_endorsements_of_the_old_code_still_verify(
 def test_peppered_hashes_stored_by_the_old_code_still_match(instance_app):
     p = FIXTURE["pepper_hashes"]
     assert codes.access_code_hash(p["ticket"], p["access_code"]) == p["access_code_hash"]
-    assert secrets_util.access_code_hash(p["ticket"], p["access_code"]) == p["access_code_hash"]
     assert codes.access_code_matches(p["ticket"], p["access_code"].lower(), p["access_code_hash"])
     assert not codes.access_code_matches(p["ticket"], codes.new_access_code(), p["access_code_hash"])
     assert codes.recovery_code_hash(p["recovery_code"]) == p["recovery_code_hash"]
@@ -116,7 +115,7 @@ def test_a_sealed_access_code_of_the_old_code_still_replays(instance_app):
     s, code = FIXTURE["submission"], FIXTURE["pepper_hashes"]["access_code"]
     assert codes.submission_key_hash(s["key"]) == s["key_hash"]
     assert codes.open_with_submission_key(s["key"], raw(s["sealed"]), raw(s["body_digest"])) == code
-    assert secrets_util.open_with_submission_key(s["key"], raw(s["sealed_form"])) == code
+    assert codes.open_with_submission_key(s["key"], raw(s["sealed_form"])) == code
     with pytest.raises(InvalidTag):  # what portal/intake.py catches: another body is a conflict
         codes.open_with_submission_key(s["key"], raw(s["sealed"]), b"another body")
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from portal import create_app, hosts, secrets_util, uploads
+from portal import create_app, hosts, uploads
+from portal.crypto.hashing import pepper as _pepper
 from portal.crypto.appkey import keyring
 from support import dispose_app, make_app
 
@@ -31,9 +32,9 @@ def test_hosts_share_secrets_and_refuse_when_they_differ(tmp_path, backend):
         hosts.check_agreement(b)  # agrees
         with a.app_context():
             name = uploads.store(b"lampiran dari host A")
-            pepper_a = secrets_util.pepper()
+            pepper_a = _pepper()
         with b.app_context():
-            assert uploads.load(name) == b"lampiran dari host A" and secrets_util.pepper() == pepper_a
+            assert uploads.load(name) == b"lampiran dari host A" and _pepper() == pepper_a
             assert keyring().path == shared / "app-keyring.json"
         assert not (tmp_path / "host-b" / "instance" / "keys" / "pepper").exists()
 
