@@ -1,7 +1,6 @@
 """Public information pages: home, procedures and deadlines, privacy notice."""
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
-from . import settings
 from .auth.access import public
 
 bp = public(Blueprint("public", __name__))  # every route is for the public
@@ -19,8 +18,7 @@ def procedure():
 
 @bp.get("/privasi")
 def privacy():
-    # The notice states the operator's actual settings, not placeholders.
-    return render_template("public/privacy.html", wbs_retention_days=settings.value("WBS_RETENTION_DAYS"),
-                           pdp_email=settings.value("PDP_OFFICER_EMAIL"),
-                           pdp_address=settings.value("PDP_OFFICER_ADDRESS"),
-                           office_name=current_app.config["PORTAL_OFFICE_NAME"])
+    # The notice states the rules the code enforces and the operator's settings (portal.privacy.notice).
+    from .privacy import notice
+
+    return render_template("public/privacy.html", **notice.context())

@@ -61,6 +61,17 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
             _l("Laporan gratifikasi berstatus akhir: data pribadi pelapor dan pemberi serta lampirannya dihapus "
                "setelah ini; angka laporan tetap (sesuaikan dengan Jadwal Retensi Arsip)."),
             minimum=30, maximum=36500),
+    # The Personal Data Protection Officer (UU PDP Ps 53), shown in the privacy notice (portal.privacy.notice).
+    Setting("PDP_OFFICER_NAME", "text", "",
+            _l("Nama Pejabat Pelindungan Data Pribadi"),
+            _l("Ditampilkan pada pemberitahuan privasi; kosong: hanya jabatannya yang ditampilkan."), max_len=120),
+    Setting("PDP_OFFICER_UNIT", "text", "",
+            _l("Jabatan atau unit Pejabat Pelindungan Data Pribadi"),
+            _l("Misalnya Sekretaris Dinas; ditampilkan pada pemberitahuan privasi."), max_len=200),
+    Setting("PDP_OFFICER_PHONE", "text", "",
+            _l("Telepon Pejabat Pelindungan Data Pribadi"),
+            _l("Nomor telepon kantor untuk permohonan hak subjek data; ditampilkan pada pemberitahuan privasi."),
+            max_len=40),
     Setting("PDP_OFFICER_EMAIL", "email", "",
             _l("Surel Pejabat Pelindungan Data Pribadi"),
             _l("Ditampilkan pada pemberitahuan privasi sebagai alamat permohonan hak subjek data."), max_len=254),

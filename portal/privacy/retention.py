@@ -27,6 +27,7 @@ class Rule:
     channel: str
     statuses: tuple[str, ...]  # a case in one of these, closed for longer than the setting's days
     setting: str               # portal.settings key (admin page > environment > default)
+    scope: object              # which cases, in words (privacy notice and admin schedule)
     basis: object              # why this long: shown to the admin and in the privacy notice
 
     @property
@@ -38,10 +39,13 @@ class Rule:
 # placeholders until the office's own JRA is entered on the settings page.
 RULES: tuple[Rule, ...] = (
     Rule("complaints", ("completed", "closed"), "COMPLAINTS_RETENTION_DAYS",
+         _l("Pengaduan yang Selesai atau Ditutup"),
          _l("JRA kantor untuk berkas pengaduan masyarakat, lalu dimusnahkan (UU 27/2022 Ps 43–44)")),
     Rule("complaints", ("archived", "not_authority"), "COMPLAINTS_DROPPED_RETENTION_DAYS",
+         _l("Pengaduan yang diarsipkan atau bukan kewenangan kantor"),
          _l("JRA kantor untuk pengaduan yang tidak ditindaklanjuti, lalu dimusnahkan (UU 27/2022 Ps 43–44)")),
     Rule("gratification", ("done", "archived", "stopped"), "GRATIFICATION_RETENTION_DAYS",
+         _l("Laporan gratifikasi yang sudah selesai, diarsipkan, atau dihentikan"),
          _l("JRA kantor untuk berkas pelaporan gratifikasi UPG, lalu dimusnahkan (UU 27/2022 Ps 43–44)")),
 )
 
