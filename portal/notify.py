@@ -27,6 +27,15 @@ def queue_mail(kind: str, recipient: str, subject: str, body: str) -> OutboxMail
     return item
 
 
+def discard(match) -> int:
+    """Delete, in the current transaction, every queued mail for which match(mail) is true (an erased
+    subject's mail must neither go out later nor keep their address); returns how many."""
+    items = [item for item in db.session.scalars(select(OutboxMail)) if match(item)]
+    for item in items:
+        db.session.delete(item)
+    return len(items)
+
+
 def _claim(item_id: int) -> bool:
     now = utcnow()
     with write_transaction() as session:

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import audit, replies, uploads
+from .. import audit, notify, replies, uploads
 from ..database import write_transaction
 from ..extensions import db
 from ..models.types import utcnow
@@ -134,12 +134,16 @@ def is_erased(channel: Channel, case_id: int) -> bool:
 
 def erase(channel: Channel, row, *, cause: str) -> list[str]:
     """Anonymise the case in the current write transaction and record it; returns the attachment
-    files to unlink once the transaction has committed."""
+    files to unlink once the transaction has committed. Mail still queued to the subject's address
+    or quoting their data goes too."""
     from ..whistle.keys import mark_for_shredding
 
     columns = channel.personal_columns() + channel.texts
     quoted = sorted({v for v in (getattr(row, c) for c in columns) if isinstance(v, str) and len(v.strip()) >= 3},
                     key=len, reverse=True)
+    address = (getattr(row, channel.personal["email"]) or "").strip().lower()
+    notify.discard(lambda mail: (address and mail.recipient.strip().lower() == address)
+                   or any(v in mail.subject or v in mail.body for v in quoted))
     table = channel.model.__table__
     for column in columns:
         if getattr(row, column) is not None:
