@@ -78,3 +78,25 @@ def test_details_go_to_a_new_owner_only_file_and_are_audited(app, tmp_path):
                                                "--details", str(target)])
     assert again.exit_code != 0 and "sudah ada" in again.output
     assert len(_audit(app)) == 1
+
+
+def test_a_case_erased_before_the_window_is_not_counted_one_erased_during_it_is(app):
+    from portal.privacy import services
+    from portal.privacy.channels import CHANNELS
+    from portal.privacy.models import PrivacyErasure
+
+    siti, budi, anon, rina = _cases(app)
+    _at(app, Complaint, budi, datetime(2026, 3, 5, 3, tzinfo=timezone.utc))  # inside the window now
+    with app.app_context():
+        for ticket, when in ((siti, datetime(2026, 3, 31, tzinfo=timezone.utc)),
+                             (budi, datetime(2026, 4, 10, tzinfo=timezone.utc))):
+            row = db.session.scalar(select(Complaint).where(Complaint.ticket == ticket))
+            row.status, row.closed_on = "completed", date(2026, 3, 30)
+            services.erase(CHANNELS["complaints"], row, cause="request")
+            db.session.flush()
+            db.session.scalar(select(PrivacyErasure).where(PrivacyErasure.case_id == row.id)).at = when
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["privacy", "breach", "--from", "2026-04-01", "--to", "2026-04-30"])
+    assert result.exit_code == 0, result.output
+    # Siti erased before the window: not exposed; Budi erased during it: exposed, no contact left.
+    assert "complaints\tsubjek 2\tsurel 0\ttelepon saja 0\ttanpa kontak 1\tsudah dihapus 1" in result.output
