@@ -6,6 +6,7 @@ A channel names its templates, its validation and its services; the steps are wr
 """
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -30,12 +31,21 @@ def keep_input(render: Callable) -> Callable:
     return again
 
 
-def screen(form):
-    """(the honeypot's 400 page or None, the form's submission key if well formed)."""
-    refusal = intake.bot_refusal(form)
-    if refusal is not None:
-        return refusal, None
-    return None, codes.valid_submission_key(form.get("submission_key"))
+def submission(channel: str, render: Callable):
+    """A public form's POST view: the channel's submission limits (over one, `render` shows the form again
+    with 429), then the honeypot (400); the view is called with the form and its submission key first."""
+    limits = intake.submission_limits(channel, keep_input=keep_input(render))
+
+    def decorator(view):
+        @functools.wraps(view)
+        def screened(*args, **kwargs):
+            form = request.form
+            refusal = intake.bot_refusal(form)
+            if refusal is not None:
+                return refusal
+            return view(form, codes.valid_submission_key(form.get("submission_key")), *args, **kwargs)
+        return limits(screened)
+    return decorator
 
 
 @dataclass(frozen=True)
@@ -59,14 +69,7 @@ class TicketedPages:
         return form_page(f"{self.folder}/form.html", values, errors, status, submission_key,
                          **intake.upload_limits(), **self.form_context())
 
-    def form_again(self):
-        return keep_input(self.form)()
-
-    def submit(self):
-        form = request.form
-        refusal, submission_key = screen(form)
-        if refusal is not None:
-            return refusal
+    def submit(self, form, submission_key):
         replay = self.services.find_replay(submission_key)
         if replay:  # a double submit: its receipt again
             return render_template(f"{self.folder}/receipt.html", receipt=replay)
@@ -119,7 +122,7 @@ class TicketedPages:
 
         routes = (
             (form_rule, "GET", new, self.form, None),
-            (form_rule, "POST", submit, self.submit, intake.submission_limits(self.channel, keep_input=self.form_again)),
+            (form_rule, "POST", submit, self.submit, submission(self.channel, self.form)),
             ("/status", "GET", "status", self.status_form, None),
             ("/status", "POST", "show_status", self.show_status, limiter.limit(lookup_limit)),
             ("/status/pesan", "POST", "send_reply", self.send_reply, limiter.limit(lookup_limit)),
@@ -132,8 +135,8 @@ class TicketedPages:
 def _view(handler: Callable, module: str, name: str) -> Callable:
     """A view function for `handler` named as if written in the channel's module: Flask-Limiter keys its
     limits on the module and name, so each channel keeps limits of its own."""
-    def view():
-        return handler()
+    def view(*args):
+        return handler(*args)
     view.__module__, view.__name__, view.__qualname__ = module, name, name
     view.__doc__ = handler.__doc__
     return view

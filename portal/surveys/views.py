@@ -2,11 +2,9 @@
 /survei/ipkp, the kiosk mode of each for a counter tablet, the thanks."""
 from __future__ import annotations
 
-import functools
-
 from flask import Blueprint, render_template, request, url_for
 
-from .. import catalog, intake, publicforms
+from .. import catalog, publicforms
 from ..auth.access import public
 from . import perception, services
 from .validation import SUGGESTION_MAX, SkmForm
@@ -45,12 +43,8 @@ def kiosk():
 
 @bp.post("")
 @public
-@intake.submission_limits("skm", keep_input=publicforms.keep_input(_form))
-def submit():
-    form_data = request.form
-    refusal, submission_key = publicforms.screen(form_data)
-    if refusal is not None:
-        return refusal
+@publicforms.submission("skm", _form)
+def submit(form_data, submission_key):
     clean, errors = SkmForm.check(form_data)
     if errors:
         return _form(form_data, errors, 422, submission_key)
@@ -81,18 +75,14 @@ def perception_kiosk(survey: str):
     return _perception_form(survey)
 
 
-def _perception_again():
-    return publicforms.keep_input(functools.partial(_perception_form, request.view_args["survey"]))()
+def _perception_again(*args):
+    return _perception_form(request.view_args["survey"], *args)
 
 
 @bp.post(f"/{SURVEY_PATH}")
 @public
-@intake.submission_limits("skm", keep_input=_perception_again)
-def perception_submit(survey: str):
-    form_data = request.form
-    refusal, submission_key = publicforms.screen(form_data)
-    if refusal is not None:
-        return refusal
+@publicforms.submission("skm", _perception_again)
+def perception_submit(form_data, submission_key, survey: str):
     scores, errors = perception.validate(survey, form_data)
     if errors:
         return _perception_form(survey, form_data, errors, 422, submission_key)

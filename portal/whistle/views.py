@@ -61,12 +61,8 @@ def new_tip():
 
 
 @bp.post("/kirim")
-@intake.submission_limits("wbs", keep_input=publicforms.keep_input(_form))
-def submit_tip():
-    form = request.form
-    refusal, submission_key = publicforms.screen(form)
-    if refusal is not None:
-        return refusal
+@publicforms.submission("wbs", _form)
+def submit_tip(form, submission_key):
     if services.already_sent(submission_key):
         return _already_sent()
     clean, errors = TipInput.check(form)
