@@ -15,6 +15,7 @@ from flask import render_template, request
 
 from . import intake, replies
 from .crypto import codes
+from .extensions import limiter
 
 
 def form_page(template: str, values=None, errors=None, status=200, submission_key=None, **context):
@@ -52,11 +53,12 @@ def submission(channel: str, render: Callable):
 class TicketedPages:
     """The public pages of a ticketed channel; templates live under `folder` (form, receipt, status_form, status).
 
-    `services` is the channel's service module (find_replay, submit, lookup, public_timeline, is_closed, reply);
-    `channel` names its submission budget (intake.submission_limits); `case_name` is what the status template calls the case; `status_context(case)` adds the channel's own
-    values to the status page; `form_context()` to the form.
+    `channel` names its submission budget (intake.submission_limits); `services` is the channel's service
+    module (find_replay, submit, lookup, public_timeline, is_closed, reply); `case_name` is what the status
+    template calls the case; `status_context(case)` adds the channel's own values to the status page;
+    `form_context()` to the form.
     """
-    channel: str  # the channel's name for its submission limits
+    channel: str
     folder: str
     services: Any
     case_name: str
@@ -118,8 +120,6 @@ class TicketedPages:
 
     def add_routes(self, bp, lookup_limit: Callable[[], str], *, form_rule: str, new: str, submit: str) -> None:
         """The form (GET/POST `form_rule`, endpoints `new` and `submit`) and the status routes on `bp`."""
-        from .extensions import limiter
-
         routes = (
             (form_rule, "GET", new, self.form, None),
             (form_rule, "POST", submit, self.submit, submission(self.channel, self.form)),
