@@ -109,11 +109,18 @@ class TicketedPages:
             return self.not_found(ticket)
         return self.status_page(case, request.form.get("access_code"))
 
-    def send_reply(self):
+    def with_case(self, view):
+        """`view(case, access code)` for the posted ticket and access code; an unknown pair gets the 404 form."""
+        @functools.wraps(view)
+        def wrapper():
+            case, code = self.lookup()
+            if case is None:
+                return self.not_found()
+            return view(case, code)
+        return wrapper
+
+    def send_reply(self, case, code):
         """The citizen's message (text and files) on the case, shown again on its status page."""
-        case, code = self.lookup()
-        if case is None:
-            return self.not_found()
         return replies.form_reply(case, closed=self.services.is_closed(case), send=self.services.reply,
                                   page=lambda status=200, **reply: self.status_page(
                                       self.services.lookup(case.ticket, code), code, status=status, **reply))
@@ -125,7 +132,7 @@ class TicketedPages:
             (form_rule, "POST", submit, self.submit, submission(self.channel, self.form)),
             ("/status", "GET", "status", self.status_form, None),
             ("/status", "POST", "show_status", self.show_status, limiter.limit(lookup_limit)),
-            ("/status/pesan", "POST", "send_reply", self.send_reply, limiter.limit(lookup_limit)),
+            ("/status/pesan", "POST", "send_reply", self.with_case(self.send_reply), limiter.limit(lookup_limit)),
         )
         for rule, method, endpoint, handler, limit in routes:
             view = _view(handler, bp.import_name, endpoint)

@@ -32,11 +32,9 @@ pages.add_routes(bp, lookup_limit, form_rule="/baru", new="new_complaint", submi
 
 @bp.post("/status/lampiran")
 @limiter.limit(lookup_limit)
-def download_attachment():
+@pages.with_case
+def download_attachment(complaint, _code):
     """A file of the case, for the holder of the access code (POSTed: the code never goes in a URL)."""
-    complaint, _code = pages.lookup()
-    if complaint is None:
-        return pages.not_found()
     item = next((a for a in complaint.attachments if str(a.id) == request.form.get("attachment")), None)
     if item is None:
         abort(404)
@@ -46,12 +44,10 @@ def download_attachment():
 
 @bp.post("/status/nilai")
 @limiter.limit(lookup_limit)
-def rate_answer():
+@pages.with_case
+def rate_answer(complaint, code):
     from .casework import CaseError, rate
 
-    complaint, code = pages.lookup()
-    if complaint is None:
-        return pages.not_found()
     try:
         rate(complaint, request.form.get("rating"), request.form.get("comment"))
     except CaseError as exc:
