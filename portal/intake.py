@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Callable
 
 from cryptography.exceptions import InvalidTag
-from flask import current_app, g, make_response, render_template, request
+from flask import current_app, g, make_response, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -243,14 +243,3 @@ def bot_refusal(form):
                               "kosongkan kolom tersebut lalu kirim ulang."))
     return None
 
-
-def screen_form(form, find_replay: Callable, receipt_template: str):
-    """(early response or None, submission key): honeypot first, then a double submit shows its receipt."""
-    refusal = bot_refusal(form)
-    if refusal is not None:
-        return refusal, None
-    submission_key = codes.valid_submission_key(form.get("submission_key"))
-    replay = find_replay(submission_key)
-    if replay:
-        return render_template(receipt_template, receipt=replay), submission_key
-    return None, submission_key

@@ -37,30 +37,34 @@ class Setting:
     choices: tuple[str, ...] = ()
 
 
+def _retention(key: str, default: int, label, hint) -> Setting:
+    """A retention period in days (portal.privacy.retention, WBS purge): from a month to a century."""
+    return Setting(key, "int", default, label, hint, minimum=30, maximum=36500)
+
+
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("WORKDAYS_CUTI_BERSAMA_NON_WORKING", "bool", True,
             _l("Cuti bersama dihitung sebagai hari libur"),
             _l("Apakah hari cuti bersama (SKB 3 Menteri) dikecualikan dari hitungan hari kerja untuk tenggat. "
                "Dasar hukumnya tidak tegas; bawaan: ya, karena kantor tutup pada hari itu. Mengubahnya "
                "membangun ulang tabel kalender; tenggat baru memakai pilihan ini.")),
-    Setting("WBS_RETENTION_DAYS", "int", 730,
-            _l("Masa simpan laporan WBS yang sudah ditutup (hari)"),
-            _l("Laporan WBS yang berstatus akhir lebih lama dari ini dihapus beserta kuncinya, pesan, dan "
-               "lampirannya (sesuaikan dengan Jadwal Retensi Arsip)."), minimum=30, maximum=36500),
+    _retention("WBS_RETENTION_DAYS", 730,
+               _l("Masa simpan laporan WBS yang sudah ditutup (hari)"),
+               _l("Laporan WBS yang berstatus akhir lebih lama dari ini dihapus beserta kuncinya, pesan, dan "
+                  "lampirannya (sesuaikan dengan Jadwal Retensi Arsip).")),
     # Retention of complaints and gratification reports (portal.privacy.retention reads these).
-    Setting("COMPLAINTS_RETENTION_DAYS", "int", 1825,
-            _l("Masa simpan data pribadi pengaduan yang selesai (hari)"),
-            _l("Setelah pengaduan Selesai/Ditutup selama ini, data pribadi dan lampirannya dihapus; angka "
-               "laporan tetap (sesuaikan dengan Jadwal Retensi Arsip)."), minimum=30, maximum=36500),
-    Setting("COMPLAINTS_DROPPED_RETENTION_DAYS", "int", 730,
-            _l("Masa simpan data pribadi pengaduan yang diarsipkan atau bukan kewenangan (hari)"),
-            _l("Pengaduan Arsip/Bukan Kewenangan: data pribadi dan lampirannya dihapus setelah ini "
-               "(sesuaikan dengan Jadwal Retensi Arsip)."), minimum=30, maximum=36500),
-    Setting("GRATIFICATION_RETENTION_DAYS", "int", 1825,
-            _l("Masa simpan data pribadi laporan gratifikasi yang selesai (hari)"),
-            _l("Laporan gratifikasi berstatus akhir: data pribadi pelapor dan pemberi serta lampirannya dihapus "
-               "setelah ini; angka laporan tetap (sesuaikan dengan Jadwal Retensi Arsip)."),
-            minimum=30, maximum=36500),
+    _retention("COMPLAINTS_RETENTION_DAYS", 1825,
+               _l("Masa simpan data pribadi pengaduan yang selesai (hari)"),
+               _l("Setelah pengaduan Selesai/Ditutup selama ini, data pribadi dan lampirannya dihapus; angka "
+                  "laporan tetap (sesuaikan dengan Jadwal Retensi Arsip).")),
+    _retention("COMPLAINTS_DROPPED_RETENTION_DAYS", 730,
+               _l("Masa simpan data pribadi pengaduan yang diarsipkan atau bukan kewenangan (hari)"),
+               _l("Pengaduan Arsip/Bukan Kewenangan: data pribadi dan lampirannya dihapus setelah ini "
+                  "(sesuaikan dengan Jadwal Retensi Arsip).")),
+    _retention("GRATIFICATION_RETENTION_DAYS", 1825,
+               _l("Masa simpan data pribadi laporan gratifikasi yang selesai (hari)"),
+               _l("Laporan gratifikasi berstatus akhir: data pribadi pelapor dan pemberi serta lampirannya dihapus "
+                  "setelah ini; angka laporan tetap (sesuaikan dengan Jadwal Retensi Arsip).")),
     # The Personal Data Protection Officer (UU PDP Ps 53), shown in the privacy notice (portal.privacy.notice).
     Setting("PDP_OFFICER_NAME", "text", "",
             _l("Nama Pejabat Pelindungan Data Pribadi"),

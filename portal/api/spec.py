@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
@@ -29,13 +30,13 @@ MULTIPART = "multipart/form-data"
 class Route:
     """One endpoint of the blueprint `api`: what the document says about it beyond its schemas."""
 
-    summary: str
+    summary: Any  # Indonesian in the code, English in the catalogue: the document speaks the request's language
     answers: dict[str, tuple[str, Any]]
     body: type | None = None  # the input Schema the handler validates with
     media: tuple[str, ...] = (JSON,)
     headers: tuple[dict, ...] = ()
     query: tuple[dict, ...] = ()
-    description: str | None = None
+    description: Any = None
     files_only: bool = False  # a multipart body of `files` alone
 
 
@@ -69,53 +70,53 @@ NOT_FOUND_TIP = {"404": ("Unknown receipt", a.ApiError)}
 
 # Endpoint → what the document says about it. Every route of the blueprint has an entry (tests/foundation).
 ROUTES: dict[str, Route] = {
-    "api.openapi": Route("This document (OpenAPI 3.1)", {"200": ("The document", dict[str, Any]), **LIMITED}),
-    "api.categories": Route("Code lists for every channel", {"200": ("Code lists", a.Categories), **LIMITED}),
+    "api.openapi": Route(_l("Dokumen ini (OpenAPI 3.1)"), {"200": ("The document", dict[str, Any]), **LIMITED}),
+    "api.categories": Route(_l("Daftar kode untuk setiap kanal"), {"200": ("Code lists", a.Categories), **LIMITED}),
     "api.create_complaint": Route(
-        "File a complaint", body=ComplaintInput, media=(JSON, MULTIPART), headers=(IDEMPOTENCY_KEY,),
+        _l("Menyampaikan pengaduan"), body=ComplaintInput, media=(JSON, MULTIPART), headers=(IDEMPOTENCY_KEY,),
         answers={"201": ("Stored", a.ComplaintReceipt),
                  "200": ("Already stored with this Idempotency-Key", a.ComplaintReceipt), **ERRORS}),
     "api.get_complaint": Route(
-        "Status and public timeline of a complaint", headers=(ACCESS_CODE,),
+        _l("Status dan linimasa publik sebuah pengaduan"), headers=(ACCESS_CODE,),
         answers={"200": ("The complaint", a.ComplaintView), **NOT_FOUND_CASE, **LIMITED}),
     "api.post_complaint_message": Route(
-        "The citizen answers the office: completes a Tertunda request or adds evidence",
-        description="A case in Tertunda (pending) returns to the step it came from, whose deadline runs again "
-                    "from today.",
+        _l("Warga menjawab kantor: melengkapi permintaan pada status Tertunda atau menambah bukti"),
+        description=_l("Kasus berstatus Tertunda kembali ke tahap asalnya, dan tenggat tahap itu dihitung lagi "
+                       "mulai hari ini."),
         body=ReplyInput, media=(JSON, MULTIPART), headers=(ACCESS_CODE,),
         answers={"201": ("Stored", a.CaseReply), **NOT_FOUND_CASE, "409": ("The case is closed", a.ApiError),
                  **ERRORS}),
     "api.create_gratification": Route(
-        "Report a gratification received or refused", body=GratificationInput, media=(JSON, MULTIPART),
+        _l("Melaporkan gratifikasi yang diterima atau ditolak"), body=GratificationInput, media=(JSON, MULTIPART),
         headers=(IDEMPOTENCY_KEY,),
         answers={"201": ("Stored", a.GratificationReceipt),
                  "200": ("Already stored with this Idempotency-Key", a.GratificationReceipt), **ERRORS}),
     "api.get_gratification": Route(
-        "Status and public timeline of a gratification report", headers=(ACCESS_CODE,),
+        _l("Status dan linimasa publik sebuah laporan gratifikasi"), headers=(ACCESS_CODE,),
         answers={"200": ("The report", a.GratificationView), **NOT_FOUND_CASE, **LIMITED}),
     "api.create_wbs_tip": Route(
-        "Send a whistleblowing tip (4W1H); the receipt is shown once and never stored in clear",
+        _l("Mengirim laporan WBS (4W1H); tanda terima ditampilkan sekali dan tidak pernah disimpan terbuka"),
         body=TipInput, media=(JSON, MULTIPART), answers={"201": ("Stored", a.TipReceipt), **ERRORS}),
     "api.get_wbs_tip": Route(
-        "Status and messages of the tip named by the receipt", headers=(RECEIPT,),
+        _l("Status dan pesan laporan WBS yang ditunjuk tanda terima"), headers=(RECEIPT,),
         answers={"200": ("The mailbox", a.Mailbox), **NOT_FOUND_TIP,
                  "409": ("Stored data failed its integrity check", a.ApiError), **LIMITED}),
     "api.post_wbs_message": Route(
-        "Answer the handlers", body=MessageInput, headers=(RECEIPT,),
+        _l("Menjawab Tim WBS"), body=MessageInput, headers=(RECEIPT,),
         answers={"201": ("Stored", a.MessageStored), **NOT_FOUND_TIP, **ERRORS}),
     "api.post_wbs_files": Route(
-        "Add evidence (multipart field `files`)", media=(MULTIPART,), files_only=True, headers=(RECEIPT,),
+        _l("Menambah bukti (kolom multipart `files`)"), media=(MULTIPART,), files_only=True, headers=(RECEIPT,),
         answers={"201": ("Stored", a.FilesStored), **NOT_FOUND_TIP, **ERRORS}),
     "api.create_skm_response": Route(
-        "Answer the service satisfaction survey (SKM, PermenPANRB 14/2017); no personal data", body=SkmInput,
+        _l("Mengisi Survei Kepuasan Masyarakat (SKM, PermenPANRB 14/2017); tanpa data pribadi"), body=SkmInput,
         answers={"201": ("Stored", a.SkmStored), **{k: v for k, v in ERRORS.items() if k != "413"}}),
     "api.reports_list": Route(
-        "Published monthly and semester reports, newest first",
+        _l("Laporan bulanan dan semester yang terbit, terbaru lebih dulu"),
         query=({"name": "channel", "in": "query", "required": False,
                 "schema": {"type": "string", "enum": ["complaints", "gratification", "wbs"]}},),
         answers={"200": ("Published reports", list[a.ReportSummary]), "422": ERRORS["422"], **LIMITED}),
     "api.report_detail": Route(
-        "One published report: its frozen figures",
+        _l("Satu laporan terbit: angka-angkanya yang dibekukan"),
         answers={"200": ("The report", a.ReportDetail), "404": ("Unknown or unpublished report", a.ApiError),
                  **LIMITED}),
 }
@@ -182,9 +183,9 @@ def _path_of(rule) -> tuple[str, list[dict]]:
 
 
 def _operation(route: Route, path_parameters: list[dict]) -> dict:
-    operation: dict = {"summary": route.summary}
+    operation: dict = {"summary": str(route.summary)}
     if route.description:
-        operation["description"] = route.description
+        operation["description"] = str(route.description)
     parameters = [*path_parameters, *route.headers, *route.query]
     if parameters:
         operation["parameters"] = parameters

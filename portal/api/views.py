@@ -30,6 +30,38 @@ def submit_with_key(submit, clean: dict, files: list):
         return None, idempotency_conflict()
 
 
+def create_case(validate, submit, receipt_fields, endpoint: str):
+    """POST of a ticketed channel: 201 with the receipt and its Location, 200 for a replay of the same key.
+
+    `receipt_fields(receipt)` gives the channel's own fields of the answer; `endpoint` its GET."""
+    idempotency_key()  # a malformed key is refused before any work
+    clean, files, refusal = intake.api_input(validate)
+    if refusal is not None:
+        return refusal
+    receipt, conflict = submit_with_key(submit, clean, files)
+    if conflict is not None:
+        return conflict
+    body = {"ticket": receipt.ticket, "access_code": receipt.access_code, "status": receipt.status,
+            "submitted_at": receipt.submitted_at.isoformat(), **receipt_fields(receipt), "replayed": receipt.replayed}
+    return jsonify(body), 200 if receipt.replayed else 201, {"Location": url_for(endpoint, ticket=receipt.ticket)}
+
+
+def lookup_case(services, ticket: str):
+    """The case named by the URL's ticket and the X-Access-Code header, or None."""
+    return services.lookup(ticket, request.headers.get("X-Access-Code"))
+
+
+def case_not_found():
+    return jsonify({"error": "not found", "message": "Unknown ticket or wrong access code."}), 404
+
+
+def show_case(services, ticket: str):
+    case = lookup_case(services, ticket)
+    if case is None:
+        return case_not_found()
+    return jsonify(services.as_api_dict(case))
+
+
 @bp.after_request
 def _no_cookies(response):
     # The API is cookie-less: never hand a session to an API client.
@@ -69,40 +101,24 @@ def categories():
 @bp.post("/complaints")
 @intake.submission_limits("complaints")
 def create_complaint():
-    idempotency_key()  # a malformed key is refused before any work
-    clean, files, refusal = intake.api_input(lambda data: ComplaintInput.check(data, today=local_today()))
-    if refusal is not None:
-        return refusal
-    receipt, conflict = submit_with_key(complaint_services.submit, clean, files)
-    if conflict is not None:
-        return conflict
-    body = {
-        "ticket": receipt.ticket,
-        "access_code": receipt.access_code,
-        "status": receipt.status,
-        "submitted_at": receipt.submitted_at.isoformat(),
-        "verification_due": receipt.verification_due.isoformat() if receipt.verification_due else None,
-        "replayed": receipt.replayed,
-    }
-    status = 200 if receipt.replayed else 201
-    return jsonify(body), status, {"Location": url_for("api.get_complaint", ticket=receipt.ticket)}
+    return create_case(lambda data: ComplaintInput.check(data, today=local_today()), complaint_services.submit,
+                       lambda receipt: {"verification_due": receipt.verification_due.isoformat()
+                                        if receipt.verification_due else None},
+                       "api.get_complaint")
 
 
 @bp.get("/complaints/<ticket>")
 @limiter.limit(lookup_limit)
 def get_complaint(ticket: str):
-    complaint = complaint_services.lookup(ticket, request.headers.get("X-Access-Code"))
-    if complaint is None:
-        return jsonify({"error": "not found", "message": "Unknown ticket or wrong access code."}), 404
-    return jsonify(complaint_services.as_api_dict(complaint))
+    return show_case(complaint_services, ticket)
 
 
 @bp.post("/complaints/<ticket>/messages")
 @limiter.limit(lookup_limit)
 def post_complaint_message(ticket: str):
-    complaint = complaint_services.lookup(ticket, request.headers.get("X-Access-Code"))
+    complaint = lookup_case(complaint_services, ticket)
     if complaint is None:
-        return jsonify({"error": "not found", "message": "Unknown ticket or wrong access code."}), 404
+        return case_not_found()
     if complaint_services.is_closed(complaint):
         return _closed()
     clean, files, refusal = intake.api_input(reply_input)
@@ -112,7 +128,7 @@ def post_complaint_message(ticket: str):
         resumed = complaint_services.reply(complaint, clean["body"], files)
     except replies.CaseClosed:
         return _closed()
-    fresh = complaint_services.lookup(ticket, request.headers.get("X-Access-Code"))
+    fresh = lookup_case(complaint_services, ticket)
     return jsonify({"ticket": fresh.ticket, "status": fresh.status, "resumed": resumed,
                     "deadline": fresh.due_on.isoformat() if fresh.due_on else None}), 201
 

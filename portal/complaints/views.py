@@ -1,12 +1,11 @@
 """Public complaint pages: the form, the receipt, and the status page (ticket + access code)."""
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from .. import intake, replies, uploads
+from .. import uploads
+from ..publicforms import TicketedPages
 from ..crypto import codes
 from ..auth.access import public
 from ..extensions import limiter
@@ -21,85 +20,21 @@ def lookup_limit() -> str:
     return current_app.config["RATELIMIT_LOOKUP"]
 
 
-def _form(values=None, errors=None, status=200, submission_key=None):
-    return render_template(
-        "complaints/form.html",
-        values=values or {},
-        errors=errors or {},
-        submission_key=submission_key or secrets.token_urlsafe(24),
-        **intake.upload_limits(),
-    ), status
+pages = TicketedPages(
+    channel="complaints", folder="complaints", services=services, case_name="complaint",
+    validate=lambda form: ComplaintInput.check(form, today=local_today()),
+    declaration=_l("Centang pernyataan bahwa isi pengaduan benar dan persetujuan pengolahan data."),
+    status_context=lambda complaint: {"answer": services.final_answer(complaint), "rating_error": None})
 
 
-@bp.get("/baru")
-def new_complaint():
-    return _form()
-
-
-def _form_again():
-    form = request.form
-    return _form(form, None, 429, codes.valid_submission_key(form.get("submission_key")))
-
-
-@bp.post("/baru")
-@intake.submission_limits("complaints", keep_input=_form_again)
-def submit_complaint():
-    form = request.form
-    early, submission_key = intake.screen_form(form, services.find_replay, "complaints/receipt.html")
-    if early is not None:
-        return early
-    clean, errors = ComplaintInput.check(form, today=local_today())
-    if form.get("declaration") != "yes":
-        errors.setdefault("declaration", []).append(
-            _("Centang pernyataan bahwa isi pengaduan benar dan persetujuan pengolahan data."))
-    files, status = intake.form_files(errors)
-    if errors:
-        return _form(form, errors, status, submission_key)
-    receipt = services.submit(clean, files, submission_key)
-    return render_template("complaints/receipt.html", receipt=receipt)
-
-
-@bp.get("/status")
-def status():
-    return render_template("complaints/status_form.html", values={}, not_found=False)
-
-
-@bp.post("/status")
-@limiter.limit(lookup_limit)
-def show_status():
-    ticket = (request.form.get("ticket") or "").strip()
-    complaint = services.lookup(ticket, request.form.get("access_code"))
-    if complaint is None:
-        return render_template("complaints/status_form.html", values={"ticket": ticket}, not_found=True), 404
-    return _status_page(complaint, request.form.get("access_code"))
-
-
-def _status_page(complaint, access_code, rating_error=None, status=200, **reply):
-    return render_template("complaints/status.html", complaint=complaint, access_code=access_code,
-                           timeline=services.public_timeline(complaint), answer=services.final_answer(complaint),
-                           rating_error=rating_error, closed=services.is_closed(complaint),
-                           reply=replies.form_state(**reply), **intake.upload_limits()), status
-
-
-@bp.post("/status/pesan")
-@limiter.limit(lookup_limit)
-def send_reply():
-    code = request.form.get("access_code")
-    complaint = services.lookup(request.form.get("ticket"), code)
-    if complaint is None:
-        return render_template("complaints/status_form.html", values={}, not_found=True), 404
-    return replies.form_reply(complaint, closed=services.is_closed(complaint), send=services.reply,
-                              page=lambda status=200, **reply: _status_page(services.lookup(complaint.ticket, code),
-                                                                            code, status=status, **reply))
+pages.add_routes(bp, lookup_limit, form_rule="/baru", new="new_complaint", submit="submit_complaint")
 
 
 @bp.post("/status/lampiran")
 @limiter.limit(lookup_limit)
-def download_attachment():
+@pages.with_case
+def download_attachment(complaint, _code):
     """A file of the case, for the holder of the access code (POSTed: the code never goes in a URL)."""
-    complaint = services.lookup(request.form.get("ticket"), request.form.get("access_code"))
-    if complaint is None:
-        return render_template("complaints/status_form.html", values={}, not_found=True), 404
     item = next((a for a in complaint.attachments if str(a.id) == request.form.get("attachment")), None)
     if item is None:
         abort(404)
@@ -109,18 +44,15 @@ def download_attachment():
 
 @bp.post("/status/nilai")
 @limiter.limit(lookup_limit)
-def rate_answer():
+@pages.with_case
+def rate_answer(complaint, code):
     from .casework import CaseError, rate
 
-    code = request.form.get("access_code")
-    complaint = services.lookup(request.form.get("ticket"), code)
-    if complaint is None:
-        return render_template("complaints/status_form.html", values={}, not_found=True), 404
     try:
         rate(complaint, request.form.get("rating"), request.form.get("comment"))
     except CaseError as exc:
-        return _status_page(complaint, code, exc.message, 422)
-    return _status_page(services.lookup(complaint.ticket, code), code)
+        return pages.status_page(complaint, code, 422, context={"rating_error": exc.message})
+    return pages.status_page(services.lookup(complaint.ticket, code), code)
 
 
 def code_reissue_limit() -> str:

@@ -1,15 +1,11 @@
 """Public gratification pages: the campaign page, the report form, the receipt and the status page."""
 from __future__ import annotations
 
-import secrets
+from flask import Blueprint, current_app, render_template
+from flask_babel import lazy_gettext as _l
 
-from flask import Blueprint, current_app, render_template, request
-from flask_babel import gettext as _
-
-from .. import intake, replies
-from ..crypto import codes
+from ..publicforms import TicketedPages
 from ..auth.access import public
-from ..extensions import limiter
 from . import exemptions, services
 from .validation import validate
 
@@ -32,75 +28,12 @@ def campaign():
                            working_days=services.REPORT_WORKING_DAYS)
 
 
-def _form(values=None, errors=None, status=200, submission_key=None):
-    return render_template(
-        "gratification/form.html",
-        values=values or {},
-        errors=errors or {},
-        submission_key=submission_key or secrets.token_urlsafe(24),
-        **intake.upload_limits(),
-        working_days=services.REPORT_WORKING_DAYS,
-    ), status
+pages = TicketedPages(
+    channel="gratification", folder="gratification", services=services, case_name="report", validate=validate,
+    declaration=_l("Centang pernyataan bahwa laporan ini benar dan persetujuan pengolahan data."),
+    status_context=lambda report: {"next_step": services.decision_next_step(report)},
+    form_context=lambda: {"working_days": services.REPORT_WORKING_DAYS})
 
 
-@bp.get("/lapor")
-def new_report():
-    return _form()
-
-
-def _form_again():
-    form = request.form
-    return _form(form, None, 429, codes.valid_submission_key(form.get("submission_key")))
-
-
-@bp.post("/lapor")
-@intake.submission_limits("gratification", keep_input=_form_again)
-def submit_report():
-    form = request.form
-    early, submission_key = intake.screen_form(form, services.find_replay, "gratification/receipt.html")
-    if early is not None:
-        return early
-    clean, errors = validate(form)
-    if form.get("declaration") != "yes":
-        errors.setdefault("declaration", []).append(
-            _("Centang pernyataan bahwa laporan ini benar dan persetujuan pengolahan data."))
-    files, status = intake.form_files(errors)
-    if errors:
-        return _form(form, errors, status, submission_key)
-    receipt = services.submit(clean, files, submission_key)
-    return render_template("gratification/receipt.html", receipt=receipt)
-
-
-@bp.get("/status")
-def status():
-    return render_template("gratification/status_form.html", values={}, not_found=False)
-
-
-@bp.post("/status")
-@limiter.limit(lookup_limit)
-def show_status():
-    ticket = (request.form.get("ticket") or "").strip()
-    report = services.lookup(ticket, request.form.get("access_code"))
-    if report is None:
-        return render_template("gratification/status_form.html", values={"ticket": ticket}, not_found=True), 404
-    return _status_page(report, request.form.get("access_code"))
-
-
-def _status_page(report, access_code, status=200, **reply):
-    return render_template("gratification/status.html", report=report, timeline=services.public_timeline(report),
-                           next_step=services.decision_next_step(report), access_code=access_code,
-                           closed=services.is_closed(report), reply=replies.form_state(**reply),
-                           **intake.upload_limits()), status
-
-
-@bp.post("/status/pesan")
-@limiter.limit(lookup_limit)
-def send_reply():
-    """The reporter completes the report or answers the UPG, with text and files."""
-    code = request.form.get("access_code")
-    report = services.lookup(request.form.get("ticket"), code)
-    if report is None:
-        return render_template("gratification/status_form.html", values={}, not_found=True), 404
-    return replies.form_reply(report, closed=services.is_closed(report), send=services.reply,
-                              page=lambda status=200, **reply: _status_page(services.lookup(report.ticket, code), code,
-                                                                            status=status, **reply))
+# /status/pesan: the reporter completes the report or answers the UPG, with text and files.
+pages.add_routes(bp, lookup_limit, form_rule="/lapor", new="new_report", submit="submit_report")

@@ -23,15 +23,21 @@ DRAFT_PUBLISHED = "published"  # approved: see published_id
 DRAFT_STATUSES = (DRAFT_PENDING, DRAFT_RETURNED, DRAFT_PUBLISHED)
 
 
-class ReportDraft(db.Model):
-    __tablename__ = "report_drafts"
+class ReportOfPeriod:
+    """What a draft and the report it publishes both hold: the channel and period, the follow-up plan
+    (rencana tindak lanjut) and, for a new version, what it corrects."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20), nullable=False)
     period: Mapped[str] = mapped_column(String(10), nullable=False)  # 2026-10 | 2026-S1
+    follow_up_plan: Mapped[str | None] = mapped_column(Text, nullable=True)
+    correction_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ReportDraft(ReportOfPeriod, db.Model):
+    __tablename__ = "report_drafts"
+
     status: Mapped[str] = mapped_column(String(12), nullable=False, default=DRAFT_PENDING)
-    follow_up_plan: Mapped[str | None] = mapped_column(Text, nullable=True)  # rencana tindak lanjut
-    correction_note: Mapped[str | None] = mapped_column(Text, nullable=True)  # what a new version changes
     prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     prepared_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     return_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -43,12 +49,9 @@ class ReportDraft(db.Model):
     __table_args__ = (Index("ix_report_drafts_status_channel", "status", "channel", "period"),)
 
 
-class PublishedReport(db.Model):
+class PublishedReport(ReportOfPeriod, db.Model):
     __tablename__ = "published_reports"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(20), nullable=False)
-    period: Mapped[str] = mapped_column(String(10), nullable=False)
     period_kind: Mapped[str] = mapped_column(String(10), nullable=False)  # month | semester
     period_start: Mapped[date] = mapped_column(Date, nullable=False)
     period_end: Mapped[date] = mapped_column(Date, nullable=False)
@@ -58,8 +61,6 @@ class PublishedReport(db.Model):
     draft_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     prepared_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     approved_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    follow_up_plan: Mapped[str | None] = mapped_column(Text, nullable=True)
-    correction_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The frozen figures: {"report": Report.as_dict(), "publication": {...}} as canonical JSON.
     snapshot: Mapped[str] = mapped_column(Text, nullable=False)
     # What the public gets, rendered once at approval from the snapshot.

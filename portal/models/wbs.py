@@ -73,7 +73,18 @@ class WbsRecoveryKey(db.Model):
     signing_public: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
-class WbsTip(db.Model):
+# What a whistleblower writes (4W1H and, if they wish, a way to reach them): one home for the list that
+# the form (portal.whistle.validation), the sealing (portal.whistle.services) and the columns below share.
+TIP_FIELDS = ("what", "who", "where", "when", "how", "contact")
+
+# Each field is stored only as ciphertext under the tip's data key, in the column `<field>_ct`.
+SealedTipFields = type("SealedTipFields", (), {
+    "__doc__": "The columns `<field>_ct` of WbsTip, one per TIP_FIELDS entry (nullable: a field may be left empty).",
+    **{f"{name}_ct": mapped_column(LargeBinary, nullable=True) for name in TIP_FIELDS},
+})
+
+
+class WbsTip(SealedTipFields, db.Model):
     __tablename__ = "wbs_tips"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,13 +103,6 @@ class WbsTip(db.Model):
     # Something from the whistleblower waits for a handler / notification already sent.
     awaiting_handler: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     awaiting_notified: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-
-    what_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    who_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    where_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    when_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    how_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    contact_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
     keys: Mapped[list["WbsTipKey"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     messages: Mapped[list["WbsMessage"]] = relationship(cascade="all, delete-orphan", passive_deletes=True,

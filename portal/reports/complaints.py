@@ -303,47 +303,33 @@ def timeliness(w: Window) -> dict:
         elapsed = date_diff(cal_a.day, cal_b.day) if units[measure] == workflow.CALENDAR_DAYS else days
         return func.sum(case((elapsed <= limit, 1), else_=0))
 
-    verified = db.session.execute(
-        select(func.count(), on_time("verification"))
-        .select_from(Complaint)
-        .join(cal_a, cal_a.day == Complaint.submitted_on)
-        .join(cal_b, cal_b.day == Complaint.verified_on)
-        .where(Complaint.verified_on.between(w.start, w.end))
-    ).one()
+    def step(start, end, *columns, where):
+        """`columns` over the complaints whose step ran from day `start` to day `end` (both calendar rows joined)."""
+        return (select(*columns).select_from(Complaint)
+                .join(cal_a, cal_a.day == start).join(cal_b, cal_b.day == end).where(*where))
 
-    responded = db.session.execute(
-        select(func.count(), on_time("first_response"))
-        .select_from(Complaint)
-        .join(cal_a, cal_a.day == Complaint.verified_on)
-        .join(cal_b, cal_b.day == Complaint.first_response_on)
-        .where(Complaint.first_response_on.between(w.start, w.end))
-    ).one()
+    verified = db.session.execute(step(Complaint.submitted_on, Complaint.verified_on,
+                                       func.count(), on_time("verification"),
+                                       where=[Complaint.verified_on.between(w.start, w.end)])).one()
+    responded = db.session.execute(step(Complaint.verified_on, Complaint.first_response_on,
+                                        func.count(), on_time("first_response"),
+                                        where=[Complaint.first_response_on.between(w.start, w.end)])).one()
 
     completed_where = (Complaint.status.in_(RESOLVED), Complaint.completed_on.between(w.start, w.end))
     rated = Complaint.rating.between(RATINGS[0], RATINGS[-1])
-    completed = db.session.execute(
-        select(
-            func.count(),
-            on_time("completion"),
-            func.avg(days),
-            func.count(case((rated, 1))),
-            func.avg(case((rated, Complaint.rating))),
-            *(func.sum(case((Complaint.rating == k, 1), else_=0)) for k in RATINGS),
-        )
-        .select_from(Complaint)
-        .join(cal_a, cal_a.day == Complaint.submitted_on)
-        .join(cal_b, cal_b.day == Complaint.completed_on)
-        .where(*completed_where)
-    ).one()
+    completed = db.session.execute(step(
+        Complaint.submitted_on, Complaint.completed_on,
+        func.count(),
+        on_time("completion"),
+        func.avg(days),
+        func.count(case((rated, 1))),
+        func.avg(case((rated, Complaint.rating))),
+        *(func.sum(case((Complaint.rating == k, 1), else_=0)) for k in RATINGS),
+        where=completed_where,
+    )).one()
     n_completed = completed[0]
-    middle = median(
-        select(days.label("x"))
-        .select_from(Complaint)
-        .join(cal_a, cal_a.day == Complaint.submitted_on)
-        .join(cal_b, cal_b.day == Complaint.completed_on)
-        .where(*completed_where),
-        n_completed,
-    )
+    middle = median(step(Complaint.submitted_on, Complaint.completed_on, days.label("x"), where=completed_where),
+                    n_completed)
     return {
         "verification": _share(verified[0], verified[1]),
         "first_response": _share(responded[0], responded[1]),

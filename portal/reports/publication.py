@@ -170,6 +170,16 @@ def _draft(draft_id: int) -> ReportDraft:
     return draft
 
 
+def _move(draft: ReportDraft, actor, event: str, **changes) -> ReportDraft:
+    """Set `changes` on a draft (its next status and who moved it) and audit `event`, in one transaction."""
+    with write_transaction():
+        for name, value in changes.items():
+            setattr(draft, name, value)
+        audit.log(event, actor=actor, channel=draft.channel, case_ref=_ref(draft.channel, draft.period),
+                  detail={"draft_id": draft.id})
+    return draft
+
+
 def resubmit(user, draft_id: int, follow_up_plan: str | None, correction_note: str | None) -> ReportDraft:
     draft = _draft(draft_id)
     if not is_team(user, draft.channel):
@@ -181,15 +191,8 @@ def resubmit(user, draft_id: int, follow_up_plan: str | None, correction_note: s
     _check_draft(draft.channel, Period.parse(draft.period), plan, correction, errors)
     if errors:
         raise PublicationError(errors)
-    with write_transaction():
-        draft.follow_up_plan = plan or None
-        draft.correction_note = correction or None
-        draft.status = DRAFT_PENDING
-        draft.prepared_by_id = user.id
-        draft.prepared_at = utcnow()
-        audit.log("report_draft_resubmitted", actor=user, channel=draft.channel,
-                  case_ref=_ref(draft.channel, draft.period), detail={"draft_id": draft.id})
-    return draft
+    return _move(draft, user, "report_draft_resubmitted", status=DRAFT_PENDING, follow_up_plan=plan or None,
+                 correction_note=correction or None, prepared_by_id=user.id, prepared_at=utcnow())
 
 
 def _check_leader(leader, draft: ReportDraft) -> None:
@@ -209,14 +212,8 @@ def send_back(leader, draft_id: int, reason: str | None) -> ReportDraft:
         raise PublicationError({"reason": ["Tuliskan alasan pengembalian."]})
     if len(reason) > TEXT_MAX:
         raise PublicationError({"reason": [f"Alasan paling banyak {TEXT_MAX} karakter."]})
-    with write_transaction():
-        draft.status = DRAFT_RETURNED
-        draft.return_reason = reason
-        draft.reviewed_by_id = leader.id
-        draft.reviewed_at = utcnow()
-        audit.log("report_draft_returned", actor=leader, channel=draft.channel,
-                  case_ref=_ref(draft.channel, draft.period), detail={"draft_id": draft.id})
-    return draft
+    return _move(draft, leader, "report_draft_returned", status=DRAFT_RETURNED, return_reason=reason,
+                 reviewed_by_id=leader.id, reviewed_at=utcnow())
 
 
 def preview(user, channel: str, period_code: str):

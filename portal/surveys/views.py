@@ -2,12 +2,9 @@
 /survei/ipkp, the kiosk mode of each for a counter tablet, the thanks."""
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, render_template, request, url_for
 
-from .. import catalog, intake
-from ..crypto import codes
+from .. import catalog, publicforms
 from ..auth.access import public
 from . import perception, services
 from .validation import SUGGESTION_MAX, SkmForm
@@ -23,9 +20,8 @@ def _kiosk() -> bool:
 
 
 def _form(values=None, errors=None, status=200, submission_key=None):
-    return render_template("surveys/form.html", values=values or {}, errors=errors or {}, kiosk=_kiosk(),
-                           unsur=catalog.SKM_UNSUR, suggestion_max=SUGGESTION_MAX,
-                           submission_key=submission_key or secrets.token_urlsafe(24)), status
+    return publicforms.form_page("surveys/form.html", values, errors, status, submission_key, kiosk=_kiosk(),
+                                 unsur=catalog.SKM_UNSUR, suggestion_max=SUGGESTION_MAX)
 
 
 def _thanks(kiosk_url: str | None = None):
@@ -45,20 +41,10 @@ def kiosk():
     return _form()
 
 
-def _form_again():
-    form_data = request.form
-    return _form(form_data, None, 429, codes.valid_submission_key(form_data.get("submission_key")))
-
-
 @bp.post("")
 @public
-@intake.submission_limits("skm", keep_input=_form_again)
-def submit():
-    form_data = request.form
-    refusal = intake.bot_refusal(form_data)
-    if refusal is not None:
-        return refusal
-    submission_key = codes.valid_submission_key(form_data.get("submission_key"))
+@publicforms.submission("skm", _form)
+def submit(form_data, submission_key):
     clean, errors = SkmForm.check(form_data)
     if errors:
         return _form(form_data, errors, 422, submission_key)
@@ -72,10 +58,9 @@ SURVEY_PATH = "<any(ipak, ipkp):survey>"
 
 
 def _perception_form(survey: str, values=None, errors=None, status=200, submission_key=None):
-    return render_template("surveys/perception.html", survey=survey, title=perception.TITLES[survey],
-                           questions=perception.questions(survey), answers=perception.ANSWERS,
-                           values=values or {}, errors=errors or {}, kiosk=_kiosk(),
-                           submission_key=submission_key or secrets.token_urlsafe(24)), status
+    return publicforms.form_page("surveys/perception.html", values, errors, status, submission_key, survey=survey,
+                                 title=perception.TITLES[survey], questions=perception.questions(survey),
+                                 answers=perception.ANSWERS, kiosk=_kiosk())
 
 
 @bp.get(f"/{SURVEY_PATH}")
@@ -90,21 +75,14 @@ def perception_kiosk(survey: str):
     return _perception_form(survey)
 
 
-def _perception_again():
-    form_data = request.form
-    return _perception_form(request.view_args["survey"], form_data, None, 429,
-                            codes.valid_submission_key(form_data.get("submission_key")))
+def _perception_again(*args):
+    return _perception_form(request.view_args["survey"], *args)
 
 
 @bp.post(f"/{SURVEY_PATH}")
 @public
-@intake.submission_limits("skm", keep_input=_perception_again)
-def perception_submit(survey: str):
-    form_data = request.form
-    refusal = intake.bot_refusal(form_data)
-    if refusal is not None:
-        return refusal
-    submission_key = codes.valid_submission_key(form_data.get("submission_key"))
+@publicforms.submission("skm", _perception_again)
+def perception_submit(form_data, submission_key, survey: str):
     scores, errors = perception.validate(survey, form_data)
     if errors:
         return _perception_form(survey, form_data, errors, 422, submission_key)

@@ -96,56 +96,60 @@ def _read_recovery_key() -> str:
     return text
 
 
+# The recovery key never comes as an argument (shell history, process list): the flag only says it is on stdin.
+RECOVERY_KEY_STDIN = click.option("--recovery-key-stdin", is_flag=True, required=True,
+                                  help="Baca kunci pemulihan dari stdin (tidak pernah disimpan).")
+
+
+def _with_recovery_key(email: str, action):
+    """`action(recovery key, user id)` for the account `email`; a refusal becomes the command's error."""
+    user_id = _user(email).id
+    printable = _read_recovery_key()
+    with _refused():
+        return action(printable, user_id)
+
+
 @wbs_cli.command("endorse")
 @click.option("--email", required=True, help="Akun pengelola WBS yang kuncinya disahkan.")
-@click.option("--recovery-key-stdin", is_flag=True, required=True,
-              help="Baca kunci pemulihan dari stdin (tidak pernah disimpan).")
+@RECOVERY_KEY_STDIN
 @click.option("--fingerprint", default=None,
               help="Sidik jari yang tampil di layar pengelola (halaman Tim WBS); bila diisi harus cocok.")
 def wbs_endorse(email: str, recovery_key_stdin: bool, fingerprint: str | None):
     """Endorse a handler's key pair with the recovery key; then open tips are re-sealed for it."""
     from . import keys
-
-    user_id = _user(email).id
-    printable = _read_recovery_key()
-    with _refused():
-        count = keys.endorse_with_recovery(printable, user_id, fingerprint)
-    from ..models import User
     from ..extensions import db
+    from ..models import User
 
-    click.echo(f"disahkan: {email}; sidik jari kunci: {keys.own_fingerprint(db.session.get(User, user_id))}")
+    def endorse(printable: str, user_id: int):
+        count = keys.endorse_with_recovery(printable, user_id, fingerprint)
+        return count, keys.own_fingerprint(db.session.get(User, user_id))
+
+    count, own = _with_recovery_key(email, endorse)
+    click.echo(f"disahkan: {email}; sidik jari kunci: {own}")
     click.echo(f"akses diberikan untuk {count} laporan terbuka")
 
 
 @wbs_cli.command("exclude")
 @click.option("--tip", "tip_id", type=int, required=True, help="Nomor laporan.")
 @click.option("--email", required=True, help="Petugas yang dikecualikan (benturan kepentingan).")
-@click.option("--recovery-key-stdin", is_flag=True, required=True,
-              help="Baca kunci pemulihan dari stdin (tidak pernah disimpan).")
+@RECOVERY_KEY_STDIN
 def wbs_exclude(tip_id: int, email: str, recovery_key_stdin: bool):
     """Exclude a handler from one tip on the head of office's authority (in place of a second handler)."""
     from . import keys
 
-    user_id = _user(email).id
-    printable = _read_recovery_key()
-    with _refused():
-        keys.exclude_with_recovery(printable, tip_id, user_id)
+    _with_recovery_key(email, lambda printable, user_id: keys.exclude_with_recovery(printable, tip_id, user_id))
     click.echo(f"dikecualikan dari WBS-{tip_id}: {email}")
 
 
 @wbs_cli.command("restore")
 @click.option("--tip", "tips", type=int, multiple=True, required=True, help="Nomor laporan; boleh diulang.")
 @click.option("--email", required=True, help="Pengelola (kunci sudah disahkan) yang menerima laporan.")
-@click.option("--recovery-key-stdin", is_flag=True, required=True,
-              help="Baca kunci pemulihan dari stdin (tidak pernah disimpan).")
+@RECOVERY_KEY_STDIN
 def wbs_restore(tips: tuple, email: str, recovery_key_stdin: bool):
     """Give tips back to an endorsed handler with the recovery key — closed or excluded ones too."""
     from . import keys
 
-    user_id = _user(email).id
-    printable = _read_recovery_key()
-    with _refused():
-        done = keys.restore(printable, list(tips), user_id)
+    done = _with_recovery_key(email, lambda printable, user_id: keys.restore(printable, list(tips), user_id))
     click.echo(f"dipulihkan untuk {email}: " + ", ".join(f"WBS-{t}" for t in done))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from .. import catalog
+from ..models.wbs import TIP_FIELDS
 from ..validation import Choice, Schema, Text
 
 WHAT_MIN = 20
@@ -13,7 +14,7 @@ CONTACT_MAX = 500
 MESSAGE_MAX = 10_000
 
 # 4W1H (DOMAIN.md §2): what is required, the rest help the telaah.
-FIELDS = ("what", "who", "where", "when", "how", "contact")
+FIELDS = TIP_FIELDS
 
 
 class TipInput(Schema):

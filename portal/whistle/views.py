@@ -6,13 +6,11 @@ travels only in POST bodies: never in a URL, a cookie or a log line.
 from __future__ import annotations
 
 import functools
-import secrets
 
 from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import gettext as _
 
-from .. import intake, uploads
-from ..crypto import codes
+from .. import intake, publicforms, uploads
 from ..auth.access import public
 from ..crypto import envelope
 from ..errors import render_error
@@ -47,14 +45,8 @@ def guide():
 
 
 def _form(values=None, errors=None, status=200, submission_key=None):
-    return render_template("whistle/form.html", values=values or {}, errors=errors or {},
-                           submission_key=submission_key or secrets.token_urlsafe(24),
-                           **intake.upload_limits()), status
-
-
-def _form_again():
-    form = request.form
-    return _form(form, None, 429, codes.valid_submission_key(form.get("submission_key")))
+    return publicforms.form_page("whistle/form.html", values, errors, status, submission_key,
+                                 **intake.upload_limits())
 
 
 def _already_sent():
@@ -69,13 +61,8 @@ def new_tip():
 
 
 @bp.post("/kirim")
-@intake.submission_limits("wbs", keep_input=_form_again)
-def submit_tip():
-    form = request.form
-    refusal = intake.bot_refusal(form)
-    if refusal is not None:
-        return refusal
-    submission_key = codes.valid_submission_key(form.get("submission_key"))
+@publicforms.submission("wbs", _form)
+def submit_tip(form, submission_key):
     if services.already_sent(submission_key):
         return _already_sent()
     clean, errors = TipInput.check(form)

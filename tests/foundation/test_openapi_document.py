@@ -89,3 +89,19 @@ def test_each_documented_body_is_what_the_handler_validates_with(app, client, mo
         response = client.post(url, json={}, headers={"X-Access-Code": "x", "X-Receipt": "1" * 16})
         assert response.status_code == 422, (endpoint, response.status_code, response.get_data(as_text=True))
         assert checked and checked[0] is route.body, (endpoint, checked)
+
+
+def test_route_summaries_speak_the_request_language(client):
+    def summaries(headers):
+        doc = client.get("/api/v1/openapi.json", headers=headers).get_json()
+        return {(path, method): op["summary"] for path, item in doc["paths"].items() for method, op in item.items()}
+
+    default, indonesian, english = summaries({}), summaries({"Accept-Language": "id"}), summaries(
+        {"Accept-Language": "en-GB,en;q=0.9"})
+    assert default == indonesian
+    assert indonesian[("/complaints", "post")] == "Menyampaikan pengaduan"
+    assert english[("/complaints", "post")] == "File a complaint"
+    # Every summary has its English in the catalogue.
+    assert all(english[key] != indonesian[key] for key in indonesian)
+    doc = client.get("/api/v1/openapi.json", headers={"Accept-Language": "en"}).get_json()
+    assert doc["paths"]["/complaints/{ticket}/messages"]["post"]["description"].startswith("A case in Tertunda")
