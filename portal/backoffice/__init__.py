@@ -37,7 +37,7 @@ def _office_menu():
     return {"office_menu": MENU}
 
 
-from . import admin, complaints, dashboard, digest, gratification  # noqa: E402,F401
+from . import admin, complaints, dashboard, digest, gratification, staff_intake  # noqa: E402,F401
 
 
 def nest(areas) -> Blueprint:
