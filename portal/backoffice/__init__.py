@@ -38,6 +38,7 @@ def _office_menu():
 
 
 from . import admin, complaints, dashboard, digest, gratification, staff_intake  # noqa: E402,F401
+from ..units import views as _unit_views  # noqa: E402,F401  (units and liaison pages on this blueprint)
 
 
 def nest(areas) -> Blueprint:

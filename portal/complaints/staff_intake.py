@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit, catalog, intake
 from ..clock import local_today
-from ..models import Complaint, ComplaintAttachment, ComplaintEvent
+from ..models import ComplaintAttachment, ComplaintEvent
 from ..validation import Choice, PastDate, Phone, Text, add_error
 from . import services
 from .validation import ComplaintInput

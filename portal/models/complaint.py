@@ -52,6 +52,9 @@ class Complaint(TicketedCase, db.Model):
     channel_ref: Mapped[str | None] = mapped_column(String(80), nullable=True)
     channel_ref_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    # The bidang/UPT the case is dispositioned to (T3); its liaison officers see and act on it.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), nullable=True,
+                                                index=True)
 
     __table_args__ = (
         Index("ix_complaints_status_submitted", "status", "submitted_on"),
