@@ -1,4 +1,4 @@
-"""complaints: channel reference, its date and the recording officer (staff intake); units (bidang/UPT)
+"""complaints: channel reference, its date and the recording officer (staff intake), forwarding (to/on/origin); units (bidang/UPT)
 seeded from catalog.COMPLAINT_UNITS, complaints.unit_id (disposition), users.unit_id (liaison officers)
 
 Revision ID: 0017_intake15
@@ -45,6 +45,9 @@ def upgrade():
         batch.add_column(sa.Column('channel_ref', sa.String(length=80), nullable=True))
         batch.add_column(sa.Column('channel_ref_date', sa.Date(), nullable=True))
         batch.add_column(sa.Column('recorded_by_id', sa.Integer(), nullable=True))
+        batch.add_column(sa.Column('forwarded_to', sa.String(length=150), nullable=True))
+        batch.add_column(sa.Column('forwarded_on', sa.Date(), nullable=True))
+        batch.add_column(sa.Column('origin', sa.String(length=150), nullable=True))
         batch.add_column(sa.Column('unit_id', sa.Integer(), nullable=True))
         batch.create_foreign_key('fk_complaints_unit', 'units', ['unit_id'], ['id'], ondelete='SET NULL')
         batch.create_foreign_key('fk_complaints_recorded_by', 'users', ['recorded_by_id'], ['id'],
@@ -63,6 +66,9 @@ def downgrade():
         batch.drop_constraint('fk_complaints_unit', type_='foreignkey')
         batch.drop_constraint('fk_complaints_recorded_by', type_='foreignkey')
         batch.drop_column('unit_id')
+        batch.drop_column('origin')
+        batch.drop_column('forwarded_on')
+        batch.drop_column('forwarded_to')
         batch.drop_column('recorded_by_id')
         batch.drop_column('channel_ref_date')
         batch.drop_column('channel_ref')

@@ -52,6 +52,7 @@ class StaffComplaintInput(ComplaintInput):
     channel_ref: Annotated[str | None, Text(max_len=80)] = None
     channel_ref_date: Annotated[date | None, PastDate(max_age_days=5 * 365)] = None
     wa_number: Annotated[str | None, Phone()] = None
+    origin: Annotated[str | None, Text(max_len=150)] = None  # the agency that forwarded it here, if any
 
     transient = ("wa_number",)
 
@@ -86,6 +87,7 @@ def record(clean: dict, files: list, actor, submission_key: str | None = None) -
         complaint.channel_ref = clean.get("channel_ref")
         complaint.channel_ref_date = clean.get("channel_ref_date")
         complaint.recorded_by_id = actor.id
+        complaint.origin = clean.get("origin")
         audit.log("complaint_recorded", actor=actor, channel=CHANNEL, case_ref=complaint.ticket,
                   detail={"kanal": complaint.channel, "diterima": day.isoformat()})
         return complaint

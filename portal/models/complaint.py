@@ -52,6 +52,11 @@ class Complaint(TicketedCase, db.Model):
     channel_ref: Mapped[str | None] = mapped_column(String(80), nullable=True)
     channel_ref_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    # Forwarding: a Bukan Kewenangan case names the agency it went to and the day; a complaint another
+    # agency forwarded to this office names where it came from (e.g. the Pemkab's own complaint desk).
+    forwarded_to: Mapped[str | None] = mapped_column(String(150), nullable=True)
+    forwarded_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    origin: Mapped[str | None] = mapped_column(String(150), nullable=True)
     # The bidang/UPT the case is dispositioned to (T3); its liaison officers see and act on it.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), nullable=True,
                                                 index=True)
