@@ -51,6 +51,17 @@ COMPLAINT_CHANNELS = {
     "medsos": _l("Media sosial"),
 }
 
+# The units of a Disdukcapil a complaint is dispositioned to: the first content of the units register
+# (table `units`, seeded by migration 0017_intake15, then kept by the admin at /kantor/admin/unit).
+COMPLAINT_UNITS = {
+    "sekretariat": _l("Sekretariat"),
+    "dafduk": _l("Bidang Pelayanan Pendaftaran Penduduk"),
+    "capil": _l("Bidang Pelayanan Pencatatan Sipil"),
+    "piak": _l("Bidang Pengelolaan Informasi Administrasi Kependudukan"),
+    "pdip": _l("Bidang Pemanfaatan Data dan Inovasi Pelayanan"),
+    "upt": _l("UPT Disdukcapil Kecamatan"),
+}
+
 PRIVACY_MODES = {
     "open": _l("Terbuka"),
     "anonymous": _l("Anonim"),

@@ -30,6 +30,9 @@ class BaseConfig:
     PORTAL_LANGUAGES = ("id", "en")
     PORTAL_OFFICE_NAME = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Serang"
     PORTAL_OFFICE_SHORT = "Disdukcapil Kab. Serang"
+    # SP4N-LAPOR! API (portal.lapor.client): unset, the exchange runs on export files only.
+    LAPOR_API_URL: str | None = None
+    LAPOR_API_TOKEN: str | None = None
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -165,7 +168,8 @@ def from_environment(instance_path: str) -> dict:
                  "LOGIN_MAX_FAILURES_PER_PAIR", "LOGIN_MAX_FAILURES_PER_ACCOUNT"):
         if env.get(name):
             values[name] = int(env[name])
-    for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PORTAL_BASE_URL"):
+    for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PORTAL_BASE_URL",
+                 "LAPOR_API_URL", "LAPOR_API_TOKEN"):
         if env.get(name):
             values[name] = env[name]
     if not env.get("PORTAL_BASE_URL") and env.get("PORT"):

@@ -119,8 +119,12 @@ def lookup(model, ticket: str | None, access_code: str | None):
 
 
 def submit(submission_key: str | None, files: list, *, replay: Callable, prefix: str, today: Callable,
-           build: Callable, event, attachment, mail: Callable, receipt: Callable, body_digest: bytes | None = None):
+           build: Callable, event, attachment, mail: Callable, receipt: Callable, body_digest: bytes | None = None,
+           channel: str = "web"):
     """Store a ticketed submission and its attachments in one transaction; mail the receipt after commit.
+
+    `channel` is how it reached the office (the citizen's own web/API intake is "web"); `today()` is the
+    day it was received, from which the workflow counts its deadlines.
 
     `build(columns, day)` makes the channel's row from the columns every ticketed row shares,
     `mail(row, access_code)` queues the receipt mail (or returns None), `receipt(row, code, ...)` answers.
@@ -145,7 +149,7 @@ def submit(submission_key: str | None, files: list, *, replay: Callable, prefix:
                 "sealed_access_code": (codes.seal_with_submission_key(submission_key, access_code,
                                                                              body_digest or b"")
                                        if submission_key else None),
-                "channel": "web",
+                "channel": channel,
                 "submitted_at": now,
                 "submitted_on": day,
                 "status_changed_at": now,

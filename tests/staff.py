@@ -48,4 +48,5 @@ ROLE_EMAILS = {
     "gratification": "upg@serangkab.go.id",
     "wbs": "wbs@serangkab.go.id",
     "leader": "kadis@serangkab.go.id",
+    "liaison": "dafduk@serangkab.go.id",  # pejabat penghubung; its unit is set by the tests that need one
 }

@@ -37,7 +37,9 @@ def _office_menu():
     return {"office_menu": MENU}
 
 
-from . import admin, complaints, dashboard, digest, gratification  # noqa: E402,F401
+from . import admin, complaints, dashboard, digest, gratification, staff_intake  # noqa: E402,F401
+from ..units import views as _unit_views  # noqa: E402,F401  (units and liaison pages on this blueprint)
+from ..lapor import views as _lapor_views  # noqa: E402,F401  (LAPOR! exchange pages on this blueprint)
 
 
 def nest(areas) -> Blueprint:

@@ -35,6 +35,7 @@ ROLE_LABELS = {
     "gratification": _l("UPG (gratifikasi)"),
     "wbs": _l("Pengelola WBS"),
     "leader": _l("Pimpinan (Kepala Dinas)"),
+    "liaison": _l("Pejabat penghubung unit (hanya disposisi ke unitnya)"),
 }
 HOLIDAY_SOURCES = {
     workdays.SOURCE_NATIONAL: _l("Libur nasional"),

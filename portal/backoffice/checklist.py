@@ -44,7 +44,8 @@ def missing_roles() -> list[str]:
     held = set()
     for roles_csv in db.session.scalars(select(User.roles_csv).where(User.active.is_(True))):
         held.update(r for r in roles_csv.split(",") if r)
-    return [role for role in ROLES if role not in held]
+    # A liaison officer is optional: an office may keep the handling within the complaints team.
+    return [role for role in ROLES if role not in held and role != "liaison"]
 
 
 def wbs_handlers_ready() -> bool:

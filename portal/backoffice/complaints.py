@@ -32,7 +32,9 @@ def _search(raw: str):
 
 
 def _case_extra(complaint: Complaint, today) -> dict:
-    return {"errors": request.args.get("error"),
+    from ..units.services import units
+
+    return {"errors": request.args.get("error"), "units": units(active_only=True),
             "public_summary": public_line(complaint.public_summary, complaint.category, complaint.problem)}
 
 

@@ -78,6 +78,10 @@ def acknowledgement(complaint: Complaint, access_code: str) -> tuple[str, str]:
     return subject, body
 
 
+# The receipt and its mail, for every intake of a complaint (the public form and API, staff intake).
+receipt, queue_receipt = _receipt, _queue_receipt
+
+
 def lookup(ticket: str | None, access_code: str | None) -> Complaint | None:
     """The complaint only when ticket and code match; the same None for unknown ticket and wrong code."""
     return intake.lookup(Complaint, ticket, access_code)

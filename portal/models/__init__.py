@@ -16,4 +16,5 @@ from .survey import (PerceptionAnswer, PerceptionQuestion, PerceptionResponse, S
                      SkmPopulation, SkmResponse)
 from .files import StoredFile, StoredFileChunk  # noqa: F401
 from .hosts import SecretFingerprint  # noqa: F401
+from .unit import Unit  # noqa: F401
 from ..privacy.models import PrivacyErasure, PrivacyRequest  # noqa: F401,E402  (UU PDP requests: portal.privacy)

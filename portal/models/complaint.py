@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, false, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, false, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -46,6 +46,21 @@ class Complaint(TicketedCase, db.Model):
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
     rating_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
 
+    # How a complaint the staff recorded reached the office (DOMAIN.md §2): the channel's own reference
+    # (LAPOR! tracking ID, letter number, a masked WhatsApp number…), the letter's date, and who recorded
+    # it. `submitted_on` is then the day the office received it, from which every deadline runs.
+    channel_ref: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    channel_ref_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    # Forwarding: a Bukan Kewenangan case names the agency it went to and the day; a complaint another
+    # agency forwarded to this office names where it came from (e.g. the Pemkab's own complaint desk).
+    forwarded_to: Mapped[str | None] = mapped_column(String(150), nullable=True)
+    forwarded_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    origin: Mapped[str | None] = mapped_column(String(150), nullable=True)
+    # The bidang/UPT the case is dispositioned to (T3); its liaison officers see and act on it.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), nullable=True,
+                                                index=True)
+
     __table_args__ = (
         Index("ix_complaints_status_submitted", "status", "submitted_on"),
         Index("ix_complaints_submitted_on", "submitted_on"),
@@ -62,6 +77,10 @@ class Complaint(TicketedCase, db.Model):
         # (status IN (open statuses) AND due_on < today): migration 0014_perf.
         Index("ix_complaints_category", "category"),
         Index("ix_complaints_status_due_on", "status", "due_on"),
+        # A LAPOR! report is imported once: its tracking ID is unique among LAPOR!-sourced complaints.
+        Index("uq_complaints_lapor_ref", "channel_ref", unique=True,
+              sqlite_where=text("channel = 'lapor'"), postgresql_where=text("channel = 'lapor'")),
+        Index("ix_complaints_channel_ref", "channel", "channel_ref"),
     )
 
 

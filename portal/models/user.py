@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .types import EncryptedText, UTCDateTime, utcnow
 
-ROLES = ("admin", "complaints", "gratification", "wbs", "leader")
+# "liaison": pejabat penghubung of one unit (`unit_id`); sees and acts only on what is dispositioned to it.
+ROLES = ("admin", "complaints", "gratification", "wbs", "leader", "liaison")
 
 
 class User(db.Model):
@@ -31,6 +32,7 @@ class User(db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), nullable=True)
 
     recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
         back_populates="user", cascade="all, delete-orphan")

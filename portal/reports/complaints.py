@@ -35,14 +35,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import Integer, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import FunctionElement
 
 from ..catalog import COMPLAINT_CHANNELS, COMPLAINT_PROBLEMS, COMPLAINT_SERVICES
 from ..extensions import db
-from ..models import CalendarDay, Complaint, ComplaintEvent
+from ..models import CalendarDay, Complaint, ComplaintEvent, Unit
 from ..clock import local_tz
 from .. import workdays, workflow
 from ..workflow import COMPLAINTS
@@ -257,21 +257,18 @@ def service_problem(w: Window) -> dict[tuple[str, str], int]:
 
 # --- T3: per bidang ----------------------------------------------------------------------
 
-# The Complaint column naming the bidang/UPT a complaint is dispositioned to (issue "every unit
-# out"). Until it exists every complaint counts under NO_UNIT; once it does, T3 fills in by itself.
-DISPOSITION_UNIT_FIELD = "unit_id"
 NO_UNIT = ""
 NO_UNIT_LABEL = "Belum didisposisikan ke bidang"
 
 
 def per_unit(w: Window) -> dict[str, dict[str, int]]:
-    """{unit: {"received": n, "completed": n}}: received in the window, and completed in it."""
-    unit = getattr(Complaint, DISPOSITION_UNIT_FIELD, None)
-    key = func.coalesce(cast(unit, String), literal(NO_UNIT)) if unit is not None else literal(NO_UNIT)
+    """{unit code: {"received": n, "completed": n}}: received in the window, and completed in it, by the
+    bidang/UPT each is dispositioned to (NO_UNIT: not yet dispositioned)."""
+    key = func.coalesce(Unit.code, literal(NO_UNIT))
     out: dict[str, dict[str, int]] = {}
-    received = select(key, func.count()).where(Complaint.submitted_on.between(w.start, w.end)).group_by(key)
-    completed = (select(key, func.count())
-                 .where(Complaint.status.in_(RESOLVED), Complaint.completed_on.between(w.start, w.end)).group_by(key))
+    base = select(key, func.count()).select_from(Complaint).outerjoin(Unit, Unit.id == Complaint.unit_id)
+    received = base.where(Complaint.submitted_on.between(w.start, w.end)).group_by(key)
+    completed = base.where(Complaint.status.in_(RESOLVED), Complaint.completed_on.between(w.start, w.end)).group_by(key)
     for name, stmt in (("received", received), ("completed", completed)):
         for code, n in db.session.execute(stmt):
             out.setdefault(code or NO_UNIT, {"received": 0, "completed": 0})[name] += n
@@ -279,11 +276,8 @@ def per_unit(w: Window) -> dict[str, dict[str, int]]:
 
 
 def _unit_labels() -> dict[str, str]:
-    """Labels of the bidang codes, from the units register once it exists (portal.catalog)."""
-    from .. import catalog
-
-    units = getattr(catalog, "COMPLAINT_UNITS", {})
-    return {str(code): str(label) for code, label in units.items()}
+    """The names of the units register (table `units`), by code."""
+    return dict(db.session.execute(select(Unit.code, Unit.name)).all())
 
 
 # --- T4 / T7: timeliness and satisfaction -------------------------------------------------
