@@ -52,7 +52,7 @@ COMPLAINT_CHANNELS = {
 }
 
 # The units of a Disdukcapil a complaint is dispositioned to: the first content of the units register
-# (table `units`, seeded by migration 0017_intake15, then kept by the admin at /kantor/admin/unit).
+# (table `units`, seeded by migration 0017_units, then kept by the admin at /kantor/admin/unit).
 COMPLAINT_UNITS = {
     "sekretariat": _l("Sekretariat"),
     "dafduk": _l("Bidang Pelayanan Pendaftaran Penduduk"),
