@@ -2,12 +2,14 @@
 from flask import Blueprint, current_app, render_template
 
 from . import settings
+from .pagecache import cached_page
 from .auth.access import public
 
 bp = public(Blueprint("public", __name__))  # every route is for the public
 
 
 @bp.get("/")
+@cached_page
 def home():
     return render_template("public/home.html")
 

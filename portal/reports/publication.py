@@ -18,7 +18,7 @@ from flask_babel import force_locale
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, defer
 
-from .. import audit
+from .. import audit, pagecache
 from ..database import write_transaction
 from ..extensions import db
 from ..models.publication import (DRAFT_PENDING, DRAFT_PUBLISHED, DRAFT_RETURNED, PublishedReport, ReportDraft)
@@ -323,6 +323,7 @@ def approve(leader, draft_id: int) -> PublishedReport:
         draft.published_id = row.id
         draft.reviewed_by_id = leader.id
         draft.reviewed_at = now
+        pagecache.bump()  # the home box, the list, the feed and the older version's page change at this commit
         audit.log("report_published", actor=leader, channel=channel, case_ref=_ref(channel, period.code),
                   detail={"draft_id": draft.id, "published_id": row.id, "version": version})
     return row
