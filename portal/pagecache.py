@@ -151,7 +151,8 @@ def cached_page(view):
     """Serve `view` from this worker's copy while the generation is unchanged (see module doc)."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if request.method not in ("GET", "HEAD") or g.get("limit_notice"):
+        if (request.method not in ("GET", "HEAD") or g.get("limit_notice")
+                or not current_app.config.get("PORTAL_PAGE_CACHE", True)):
             return view(*args, **kwargs)
         token, changed_at = generation()
         if token is None:  # before `db upgrade` made the key: nothing could invalidate a copy
