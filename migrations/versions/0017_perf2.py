@@ -1,4 +1,5 @@
-"""page_generation: the invalidation key of the cached public pages (portal.pagecache)
+"""page_generation: the invalidation key of the cached public pages (portal.pagecache);
+report_drafts.figures/built_at: a draft's figures built once and stored (issue 20)
 
 Revision ID: 0017_perf2
 Revises: 0016_pdp
@@ -28,6 +29,13 @@ def upgrade():
     )
     op.bulk_insert(table, [{"id": 1, "token": secrets.token_hex(16), "changed_at": datetime.now(timezone.utc).replace(tzinfo=None)}])
 
+    with op.batch_alter_table('report_drafts') as batch:
+        batch.add_column(sa.Column('figures', sa.Text(), nullable=True))
+        batch.add_column(sa.Column('built_at', sa.DateTime(), nullable=True))
+
 
 def downgrade():
+    with op.batch_alter_table('report_drafts') as batch:
+        batch.drop_column('built_at')
+        batch.drop_column('figures')
     op.drop_table('page_generation')
