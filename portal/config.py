@@ -175,6 +175,8 @@ def from_environment(instance_path: str) -> dict:
     if not env.get("PORTAL_BASE_URL") and env.get("PORT"):
         # `PORT=8080 make run` serves on 8080: the links it prints and mails must say so too.
         values["PORTAL_BASE_URL"] = f"http://127.0.0.1:{int(env['PORT'])}"
+    if "PORTAL_PAGE_CACHE" in env:  # 0: render the public pages per request (portal.pagecache; for measuring)
+        values["PORTAL_PAGE_CACHE"] = _bool(env["PORTAL_PAGE_CACHE"], True)
     if env.get("PROXY_FIX_X_FOR"):
         values["PROXY_FIX_X_FOR"] = int(env["PROXY_FIX_X_FOR"])
     if env.get("MAIL_PORT"):

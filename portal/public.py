@@ -1,12 +1,14 @@
 """Public information pages: home, procedures and deadlines, privacy notice."""
 from flask import Blueprint, render_template
 
+from .pagecache import cached_page
 from .auth.access import public
 
 bp = public(Blueprint("public", __name__))  # every route is for the public
 
 
 @bp.get("/")
+@cached_page
 def home():
     return render_template("public/home.html")
 

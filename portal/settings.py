@@ -12,7 +12,7 @@ from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
-from . import audit
+from . import audit, pagecache
 from .database import write_transaction
 from .extensions import db
 from .models.settings import PortalSetting
@@ -199,6 +199,7 @@ def save(key: str, raw, actor) -> object:
         forget()
         if key == workdays.CONFIG_CUTI_BERSAMA and parsed != before:
             workdays.rewrite_calendar_table()
+        pagecache.bump()  # pages such as the privacy notice and the office's letterhead show settings
         audit.log("setting_change", actor=actor, detail={"setting": key, "from": before, "to": parsed})
     forget()
     return parsed
@@ -219,5 +220,6 @@ def reset(key: str, actor) -> None:
         after = value(key)
         if key == workdays.CONFIG_CUTI_BERSAMA and after != before:
             workdays.rewrite_calendar_table()
+        pagecache.bump()
         audit.log("setting_change", actor=actor, detail={"setting": key, "from": before, "to": after})
     forget()

@@ -8,16 +8,18 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Iterable, Protocol
 
 from flask import Request
 from flask_babel import gettext as _
-from PIL import Image, ImageCms, ImageOps
-from pypdf import PasswordType, PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 from . import filestore
 from .filestore import FileStore, check_name
+
+if TYPE_CHECKING:  # Pillow and pypdf (≈ 15 MB with fontTools) load with the first attachment, not in every worker
+    from PIL import Image
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, StreamObject
 
 logger = logging.getLogger(__name__)
 # pypdf's warnings quote fragments of the document being parsed; a tip's words must never
@@ -202,6 +204,7 @@ def inspect_uploads(files: Iterable[tuple[str | None, BinaryIO]], max_files: int
 
 
 def _clean_image(data: bytes, kind: str, shown: str) -> bytes:
+    from PIL import Image
     too_big = UploadRefused(413, _(
         "Foto «%(name)s» resolusinya terlalu besar (lebih dari %(limit)d megapiksel). "
         "Perkecil fotonya lalu kirim lagi.", name=shown, limit=MAX_IMAGE_PIXELS // 1_000_000))
@@ -225,6 +228,7 @@ def _clean_image(data: bytes, kind: str, shown: str) -> bytes:
 
 
 def _upright(image: Image.Image) -> Image.Image:
+    from PIL import ImageOps
     try:
         return ImageOps.exif_transpose(image)
     except Exception as exc:  # noqa: BLE001 - a broken EXIF block must not cost the citizen the photo
@@ -237,6 +241,7 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
     Camera profiles can name the device model, so they go; converting first keeps the colours.
     """
+    from PIL import ImageCms
     icc = image.info.get("icc_profile")
     if not icc or image.mode not in ("RGB", "RGBA", "CMYK"):
         return image
@@ -318,6 +323,7 @@ def _count_pages(reader: PdfReader, shown: str, deadline: float) -> int:
 
     The walk guards against a /Count that lies; it stops as soon as the cap is passed.
     """
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
     pages_root = reader.trailer["/Root"].get_object()["/Pages"].get_object()
     declared = pages_root.get("/Count")
     if not isinstance(declared, int) or declared > MAX_PDF_PAGES:
@@ -352,6 +358,7 @@ def _count_pages(reader: PdfReader, shown: str, deadline: float) -> int:
 
 
 def _clean_pdf(data: bytes, shown: str) -> bytes:
+    from pypdf import PasswordType, PdfReader, PdfWriter
     broken = UploadRefused(415, _(
         "PDF «%(name)s» rusak atau tidak dapat dibaca. Simpan ulang sebagai PDF lalu kirim lagi.", name=shown))
     _precheck_pdf(data, shown)
@@ -388,6 +395,7 @@ def _clean_pdf(data: bytes, shown: str) -> bytes:
 
 
 def _is_hostile(obj: object) -> bool:
+    from pypdf.generic import DictionaryObject
     if not isinstance(obj, DictionaryObject):
         return False
     return obj.get("/S") in _PDF_HOSTILE_ACTIONS or (
@@ -395,6 +403,7 @@ def _is_hostile(obj: object) -> bool:
 
 
 def _filters(stream: StreamObject) -> list:
+    from pypdf.generic import ArrayObject, IndirectObject
     chain = stream.get("/Filter")
     chain = chain.get_object() if isinstance(chain, IndirectObject) else chain
     if chain is None:
@@ -408,6 +417,7 @@ def _clean_jpeg_stream(stream: StreamObject) -> None:
     pypdf's get_data() undoes the filters before DCT and hands the JPEG bytes through; they are
     stored back under /DCTDecode alone, so no filter in the chain can hide the metadata.
     """
+    from pypdf.generic import ArrayObject, IndirectObject, NameObject, StreamObject
     chain = _filters(stream)
     if not any(name in _DCT_NAMES for name in chain):
         return
@@ -432,6 +442,7 @@ def _is_annotation(node: DictionaryObject) -> bool:
 
 def _strip_pdf_objects(root: DictionaryObject, deadline: float | None = None, shown: str = "") -> None:
     """Walk every object reachable from `root` once (iteratively: hostile files nest deeply) and clean it."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
     seen: set[int] = set()
     pending: list[object] = [root]
     while pending:

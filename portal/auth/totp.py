@@ -5,8 +5,6 @@ import io
 import time
 
 import pyotp
-import qrcode
-import qrcode.image.svg
 
 ISSUER = "Portal Integritas"
 
@@ -20,6 +18,9 @@ def provisioning_uri(secret: str, email: str) -> str:
 
 
 def qr_svg(uri: str) -> str:
+    import qrcode  # only the enrolment page draws a code: not loaded in every worker
+    import qrcode.image.svg
+
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     buffer = io.BytesIO()
     image.save(buffer)

@@ -45,6 +45,10 @@ class ReportDraft(ReportOfPeriod, db.Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     published_id: Mapped[int | None] = mapped_column(ForeignKey("published_reports.id", ondelete="SET NULL"),
                                                      nullable=True)
+    # The figures (Report.as_dict as JSON) built once when the draft was prepared or rebuilt: the draft
+    # page and the approval use them (issue 20); NULL for drafts prepared before they were stored.
+    figures: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
+    built_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (Index("ix_report_drafts_status_channel", "status", "channel", "period"),)
 

@@ -37,3 +37,15 @@ class PortalSetting(db.Model):
     value: Mapped[str] = mapped_column(String(300), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class PageGeneration(db.Model):
+    """The invalidation key of the cached public pages (portal.pagecache): one row, bumped in the
+    same transaction as every publication and settings change, so every worker and host sees it."""
+
+    __tablename__ = "page_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # random, not a counter: a restored database or another test database never reuses a key
+    token: Mapped[str] = mapped_column(String(32), nullable=False)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

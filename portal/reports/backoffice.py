@@ -105,11 +105,13 @@ def preview():
 
 
 def _body(report, version: int, follow_up_plan=None, correction_note=None) -> Markup:
-    """The report's figures rendered as a published version would show them (built live, never stored)."""
-    snap = pub.snapshot_of(json.loads(report.to_json(indent=None)), {
-        "channel": report.channel, "channel_label": pub.channel_label(report.channel), "period": report.period.code,
-        "period_label": report.period.label, "version": version, "published_at": utcnow().isoformat(),
-        "title": report.title, "follow_up_plan": follow_up_plan, "correction_note": correction_note})
+    """The figures (a built Report or its stored dict) rendered as a published version would show them."""
+    figures = report if isinstance(report, dict) else json.loads(report.to_json(indent=None))
+    snap = pub.snapshot_of(figures, {
+        "channel": figures["channel"], "channel_label": pub.channel_label(figures["channel"]),
+        "period": figures["period"]["code"], "period_label": figures["period"]["label"], "version": version,
+        "published_at": utcnow().isoformat(), "title": figures["title"], "follow_up_plan": follow_up_plan,
+        "correction_note": correction_note})
     return Markup(render.render_body(snap, page=table_page()))
 
 
@@ -123,11 +125,14 @@ def _draft_or_404(draft_id: int) -> ReportDraft:
 
 
 def _preview(draft: ReportDraft) -> tuple[Markup | None, str | None]:
-    """The figures as they would be published now (built live, not stored)."""
-    try:
-        report = build_report(draft.channel, Period.parse(draft.period))
-    except ReportError as exc:
-        return None, str(exc)
+    """The figures as they will be published: those stored when the draft was prepared or rebuilt
+    (a draft from before they were stored: built now)."""
+    report = pub.stored_figures(draft)
+    if report is None:
+        try:
+            report = build_report(draft.channel, Period.parse(draft.period))
+        except ReportError as exc:
+            return None, str(exc)
     version = pub.latest_version(draft.channel, draft.period) + 1
     return _body(report, version, draft.follow_up_plan, draft.correction_note if version > 1 else None), None
 
@@ -167,6 +172,15 @@ def resubmit(draft_id: int):
     return _draft_step(draft, lambda: pub.resubmit(_me(), draft.id, form.get("follow_up_plan"),
                                                    form.get("correction_note")),
                        lambda _result: _("Draf diperbaiki dan diajukan kembali kepada pimpinan."),
+                       lambda _result: url_for("backoffice.reports.draft", draft_id=draft.id))
+
+
+@bp.post("/draf/<int:draft_id>/hitung-ulang")
+@roles_required(*VIEW_ROLES)
+def rebuild(draft_id: int):
+    draft = _draft_or_404(draft_id)
+    return _draft_step(draft, lambda: pub.rebuild(_me(), draft.id),
+                       lambda _result: _("Angka draf dihitung ulang dari data terkini."),
                        lambda _result: url_for("backoffice.reports.draft", draft_id=draft.id))
 
 

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..auth.access import public
+from ..pagecache import cached_page
 from ..params import parse_int
 from . import publication as pub
 from . import render, translate
@@ -36,6 +37,7 @@ def latest_published_reports(limit: int = 3):
 
 @bp.get("/")
 @bp.get("")
+@cached_page
 def index():
     channel = request.args.get("kanal") or None
     known = pub.channels()
@@ -68,6 +70,7 @@ def table_page() -> int:
 
 
 @bp.get("/<int:report_id>")
+@cached_page
 def show(report_id: int):
     item = _found(report_id, "body_html")
     page = table_page()
@@ -130,6 +133,7 @@ def _atom_time(value) -> str:
 
 
 @bp.get("/feed.atom")
+@cached_page
 def feed():
     base = _base_url()
     items = pub.published(order="published", limit=FEED_SIZE)

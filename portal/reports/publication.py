@@ -18,7 +18,7 @@ from flask_babel import force_locale
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, defer
 
-from .. import audit
+from .. import audit, pagecache
 from ..database import write_transaction
 from ..extensions import db
 from ..models.publication import (DRAFT_PENDING, DRAFT_PUBLISHED, DRAFT_RETURNED, PublishedReport, ReportDraft)
@@ -148,14 +148,16 @@ def prepare(user, channel: str, period_code: str, follow_up_plan: str | None = N
                 "Sudah ada draf untuk kanal dan periode ini; perbaiki draf tersebut.")
         else:
             try:
-                build_report(channel, period)  # the figures can be built (calendar present, …)
+                built = build_report(channel, period)  # built once here; the draft page and approval use it
             except ReportError as exc:
                 errors.setdefault("period", []).append(str(exc))
     if errors:
         raise PublicationError(errors)
     with write_transaction() as session:
+        now = utcnow()
         draft = ReportDraft(channel=channel, period=period.code, status=DRAFT_PENDING, follow_up_plan=plan or None,
-                            correction_note=correction or None, prepared_by_id=user.id, prepared_at=utcnow())
+                            correction_note=correction or None, prepared_by_id=user.id, prepared_at=now,
+                            figures=built.to_json(indent=None), built_at=now)
         session.add(draft)
         session.flush()
         audit.log("report_draft_prepared", actor=user, channel=channel, case_ref=_ref(channel, period.code),
@@ -193,6 +195,37 @@ def resubmit(user, draft_id: int, follow_up_plan: str | None, correction_note: s
         raise PublicationError(errors)
     return _move(draft, user, "report_draft_resubmitted", status=DRAFT_PENDING, follow_up_plan=plan or None,
                  correction_note=correction or None, prepared_by_id=user.id, prepared_at=utcnow())
+
+
+def rebuild(user, draft_id: int) -> ReportDraft:
+    """Build an open draft's figures again from the cases as they are now and store them (the team
+    or a leader, after data changed); built on a consistent read outside any write transaction."""
+    draft = _draft(draft_id)
+    if not (is_team(user, draft.channel) or user.has_role(LEADER)):
+        raise PublicationError({"channel": ["Anda hanya dapat menghitung ulang draf kanal yang Anda tangani."]})
+    if draft.status not in (DRAFT_PENDING, DRAFT_RETURNED):
+        raise PublicationError({"status": ["Draf yang sudah terbit tidak dapat dihitung ulang."]})
+    channel, period = draft.channel, Period.parse(draft.period)
+    _read_snapshot()
+    try:
+        figures = build_report(channel, period).to_json(indent=None)
+    except ReportError as exc:
+        raise PublicationError({"status": [str(exc)]}) from exc
+    finally:
+        db.session.rollback()
+    with write_transaction() as session:
+        draft = session.get(ReportDraft, draft_id, with_for_update=True, populate_existing=True)
+        if draft.status not in (DRAFT_PENDING, DRAFT_RETURNED):
+            raise PublicationError({"status": ["Draf yang sudah terbit tidak dapat dihitung ulang."]})
+        draft.figures, draft.built_at = figures, utcnow()
+        audit.log("report_draft_rebuilt", actor=user, channel=channel, case_ref=_ref(channel, period.code),
+                  detail={"draft_id": draft.id})
+    return draft
+
+
+def stored_figures(draft: ReportDraft) -> dict | None:
+    """The figures built when the draft was prepared or last rebuilt (None for an older draft)."""
+    return json.loads(draft.figures) if draft.figures else None
 
 
 def _check_leader(leader, draft: ReportDraft) -> None:
@@ -268,21 +301,22 @@ def approve(leader, draft_id: int) -> PublishedReport:
     _check_over(period, errors, "status")  # a draft kept from before the rule, or a clock set back
     if errors:
         raise PublicationError(errors)
-    seen = (draft.status, draft.follow_up_plan, draft.correction_note, draft.prepared_at)
+    seen = (draft.status, draft.follow_up_plan, draft.correction_note, draft.prepared_at, draft.built_at)
     channel, plan, correction = draft.channel, draft.follow_up_plan, draft.correction_note
+    report_dict = stored_figures(draft)  # what the leader saw on the draft page
     _read_snapshot()
     try:
         version = latest_version(channel, period.code) + 1
         if version > 1 and not correction:
             raise PublicationError({"correction_note": [
                 f"Versi {version - 1} sudah terbit: draf harus menjelaskan perubahannya. Kembalikan draf."]})
-        try:
-            report = build_report(channel, period)
-        except ReportError as exc:
-            raise PublicationError({"status": [str(exc)]}) from exc
+        if report_dict is None:  # a draft prepared before figures were stored: built now
+            try:
+                report_dict = json.loads(build_report(channel, period).to_json(indent=None))
+            except ReportError as exc:
+                raise PublicationError({"status": [str(exc)]}) from exc
     finally:
         db.session.rollback()  # end the read: nothing was written
-    report_dict = json.loads(report.to_json(indent=None))
     now = utcnow()
     publication = {
         "channel": channel,
@@ -291,7 +325,8 @@ def approve(leader, draft_id: int) -> PublishedReport:
         "period_label": period.label,
         "version": version,
         "published_at": now.isoformat(),
-        "title": report.title,
+        "approved_by": leader.name,  # the approving official, printed on the PDF filed as evidence
+        "title": report_dict["title"],
         "follow_up_plan": plan,
         "correction_note": correction if version > 1 else None,
     }
@@ -302,7 +337,8 @@ def approve(leader, draft_id: int) -> PublishedReport:
         # draft published; on SQLite the write lock taken at BEGIN IMMEDIATE does the same.
         draft = session.scalar(select(ReportDraft).where(ReportDraft.id == draft_id).with_for_update()
                                .execution_options(populate_existing=True))
-        if draft is None or (draft.status, draft.follow_up_plan, draft.correction_note, draft.prepared_at) != seen:
+        if draft is None or (draft.status, draft.follow_up_plan, draft.correction_note, draft.prepared_at,
+                             draft.built_at) != seen:
             raise PublicationError({"status": [
                 "Draf berubah atau sudah diterbitkan selama laporan disusun; muat ulang halaman draf."]})
         if latest_version(channel, period.code) + 1 != version:
@@ -310,7 +346,7 @@ def approve(leader, draft_id: int) -> PublishedReport:
                 f"Versi {version} laporan ini sudah terbit selama laporan disusun; muat ulang halaman draf."]})
         row = PublishedReport(
             channel=channel, period=period.code, period_kind=period.kind, period_start=period.start,
-            period_end=period.end, version=version, title=report.title, published_at=now, draft_id=draft.id,
+            period_end=period.end, version=version, title=report_dict["title"], published_at=now, draft_id=draft.id,
             prepared_by_id=draft.prepared_by_id, approved_by_id=leader.id, follow_up_plan=plan,
             correction_note=publication["correction_note"],
             snapshot=json.dumps(snap, ensure_ascii=False, separators=(",", ":")), **files)
@@ -320,6 +356,7 @@ def approve(leader, draft_id: int) -> PublishedReport:
         draft.published_id = row.id
         draft.reviewed_by_id = leader.id
         draft.reviewed_at = now
+        pagecache.bump()  # the home box, the list, the feed and the older version's page change at this commit
         audit.log("report_published", actor=leader, channel=channel, case_ref=_ref(channel, period.code),
                   detail={"draft_id": draft.id, "published_id": row.id, "version": version})
     return row

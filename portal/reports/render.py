@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from datetime import datetime, timezone
 from typing import Any
 
@@ -322,16 +323,26 @@ def render_xlsx(snapshot: dict) -> bytes:
 
 # --- PDF ------------------------------------------------------------------------------------------
 
-_LATIN1 = str.maketrans({
-    "—": "-", "–": "-", "−": "-", "…": "...", "÷": ":", "×": "x", "≤": "<=", "≥": ">=", "“": '"', "”": '"',
-    "‘": "'", "’": "'", "•": "-", "\u00a0": " ",
-})
+# DejaVu Sans Condensed (Bitstream Vera licence, DejaVu changes public domain: fonts/LICENSE-DejaVu.txt;
+# the files of Debian's fonts-dejavu-core), embedded as a subset: Indonesian text, dashes, "≤" and
+# quotes print as written (the PDF core fonts know Latin-1 only).
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+PDF_FONT = "DejaVu"
 
 
 def pdf_text(value: Any) -> str:
-    """Text for the PDF core fonts (Latin-1): typographic signs spelled with plain ones."""
     text = value if isinstance(value, str) else format_value(value)
-    return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+    return text.replace("\u00a0", " ")
+
+
+def local_time(iso: str) -> str:
+    """'29 November 2026 09.04 WIB': the office's local date and time of an ISO timestamp."""
+    from flask_babel import format_date
+
+    from ..clock import to_local
+
+    when = to_local(datetime.fromisoformat(iso))
+    return format_date(when.date(), "long") + " " + when.strftime("%H.%M") + " " + when.strftime("%Z")
 
 
 # The PDF is the document an office files as evidence: the recap tables in full, and of a long list
@@ -346,6 +357,59 @@ def capped_note(total: int) -> str:
              "laporan ini.", shown=format_value(PDF_MAX_ROWS), total=format_value(total))
 
 
+def _pdf_letterhead(pdf, publication: dict) -> None:
+    """The office's name (PORTAL_OFFICE_NAME) over a rule, as on its letters."""
+    from flask import current_app
+
+    office = current_app.config.get("PORTAL_OFFICE_NAME") or "Portal Integritas"
+    pdf.set_font(PDF_FONT, "B", 12)
+    pdf.multi_cell(0, 6, pdf_text(office), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(PDF_FONT, "", 9)
+    pdf.multi_cell(0, 5, pdf_text(_("Portal Integritas — laporan %(channel)s", channel=publication.get("channel_label")
+                                     or publication.get("channel", ""))), align="C", new_x="LMARGIN", new_y="NEXT")
+    y = pdf.get_y() + 1
+    pdf.set_line_width(0.6)
+    pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
+    pdf.set_line_width(0.2)
+    pdf.line(pdf.l_margin, y + 1, pdf.w - pdf.r_margin, y + 1)
+    pdf.set_y(y + 4)
+
+
+def _pdf_approval(publication: dict) -> str:
+    """Who approved which version when (the approver's name is in snapshots published since it was kept)."""
+    when = local_time(publication["published_at"])
+    if publication.get("approved_by"):
+        return _("Disetujui oleh %(name)s pada %(when)s; versi %(version)s.", name=publication["approved_by"],
+                 when=when, version=publication["version"])
+    return _("Disetujui dan diterbitkan pada %(when)s; versi %(version)s.", when=when, version=publication["version"])
+
+
+def _pdf_chart(pdf, chart: Chart) -> None:
+    """The HTML page's chart as horizontal bars, each number printed beside its bar."""
+    numbers = [v for _label, v in chart.bars if is_number(v)]
+    if not chart.bars:
+        return
+    top = max(numbers, default=0) or 1
+    label_w, bar_w, row_h = 70, pdf.w - pdf.l_margin - pdf.r_margin - 70 - 25, 4.6
+    if pdf.get_y() + 8 + row_h * len(chart.bars) > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.ln(2)
+    pdf.set_font(PDF_FONT, "B", 10)
+    pdf.multi_cell(0, 5, pdf_text(chart.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(PDF_FONT, "", 8)
+    pdf.set_fill_color(11, 74, 90)  # BAR_FILL
+    for label, value in chart.bars:
+        y = pdf.get_y()
+        pdf.set_xy(pdf.l_margin, y)
+        pdf.cell(label_w, row_h, pdf_text(_short(label) if len(label) > 45 else label))
+        width = bar_w * value / top if is_number(value) and value > 0 else 0
+        if width:
+            pdf.rect(pdf.l_margin + label_w, y + 0.8, width, row_h - 1.6, style="F")
+        pdf.set_xy(pdf.l_margin + label_w + width + 1, y)
+        pdf.cell(25, row_h, pdf_text(format_value(value) + (chart.unit or "")))
+        pdf.set_y(y + row_h)
+
+
 def render_pdf(snapshot: dict) -> bytes:
     from fpdf import FPDF
     from fpdf.fonts import FontFace
@@ -353,30 +417,38 @@ def render_pdf(snapshot: dict) -> bytes:
     report, publication = snapshot["report"], snapshot["publication"]
     when = datetime.fromisoformat(publication["published_at"]).astimezone(timezone.utc)
     pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.add_font(PDF_FONT, "", str(FONT_DIR / "DejaVuSansCondensed.ttf"))
+    pdf.add_font(PDF_FONT, "B", str(FONT_DIR / "DejaVuSansCondensed-Bold.ttf"))
+    pdf.add_font(PDF_FONT, "I", str(FONT_DIR / "DejaVuSansCondensed.ttf"))  # notes: the regular face, smaller
     pdf.set_creation_date(when)
     pdf.set_title(pdf_text(report["title"]))
     pdf.set_author("Portal Integritas")
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
+    _pdf_letterhead(pdf, publication)
+    pdf.set_font(PDF_FONT, "B", 14)
     pdf.multi_cell(0, 7, pdf_text(report["title"]), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    lines = [_("Periode: %(label)s (%(start)s s.d. %(end)s)", label=report["period"]["label"],
-               start=report["period"]["start"], end=report["period"]["end"])]
-    lines += [f"{label}: {value}" for label, value in publication_rows(publication)]
+    pdf.set_font(PDF_FONT, "", 10)
+    period = report["period"]
+    lines = [_("Periode: %(label)s (%(start)s s.d. %(end)s)", label=period["label"],
+               start=render_date(period["start"]), end=render_date(period["end"])), _pdf_approval(publication)]
+    lines += [f"{label}: {value}" for label, value in publication_rows(publication)
+              if label != _("Diterbitkan") and label != _("Versi")]
     lines += [_("Catatan: %(note)s", note=note) for note in report.get("notes") or []]
     for line in lines:
         pdf.multi_cell(0, 5, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
+    for chart in charts_for(report):
+        _pdf_chart(pdf, chart)
     heading = FontFace(emphasis="BOLD", fill_color=(227, 240, 242))
     for _key, table in ordered_tables(report):
         columns = shown_columns(table)
         if not columns:
             continue
         pdf.ln(3)
-        pdf.set_font("Helvetica", "B", 11)
+        pdf.set_font(PDF_FONT, "B", 11)
         pdf.multi_cell(0, 6, pdf_text(table["title"]), new_x="LMARGIN", new_y="NEXT")
         size = 9 if len(columns) <= 7 else 7
-        pdf.set_font("Helvetica", "", size)
+        pdf.set_font(PDF_FONT, "", size)
         widths = tuple(3 if c["key"] in ("label", "summary") else 1 for c in columns)
         with pdf.table(col_widths=widths, headings_style=heading, line_height=1.6 * size / 2.83,
                        text_align="LEFT") as out:
@@ -389,9 +461,18 @@ def render_pdf(snapshot: dict) -> bytes:
                 for c in columns:
                     line.cell(pdf_text(row.get(c["key"])))
         if len(table["rows"]) > PDF_MAX_ROWS:
-            pdf.set_font("Helvetica", "I", 8)
+            pdf.set_font(PDF_FONT, "I", 8)
             pdf.multi_cell(0, 4, pdf_text(capped_note(len(table["rows"]))), new_x="LMARGIN", new_y="NEXT")
         if table.get("note"):
-            pdf.set_font("Helvetica", "I", 8)
+            pdf.set_font(PDF_FONT, "I", 8)
             pdf.multi_cell(0, 4, pdf_text(_("Catatan: %(note)s", note=table["note"])), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def render_date(iso: str) -> str:
+    """'1 Oktober 2026' of an ISO date."""
+    from datetime import date
+
+    from flask_babel import format_date
+
+    return format_date(date.fromisoformat(iso), "long")

@@ -63,3 +63,24 @@ def test_a_long_list_renders_quickly_in_every_format(app, snapshot):
     assert "PGD-2026-0024999" not in _pdf_text(pdf)
     rows = list(load_workbook(io.BytesIO(xlsx), read_only=True)["t6"].iter_rows(values_only=True))
     assert sum(1 for r in rows if r and str(r[0]).startswith("PGD-2026-")) == 25_000
+
+
+def test_pdf_is_fit_to_file_letterhead_approval_local_dates_font_and_charts(app, snapshot):
+    """Issue 20: the office's letterhead, who approved which version when (local time, not ISO), the
+    HTML page's charts, and an embedded font that prints Indonesian text and dashes as written."""
+    snapshot["publication"]["approved_by"] = "Dra. Siti Rahmawati, M.Si."
+    snapshot["publication"]["follow_up_plan"] = "Loket pengaduan — dibuka pukul 08.00–15.00"
+    with app.test_request_context():
+        data = render.render_pdf(snapshot)
+        charts = render.charts_for(snapshot["report"])
+    text = " ".join(_pdf_text(data).split())
+    assert app.config["PORTAL_OFFICE_NAME"] in text
+    assert "Disetujui oleh Dra. Siti Rahmawati, M.Si. pada 3 November 2026 09.00 WIB; versi 1." in text
+    assert "2026-11-03T02:00:00" not in text and "1 Oktober 2026" in text
+    assert "Loket pengaduan — dibuka pukul 08.00–15.00" in text  # dashes kept, not "-"
+    assert charts and all(chart.title in text for chart in charts)
+    fonts = {str(page["/Resources"]["/Font"][name].get_object()["/BaseFont"])
+             for page in PdfReader(io.BytesIO(data)).pages for name in page["/Resources"]["/Font"]}
+    assert fonts and all("DejaVu" in font for font in fonts)  # embedded, no core Helvetica
+    with app.test_request_context():
+        assert render.render_pdf(snapshot) == data  # the same snapshot gives the same bytes
