@@ -78,6 +78,8 @@ def test_words_are_found_in_subject_and_description_not_in_the_identity(app, han
     html = handler.get("/kantor/pengaduan?q=rusak&category=ktp-el").get_data(as_text=True)
     assert "Pencarian mencakup nomor tiket (persis), judul dan isi pengaduan" in html
     assert TICKETS.findall(html) == [road]
+    assert "<p>1 pengaduan</p>" in page_of(handler, "q=rusak") and "<p>0 pengaduan</p>" in page_of(handler, "q=zzqxw")
+    assert "<p>1 pengaduan</p>" in page_of(handler, "q=loket&status=unverified")
 
 
 def test_a_changed_text_is_found_by_its_new_words_only(app, handler):
