@@ -135,15 +135,28 @@ class Window:
         return self.rows[-1].id if self.rows else None
 
 
+# PostgreSQL: a result at most this large is fetched whole through its own indexes (GIN, category …)
+# and sorted, rather than found by walking the primary key backwards, which the planner prefers
+# when it overestimates the matches (a rare word: every row's to_tsvector computed, seconds).
+FENCE_BELOW = 5000
+
+
 class _Keys:
     """Where a page's ids come from: `query`'s rows keyed by `key`, newest (largest) first."""
 
     def __init__(self, query, key):
         self.query, self.key = query.with_only_columns(key).order_by(None), key
+        self.fenced = False
 
     def ids(self, condition, descending: bool, limit: int) -> list[int]:
+        query = self.query.where(condition)
+        if self.fenced:  # OFFSET 0 keeps PostgreSQL from pulling the ORDER BY … LIMIT into the subquery
+            inner = query.offset(literal_column("0")).subquery()
+            key = inner.c[0]
+            order = key.desc() if descending else key.asc()
+            return list(db.session.scalars(select(key).order_by(order).limit(limit)))
         order = self.key.desc() if descending else self.key.asc()
-        return list(db.session.scalars(self.query.where(condition).order_by(order).limit(limit)))
+        return list(db.session.scalars(query.order_by(order).limit(limit)))
 
     def exists(self, condition) -> bool:
         return bool(db.session.scalar(select(exists(self.query.where(condition).limit(1)))))
@@ -169,6 +182,8 @@ def keyset_page(query, model, cursor: Cursor, size: int, *, count: bool = True) 
     whole result (0 when count is False)."""
     keys = _keys(query, model)
     key = keys.key
+    total = keys.count() if count else 0
+    keys.fenced = count and total < FENCE_BELOW and _dialect() == "postgresql"
     if cursor.after is not None:
         ids = keys.ids(key < cursor.after, True, size + 1)
         has_next, ids = len(ids) > size, ids[:size]
@@ -185,5 +200,5 @@ def keyset_page(query, model, cursor: Cursor, size: int, *, count: bool = True) 
         ids = keys.ids(true(), True, size + 1)
         has_next, has_prev, ids = len(ids) > size, False, ids[:size]
     found = {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
-    return Window(rows=[found[i] for i in ids if i in found], total=keys.count() if count else 0,
+    return Window(rows=[found[i] for i in ids if i in found], total=total,
                   has_prev=has_prev, has_next=has_next)

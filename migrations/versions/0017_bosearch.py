@@ -1,4 +1,5 @@
-"""full-text search of complaints for the back office: SQLite FTS5 / PostgreSQL GIN (tsvector)
+"""full-text search of complaints for the back office: SQLite FTS5 / PostgreSQL GIN (tsvector);
+gratification_reports (status, due_on) for the overdue filter and dashboard counts
 
 Revision ID: 0017_bosearch
 Revises: 0016_pdp
@@ -48,6 +49,8 @@ SQLITE_DOWN = [
 
 
 def upgrade():
+    with op.batch_alter_table('gratification_reports', schema=None) as batch_op:
+        batch_op.create_index('ix_gratification_reports_status_due_on', ['status', 'due_on'], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"CREATE INDEX ix_complaints_search ON complaints USING gin (({PG_DOCUMENT}))")
         return
@@ -58,6 +61,8 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_complaints_search")
-        return
-    for statement in SQLITE_DOWN:
-        op.execute(statement)
+    else:
+        for statement in SQLITE_DOWN:
+            op.execute(statement)
+    with op.batch_alter_table('gratification_reports', schema=None) as batch_op:
+        batch_op.drop_index('ix_gratification_reports_status_due_on')

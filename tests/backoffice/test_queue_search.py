@@ -121,9 +121,11 @@ def test_keyset_pages_visit_every_case_once_in_order_without_offset(app, handler
             event.remove(db.engine, "before_cursor_execute", listener)
     assert [len(p) for p in forward] == [4, 4, 3]
     assert sum(forward, []) == newest_first
-    # SQLAlchemy writes SQLite's LIMIT as `LIMIT ? OFFSET ?`: the offset must always be 0.
-    offsets = [params[-1] for statement, params in statements if "OFFSET" in statement.upper()]
-    assert len(statements) > 3 and set(offsets) <= {0}
+    # SQLAlchemy writes SQLite's LIMIT as `LIMIT ? OFFSET ?` and casequery fences small PostgreSQL
+    # results with `OFFSET 0`: no page ever skips rows by an offset.
+    offsets = [params[-1] if isinstance(params, (tuple, list)) else re.search(r"OFFSET (\w+)", statement.upper())[1]
+               for statement, params in statements if "OFFSET" in statement.upper()]
+    assert len(statements) > 3 and set(offsets) <= {0, "0"}
 
     backward = walk(handler, "terakhir=1", "Sebelumnya")
     assert [len(p) for p in backward] == [4, 4, 3]
@@ -145,3 +147,25 @@ def test_the_queue_stays_for_its_role_only(app, as_role):
         for query in ("", "?setelah=5", "?terakhir=1", "?q=ktp"):
             assert client.get(f"/kantor/pengaduan{query}").status_code == 403, (role, query)
     assert app.test_client().get("/kantor/pengaduan?terakhir=1").status_code in (302, 303)
+
+
+def test_upgrade_indexes_the_cases_already_there(app):
+    """Migration 0017 on an office with cases: they are found by their words right after it."""
+    import flask_migrate
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import select
+
+    ticket, _ = file_complaint(app, subject="Sebelum pembaruan")
+    with app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        flask_migrate.downgrade(revision=script.get_revision("0017_bosearch").down_revision)
+        db.session.execute(update(Complaint).where(Complaint.ticket == ticket)
+                           .values(description="Uraian yang ditulis ketika pencarian belum ada."))
+        db.session.commit()
+        flask_migrate.upgrade()
+
+        def found(words: str) -> list[str]:
+            return list(db.session.scalars(select(Complaint.ticket).where(casequery.complaint_search(Complaint, words))))
+        assert found("ketika pencarian") == [ticket]
+        assert found("pembaruan") == [ticket]
+        assert found("Kramatwatu") == []  # the sample's first description, replaced before the upgrade
