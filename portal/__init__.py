@@ -94,7 +94,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         database.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
-                     render_item=database.render_item, compare_type=True)
+                     render_item=database.render_item, include_name=database.include_name,
+                     compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
     mail.init_app(app)

@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from .. import cases, uploads
+from .. import casequery, cases, uploads
 from ..auth.access import roles_required
 from ..extensions import db
 from ..models import User
 from ..params import parse_int
-from .paging import Page
 
 PER_PAGE = 25
 
@@ -86,12 +85,12 @@ class Desk:
         return query
 
     def queue(self):
+        """The queue, newest first, a keyset page at a time (casequery): `?setelah=`/`?sebelum=`/`?terakhir=1`;
+        an old link's `?page=` lands on the newest page."""
         today = self.today()
         query = self.queue_query(request.args, _user(), today)
-        page = Page.from_args(request.args, PER_PAGE)
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        rows = db.session.scalars(query.order_by(self.model.id.desc()).limit(page.size).offset(page.offset)).all()
-        return render_template(self.queue_template, rows=rows, page=page.with_total(total), args=request.args,
+        page = casequery.keyset_page(query, self.model, casequery.Cursor.from_args(request.args), PER_PAGE)
+        return render_template(self.queue_template, rows=page.rows, page=page, args=request.args,
                                workflow=self.workflow, today=today,
                                handlers={u.id: u.name for u in cases.handlers(self.channel, active_only=False)},
                                overdue=cases.overdue, due_soon=cases.due_soon, **self.queue_extra())

@@ -6,9 +6,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
-
-from .. import catalog
+from .. import casequery, catalog
 from ..auth.access import roles_required
 from ..complaints import casework
 from ..models import Complaint
@@ -24,11 +22,7 @@ def _filters(query, args):
 
 
 def _search(raw: str):
-    text = raw.strip()[:100]
-    if not text:
-        return None
-    like = f"%{text}%"
-    return or_(Complaint.ticket == text.upper(), Complaint.subject.ilike(like), Complaint.description.ilike(like))
+    return casequery.complaint_search(Complaint, raw)
 
 
 def _case_extra(complaint: Complaint, today) -> dict:
@@ -46,6 +40,7 @@ DESK = Desk(
     note_refused=_l("Pilih jenis catatan."), note_done=_l("Tindak lanjut disimpan."),
     assign_done=_l("Penugasan diperbarui."),
     filters=_filters, search=_search, case_extra=_case_extra,
+    queue_extra=lambda: {"search_fields": casequery.COMPLAINT_SEARCH_FIELDS},
 )
 DESK.register(bp)
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
-
-from .. import catalog
+from .. import casequery, catalog
 from ..auth.access import roles_required
 from ..gratification import casework
 from ..gratification.services import FORWARD_STEP, hint_for, next_statuses
@@ -30,10 +28,7 @@ def _filters(query, args):
 
 
 def _search(raw: str):
-    text = raw.strip()[:30].upper()
-    if not text:
-        return None
-    return or_(GratificationReport.ticket == text, GratificationReport.ticket.contains(text, autoescape=True))
+    return casequery.ticket_search(GratificationReport, raw)
 
 
 def _case_extra(report: GratificationReport, today) -> dict:

@@ -72,6 +72,8 @@ class GratificationReport(TicketedCase, db.Model):
     __table_args__ = (
         Index("ix_gratification_reports_status_submitted", "status", "submitted_on"),
         Index("ix_gratification_reports_submitted_on", "submitted_on", "action", "item_type"),
+        # The back office's overdue filter and dashboard counts (status IN (open) AND due_on < today): 0017.
+        Index("ix_gratification_reports_status_due_on", "status", "due_on"),
     )
 
 
