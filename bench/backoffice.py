@@ -41,7 +41,7 @@ from portal.workflow import COMPLAINTS  # noqa: E402
 from report_build import COMPLAINT_SQL, generate, load, timed  # noqa: E402
 
 PER_PAGE = 25
-MIGRATION = ROOT / "migrations" / "versions" / "0017_bosearch.py"
+MIGRATION = ROOT / "migrations" / "versions" / "0019_search.py"
 
 
 def migration_0017():

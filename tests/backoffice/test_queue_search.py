@@ -158,7 +158,7 @@ def test_upgrade_indexes_the_cases_already_there(app):
     ticket, _ = file_complaint(app, subject="Sebelum pembaruan")
     with app.app_context():
         script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
-        flask_migrate.downgrade(revision=script.get_revision("0017_bosearch").down_revision)
+        flask_migrate.downgrade(revision=script.get_revision("0019_search").down_revision)
         db.session.execute(update(Complaint).where(Complaint.ticket == ticket)
                            .values(description="Uraian yang ditulis ketika pencarian belum ada."))
         db.session.commit()
