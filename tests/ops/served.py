@@ -227,6 +227,18 @@ def nginx(prefix: Path, *, upstream_port: int, cert: Path, key: Path, site_text:
     return server
 
 
+def cron_commands() -> list[str]:
+    """The commands of the shipped cron file (deploy/portal-flask ARGS), each run as a real process by
+    test_deploy_files.py."""
+    commands = []
+    for line in (ROOT / "deploy" / "portal-integritas.cron").read_text().splitlines():
+        fields = line.split(None, 6)
+        if len(fields) == 7 and not line.startswith("#") and "=" not in fields[0]:
+            assert fields[5] == "portal", line  # never as root
+            commands.append(fields[6])
+    return commands
+
+
 def localise(command: str, scratch: Path) -> str:
     """An operator's command with its system paths (/var, /etc, /opt/portal-integritas) moved into
     SCRATCH and the portal's own folder, so that it runs on a test machine."""
