@@ -28,15 +28,15 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # minute-long test while the others run out of work. Weights are rough CPU seconds; a test not
 # listed is fast, a browser test not listed weighs BROWSER_WEIGHT.
 SLOW_TESTS = {
-    "tests/foundation/test_readme_commands.py::test_every_readme_command_runs_on_a_fresh_instance": 60,
+    "tests/foundation/test_readme_commands.py::test_every_readme_command_runs_on_a_fresh_instance": 50,
     "tests/ops/test_production.py::test_every_public_form_works_over_https_under_gunicorn": 20,
-    "tests/ops/test_production.py::test_every_public_form_works_through_the_shipped_nginx": 15,
+    "tests/ops/test_production.py::test_every_public_form_works_through_the_shipped_nginx": 12,
     "tests/ops/test_production.py::test_a_tip_never_lands_in_nginx_temp_files_and_logs_name_no_client": 12,
     "tests/ops/test_make_run.py::test_make_run_serves_with_gunicorn_workers_and_logs_no_client": 12,
     "tests/ops/test_make_run.py::test_make_dev_request_log_names_no_client": 10,
     "tests/foundation/test_fresh_instance.py::test_reports_build_right_after_db_upgrade": 5,
-    "tests/foundation/test_fresh_instance.py::test_skm_report_builds_right_after_db_upgrade": 3,
-    "tests/foundation/test_fresh_instance.py::test_conflict_of_interest_monev_builds_right_after_db_upgrade": 3,
+    "tests/foundation/test_fresh_instance.py::test_skm_report_builds_right_after_db_upgrade": 2,
+    "tests/foundation/test_fresh_instance.py::test_conflict_of_interest_monev_builds_right_after_db_upgrade": 2,
     "tests/ops/test_deploy_files.py::test_every_cron_line_runs_on_a_fresh_instance": 8,
     "tests/ops/test_fuzz_smoke.py": 6,
     "tests/ops/test_properties.py::test_any_json_object_gets_an_answer_below_500": 4,
@@ -44,6 +44,9 @@ SLOW_TESTS = {
     "tests/reports/test_publication.py::test_a_correction_is_a_new_version_and_the_old_one_stays": 4,
 }
 BROWSER_WEIGHT = 3
+# Slow tests that share something built once per test process go to the same worker: the production
+# instance (`flask db upgrade` and `flask users create`, real processes) of test_production.py.
+SAME_WORKER = ("tests/ops/test_production.py::",)
 
 
 def _weight(item) -> float:
@@ -53,19 +56,31 @@ def _weight(item) -> float:
     return BROWSER_WEIGHT if item.get_closest_marker("browser") else 0
 
 
+def _slow_units(items) -> list[list]:
+    """The slow tests as units to place, largest first: one unit per SAME_WORKER group, else per test."""
+    units: dict[str, list] = {}
+    for item in items:
+        if _weight(item):
+            key = next((group for group in SAME_WORKER if item.nodeid.startswith(group)), item.nodeid)
+            units.setdefault(key, []).append(item)
+    for unit in units.values():
+        unit.sort(key=_weight, reverse=True)
+    return sorted(units.values(), key=lambda unit: sum(map(_weight, unit)), reverse=True)
+
+
 def pytest_collection_modifyitems(config, items):
     workers = getattr(config, "workerinput", {}).get("workercount", 0)
     if workers < 2:
         return
-    slow = sorted((item for item in items if _weight(item)), key=_weight, reverse=True)
-    chosen = {id(item) for item in slow}
+    units = _slow_units(items)
+    chosen = {id(item) for unit in units for item in unit}
     fast = [item for item in items if id(item) not in chosen]
     shares: list[list] = [[] for _ in range(workers)]
     loads = [0.0] * workers
-    for item in slow:
+    for unit in units:
         k = loads.index(min(loads))
-        shares[k].append(item)
-        loads[k] += _weight(item)
+        shares[k] += unit
+        loads[k] += sum(map(_weight, unit))
     # The share sizes xdist's first distribution sends (scheduler/worksteal.py: check_schedule).
     left, ordered = len(items), []
     for k in range(workers):

@@ -1,6 +1,8 @@
 """A fresh install is complete after `flask --app wsgi db upgrade` (run as an operator runs it: a new
-process, the real `flask` executable): the reports the README gives next build at once, each in a
-new app over that instance (test_readme_commands.py runs them as real processes too)."""
+process, the real `flask` executable, in the first test; the others upgrade in a new app in this
+process, as test_readme_commands.py and the cron and `make run` tests run the real executable): the
+reports the README gives next build at once, each in a new app over that instance
+(test_readme_commands.py runs them as real processes too)."""
 from __future__ import annotations
 
 import json
@@ -58,7 +60,7 @@ def test_reports_build_right_after_db_upgrade(fresh_install, flask_app):
     upgrade = flask(fresh_install, "db", "upgrade")
     assert upgrade.returncode == 0, upgrade.stderr
     assert "kalender hari kerja dibangun" in upgrade.stdout
-    again = flask(fresh_install, "db", "upgrade")  # `make run` upgrades at every start
+    again = flask_app(fresh_install, "db", "upgrade")  # `make run` upgrades at every start (test_make_run.py)
     assert again.returncode == 0, again.stderr
     period = last_month()
     # The gratification report is offered per month and semester, WBS per semester only.
@@ -71,7 +73,7 @@ def test_reports_build_right_after_db_upgrade(fresh_install, flask_app):
 
 def test_skm_report_builds_right_after_db_upgrade(fresh_install, flask_app):
     """No survey answered yet: a clear empty SKM report (CONTRACT.md keys present), not an error."""
-    assert flask(fresh_install, "db", "upgrade").returncode == 0
+    assert flask_app(fresh_install, "db", "upgrade").returncode == 0
     done = flask_app(fresh_install, "reports", "build", "--channel", "skm", "--period", "2026-S1")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
@@ -86,7 +88,7 @@ def test_skm_report_builds_right_after_db_upgrade(fresh_install, flask_app):
 
 def test_conflict_of_interest_monev_builds_right_after_db_upgrade(fresh_install, flask_app):
     """The "coi" channel on an empty register: zero declarations and no mapped position, per semester."""
-    assert flask(fresh_install, "db", "upgrade").returncode == 0
+    assert flask_app(fresh_install, "db", "upgrade").returncode == 0
     done = flask_app(fresh_install, "reports", "build", "--channel", "coi", "--period", "2026-S2")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
@@ -95,10 +97,10 @@ def test_conflict_of_interest_monev_builds_right_after_db_upgrade(fresh_install,
     assert [r["declared"] for r in report["tables"]["pernyataan"]["rows"]] == [0, 0]
 
 
-def test_perception_report_builds_right_after_db_upgrade(fresh_install):
+def test_perception_report_builds_right_after_db_upgrade(fresh_install, flask_app):
     """The "perception" channel with the installed IPAK (6) and IPKP (8) statements and no answer yet."""
-    assert flask(fresh_install, "db", "upgrade").returncode == 0
-    done = flask(fresh_install, "reports", "build", "--channel", "perception", "--period", "2026-S2")
+    assert flask_app(fresh_install, "db", "upgrade").returncode == 0
+    done = flask_app(fresh_install, "reports", "build", "--channel", "perception", "--period", "2026-S2")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["channel"] == "perception" and report["summary"]["respondents"] == 0

@@ -209,11 +209,13 @@ def nginx_main_conf(prefix: Path, site: Path) -> str:
     )
 
 
-def nginx(prefix: Path, *, upstream_port: int, cert: Path, key: Path, site_text: str | None = None) -> Server:
-    """nginx in the foreground with the shipped site file (rendered into PREFIX)."""
+def nginx(prefix: Path, *, upstream_port: int, cert: Path, key: Path, site_text: str | None = None,
+          https_port: int | None = None) -> Server:
+    """nginx in the foreground with the shipped site file (rendered into PREFIX), on HTTPS_PORT if
+    given (the port the upstream app was told is its address)."""
     (prefix / "logs").mkdir(parents=True, exist_ok=True)
     (prefix / "temp").mkdir(parents=True, exist_ok=True)
-    https_port, http_port = free_port(), free_port()
+    https_port, http_port = https_port or free_port(), free_port()
     site = prefix / "site.conf"
     site.write_text(render_nginx_site(site_text if site_text is not None else NGINX_SITE.read_text(),
                                       https_port=https_port, http_port=http_port, upstream_port=upstream_port,
@@ -225,6 +227,18 @@ def nginx(prefix: Path, *, upstream_port: int, cert: Path, key: Path, site_text:
     server = Server(argv, dict(os.environ), prefix / "nginx.out", https_port, tls=True)
     server.http_port = http_port
     return server
+
+
+def cron_commands() -> list[str]:
+    """The commands of the shipped cron file (deploy/portal-flask ARGS), each run as a real process by
+    test_deploy_files.py."""
+    commands = []
+    for line in (ROOT / "deploy" / "portal-integritas.cron").read_text().splitlines():
+        fields = line.split(None, 6)
+        if len(fields) == 7 and not line.startswith("#") and "=" not in fields[0]:
+            assert fields[5] == "portal", line  # never as root
+            commands.append(fields[6])
+    return commands
 
 
 def localise(command: str, scratch: Path) -> str:

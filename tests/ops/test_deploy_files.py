@@ -8,19 +8,9 @@ import subprocess
 
 import pytest
 
-from served import ROOT, flask, fresh_env, localise
+from served import ROOT, cron_commands, flask, fresh_env, localise
 
 DEPLOY = ROOT / "deploy"
-
-
-def cron_commands() -> list[str]:
-    commands = []
-    for line in (DEPLOY / "portal-integritas.cron").read_text().splitlines():
-        fields = line.split(None, 6)
-        if len(fields) == 7 and not line.startswith("#") and "=" not in fields[0]:
-            assert fields[5] == "portal", line  # never as root
-            commands.append(fields[6])
-    return commands
 
 
 def test_every_cron_line_runs_on_a_fresh_instance(tmp_path):

@@ -24,6 +24,7 @@ import pytest
 
 from served import (CLIENT_ADDRESS, NGINX, USER_AGENT, flask, fresh_env, gunicorn, nginx, production_env, request,
                     self_signed_certificate)
+from support import free_port
 from test_gratification_browser import file_report
 
 pytestmark = pytest.mark.browser
@@ -183,23 +184,36 @@ def slow_tip_through(nginx_server, temp_root: Path, marker: str) -> tuple[int, d
     return int(answer.split(b" ", 2)[1]), seen
 
 
-@pytest.fixture
-def behind_nginx(tmp_path):
+@pytest.fixture(scope="module")
+def upstream(tmp_path_factory):
+    """gunicorn behind nginx, started once for the nginx tests of this module (each starting gunicorn
+    cost a master and two workers importing the portal, about six seconds of CPU); each test has its
+    own nginx, logs and temporary folders, on the HTTPS port the app was told is its address."""
     reason = nginx_missing_reason()
     if reason:
         pytest.skip(reason)
-    env = fresh_production_instance(tmp_path, PROXY_FIX_X_FOR="1")
-    cert, key = self_signed_certificate(tmp_path / "tls")
-    app_server = gunicorn(env, tmp_path / "gunicorn.log")
-    front = nginx(tmp_path / "nginx", upstream_port=app_server.port, cert=cert, key=key)
-    app_server.env["PORTAL_BASE_URL"] = f"https://127.0.0.1:{front.port}"
+    folder = tmp_path_factory.mktemp("upstream")
+    env = fresh_production_instance(folder, PROXY_FIX_X_FOR="1")
+    https_port = free_port()
+    app_server = gunicorn(env, folder / "gunicorn.log")
+    app_server.env["PORTAL_BASE_URL"] = f"https://127.0.0.1:{https_port}"
     app_server.start()
+    try:
+        yield app_server, https_port
+    finally:
+        app_server.stop()
+
+
+@pytest.fixture
+def behind_nginx(upstream, tmp_path):
+    app_server, https_port = upstream
+    cert, key = self_signed_certificate(tmp_path / "tls")
+    front = nginx(tmp_path / "nginx", upstream_port=app_server.port, cert=cert, key=key, https_port=https_port)
     try:
         front.start()
         yield front, tmp_path / "nginx"
     finally:
         front.stop()
-        app_server.stop()
 
 
 def test_every_public_form_works_through_the_shipped_nginx(behind_nginx, phone):
