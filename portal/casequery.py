@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, false, func, literal_column, select, table, true
+from sqlalchemy import event, exists, false, func, literal_column, select, table, text, true
+from sqlalchemy.orm import Session
 
 from .extensions import db
 from .params import parse_int
@@ -204,3 +205,21 @@ def keyset_page(query, model, cursor: Cursor, size: int, *, count: bool = True) 
     found = {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
     return Window(rows=[found[i] for i in ids if i in found], total=total,
                   has_prev=has_prev, has_next=has_next)
+
+
+def forget_erased_words() -> None:
+    """Ask the full-text index to drop, when this transaction commits, the words of rows it no longer
+    indexes. FTS5 keeps a deleted row's terms in its older segments until they are merged, so a NIK
+    quoted in an erased complaint would stay readable in the database file; an `optimize` merges every
+    segment without them (secure_delete then zeroes the freed pages; the erasure's WAL step follows).
+    PostgreSQL's expression index holds no copy beyond the row's own (VACUUM: docs/security.md)."""
+    db.session.info["search_forget"] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _merge_search_segments(session) -> None:
+    if not session.info.pop("search_forget", False):
+        return
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        session.execute(text(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('optimize')"))

@@ -55,9 +55,10 @@ def body_digest() -> bytes:
         fields = request.get_json(silent=True)
         files = []
     else:
-        fields = sorted(request.form.items(multi=True))
+        # A part whose name could not be decoded comes back as None: order by text, keep the values.
+        fields = sorted(request.form.items(multi=True), key=lambda item: (item[0] or "", item[1] or ""))
         files = []
-        for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0] or ""):
             upload.stream.seek(0)
             files.append([name, upload.filename or "", hashlib.sha256(upload.stream.read()).hexdigest()])
             upload.stream.seek(0)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import audit, notify, replies, uploads
+from .. import audit, casequery, notify, replies, uploads
 from ..database import write_transaction
 from ..extensions import db
 from ..models.types import utcnow
@@ -163,5 +163,6 @@ def erase(channel: Channel, row, *, cause: str) -> list[str]:
     for other in requests_of(channel, row):
         other.new_value = other.details = None
     db.session.add(PrivacyErasure(channel=channel.code, case_id=row.id, cause=cause))
+    casequery.forget_erased_words()
     mark_for_shredding()
     return names

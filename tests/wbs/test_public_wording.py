@@ -20,8 +20,11 @@ def _wbs_sentences(text: str) -> list[str]:
 def test_privacy_notice_does_not_promise_only_the_assigned_officer(client):
     text = _text(client.get("/privasi").get_data(as_text=True))
     assert "hanya dapat dilihat oleh petugas yang ditugaskan" not in text
-    assert "setiap petugas yang memiliki akun Tim Pengaduan" in text
-    assert "setiap petugas yang memiliki akun Unit Pengendalian Gratifikasi" in text
+    # Generated from the role table (portal.privacy.notice): each channel names the role that sees it all.
+    assert "Pengaduan dapat dilihat oleh setiap petugas yang memiliki peran Tim Pengaduan" in text
+    assert "dapat dilihat oleh setiap petugas yang memiliki peran UPG (gratifikasi)" in text
+    # A unit's liaison officer reads what is dispositioned to the unit, never the complainant's identity.
+    assert "pejabat penghubung unit itu dapat membaca isi pengaduan dan tindak lanjutnya, tanpa identitas Anda" in text
     # What is encrypted, said plainly: complainants' identity yes, the complaint's text not.
     assert "Isi pengaduan (judul, uraian, lokasi) disimpan tanpa enkripsi" in text
     # The PDP officer's contact is a setting, never an example address.
