@@ -80,3 +80,30 @@ def xlsx_append(sheet, row: Iterable[Any], font=None) -> None:
             cell.font = font
         cells.append(cell)
     sheet.append(cells)
+
+
+def csv_document(rows: Iterable[Iterable[Any]]) -> bytes:
+    """A whole CSV file for a spreadsheet: UTF-8 with a BOM (so Excel, in an Indonesian locale too,
+    reads it as UTF-8), every cell through `csv_cell`."""
+    import io
+
+    out = io.StringIO()
+    csv_writer(out).writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def zip_document(files: Iterable[tuple[str, bytes]], when: datetime) -> bytes:
+    """A zip of `files` (name, bytes) in the given order, every entry dated `when`: the same
+    files give the same bytes (a download can be rendered again from its snapshot)."""
+    import io
+    import zipfile
+
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return out.getvalue()

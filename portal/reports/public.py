@@ -13,6 +13,7 @@ from datetime import timezone
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -21,7 +22,7 @@ from ..pagecache import cached_page
 from ..params import parse_int
 from . import publication as pub
 from . import render, translate
-from .render import CSV_TYPE, PDF_TYPE, XLSX_TYPE
+from .render import CSV_TYPE, PDF_TYPE, XLSX_TYPE, ZIP_TYPE
 
 bp = public(Blueprint("reports_public", __name__, url_prefix="/laporan"))  # every route is for the public
 
@@ -109,6 +110,25 @@ def _download(report_id: int, fmt: str) -> Response:
 @bp.get("/<int:report_id>.csv")
 def download_csv(report_id: int):
     return _download(report_id, "csv")
+
+
+@bp.get("/<int:report_id>.zip")
+def download_zip(report_id: int):
+    """One CSV per table, zipped (render.render_csv_zip): made from the frozen snapshot on request,
+    in Indonesian from the stored one, so it needs no stored column and says what the CSV says.
+    `/laporan/<id>.csv` keeps answering with the single CSV for links made before."""
+    r = _found(report_id, "snapshot").report
+    name = f"laporan-{r.channel}-{r.period}-v{r.version}"
+    snap = _translated_snapshot(r)
+    if snap is None:
+        with force_locale(translate.DEFAULT_LANGUAGE):
+            data = render.render_csv_zip(json.loads(r.snapshot))
+    else:
+        data = render.render_csv_zip(snap)
+        name += f"-{translate.language()}"
+    response = Response(data, mimetype=ZIP_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.zip"'
+    return response
 
 
 @bp.get("/<int:report_id>.xlsx")

@@ -259,6 +259,73 @@ def render_csv(snapshot: dict) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+ZIP_TYPE = "application/zip"
+
+
+def _withheld() -> tuple[str, ...]:
+    """The markers a published count may carry instead of a number (WBS small-count suppression)."""
+    from .wbs import HIDDEN, SUPPRESSED
+
+    return (SUPPRESSED, HIDDEN)
+
+
+def withheld_note() -> str:
+    return _("Sel kosong pada kolom angka: jumlah 1 atau 2, atau angka yang dapat dipakai untuk "
+             "menghitungnya kembali, sengaja tidak ditampilkan agar tidak ada pelapor yang dapat dikenali.")
+
+
+def _number_cells(values: list[Any], withheld: tuple[str, ...]) -> tuple[list[Any], bool]:
+    """The row with every withheld count ("< 3", "*") an empty cell, and whether there was one."""
+    cells = [None if isinstance(v, str) and v in withheld else v for v in values]
+    return cells, any(a is None and b is not None for a, b in zip(cells, values))
+
+
+def _file_stem(key: str, title: str) -> str:
+    import re
+
+    words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].rstrip("-")
+    return f"{key.upper()}-{words}" if words else key.upper()
+
+
+def render_csv_zip(snapshot: dict) -> bytes:
+    """The report as a zip for spreadsheets: one CSV per table (`T1-….csv`, UTF-8 with BOM, a
+    header row then the rows and total, numbers only in number columns: a withheld small count
+    is an empty cell) and `catatan.txt` with the title, period, publication and every note."""
+    report, publication = snapshot["report"], snapshot["publication"]
+    withheld = _withheld()
+    files: list[tuple[str, bytes]] = []
+    table_notes: list[str] = []
+    any_withheld = False
+    for key, table in ordered_tables(report):
+        keys = [c["key"] for c in table["columns"]]
+        rows: list[list[Any]] = [[c["label"] for c in table["columns"]]]
+        blanked = False
+        for row in table["rows"] + ([table["total"]] if table.get("total") is not None else []):
+            cells, hit = _number_cells([_cell(row.get(k)) for k in keys], withheld)
+            rows.append(cells)
+            blanked = blanked or hit
+        any_withheld = any_withheld or blanked
+        name = _file_stem(key, table["title"]) + ".csv"
+        files.append((name, exports.csv_document(rows)))
+        lines = [f"{name}: {table['title']}"]
+        if table.get("total") is not None:
+            lines.append("  " + _("Baris terakhir adalah jumlah."))
+        if table.get("note"):
+            lines.append("  " + _("Catatan: %(note)s", note=table["note"]))
+        if blanked:
+            lines.append("  " + withheld_note())
+        table_notes.append("\n".join(lines))
+    period = report["period"]
+    head = [report["title"], f"{_('Periode')}: {period['label']} ({period['start']} – {period['end']})"]
+    head += [f"{label}: {value}" for label, value in publication_rows(publication)]
+    notes = [_("Catatan: %(note)s", note=note) for note in report.get("notes") or []]
+    if any_withheld:
+        notes.append(withheld_note())
+    text = "\n".join(head) + "\n\n" + "\n\n".join(table_notes) + "\n" + ("\n" + "\n".join(notes) + "\n" if notes else "")
+    files.append(("catatan.txt", ("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8")))
+    return exports.zip_document(files, _naive_utc(publication["published_at"]))
+
+
 # --- XLSX -----------------------------------------------------------------------------------------
 
 
@@ -302,6 +369,7 @@ def render_xlsx(snapshot: dict) -> bytes:
         exports.xlsx_append(ws, row)
     for note in report.get("notes") or []:
         exports.xlsx_append(ws, [_("Catatan"), note])
+    withheld = _withheld()
     for key, table in ordered_tables(report):
         sheet = wb.create_sheet(key[:31])
         for i, column in enumerate(table["columns"]):
@@ -310,12 +378,19 @@ def render_xlsx(snapshot: dict) -> bytes:
         exports.xlsx_append(sheet, [table["title"]], bold)
         exports.xlsx_append(sheet, [c["label"] for c in table["columns"]], bold)
         keys = [c["key"] for c in table["columns"]]
+        blanked = False
         for row in table["rows"]:
-            exports.xlsx_append(sheet, [_cell(row.get(k)) for k in keys])
+            cells, hit = _number_cells([_cell(row.get(k)) for k in keys], withheld)
+            exports.xlsx_append(sheet, cells)
+            blanked = blanked or hit
         if table.get("total") is not None:
-            exports.xlsx_append(sheet, [_cell(table["total"].get(k)) for k in keys], bold)
+            cells, hit = _number_cells([_cell(table["total"].get(k)) for k in keys], withheld)
+            exports.xlsx_append(sheet, cells, bold)
+            blanked = blanked or hit
         if table.get("note"):
             exports.xlsx_append(sheet, [_("Catatan: %(note)s", note=table["note"])])
+        if blanked:
+            exports.xlsx_append(sheet, [_("Catatan: %(note)s", note=withheld_note())])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -67,3 +67,37 @@ def test_formula_in_public_summary_and_follow_up_plan_is_a_string_cell_in_xlsx(c
                 numbers += isinstance(cell.value, (int, float))
     assert set(found) == {FORMULA, STAFF_FORMULA}
     assert numbers > 0
+
+
+def test_zip_download_is_one_bom_csv_per_table_numbers_as_numbers(client, published):
+    """Issue 20: the public page links a zip holding one CSV per table (UTF-8 with BOM) and the notes;
+    number columns hold only numbers, text stays inert."""
+    import re
+    import zipfile
+
+    page = client.get(f"/laporan/{published}").get_data(as_text=True)
+    assert f'href="/laporan/{published}.zip"' in page
+    response = client.get(f"/laporan/{published}.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert re.search(r'filename="laporan-complaints-2026-10-v1\.zip"', response.headers["Content-Disposition"])
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    report = client.get(f"/api/v1/reports/{published}").get_json()
+    tables = report.get("tables") or report["report"]["tables"]
+    names = archive.namelist()
+    assert names[-1] == "catatan.txt"
+    csvs = [n for n in names if n.endswith(".csv")]
+    assert [n.split("-")[0] for n in csvs] == [k.upper() for k in tables]
+    for name, key in zip(csvs, tables):
+        data = archive.read(name)
+        assert data.startswith(b"\xef\xbb\xbf"), name
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        table = tables[key]
+        assert rows[0] == [c["label"] for c in table["columns"]]
+        assert len(rows) == 1 + len(table["rows"]) + (table.get("total") is not None)
+        for column, cells in zip(table["columns"], zip(*rows[1:])):
+            values = [r.get(column["key"]) for r in table["rows"]]
+            if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+                assert [float(c) for c in cells[:len(values)]] == [float(v) for v in values], (name, column)
+    cells = [c for n in csvs for r in csv.reader(io.StringIO(archive.read(n).decode("utf-8-sig"))) for c in r]
+    assert "'" + FORMULA in cells and FORMULA not in cells
+    assert "Periode" in archive.read("catatan.txt").decode("utf-8-sig")

@@ -84,3 +84,33 @@ def test_pdf_is_fit_to_file_letterhead_approval_local_dates_font_and_charts(app,
     assert fonts and all("DejaVu" in font for font in fonts)  # embedded, no core Helvetica
     with app.test_request_context():
         assert render.render_pdf(snapshot) == data  # the same snapshot gives the same bytes
+
+
+def test_withheld_small_counts_are_empty_cells_with_a_note_in_zip_and_xlsx(app, snapshot):
+    """Issue 20: a suppressed count ("< 3") or a hidden one ("*") is an empty cell, never text in a
+    number column; the notes say why."""
+    import csv
+    import zipfile
+
+    table = snapshot["report"]["tables"]["t1"]
+    number_keys = [c["key"] for c in table["columns"]
+                   if table["rows"] and isinstance(table["rows"][0].get(c["key"]), int)]
+    assert number_keys, "T1 needs a number column"
+    key = number_keys[0]
+    table["rows"][0][key] = "< 3"
+    table["rows"][-1][key] = "*"
+    with app.test_request_context():
+        archive = zipfile.ZipFile(io.BytesIO(render.render_csv_zip(snapshot)))
+        book = load_workbook(io.BytesIO(render.render_xlsx(snapshot)))
+        note = render.withheld_note()
+    name = next(n for n in archive.namelist() if n.startswith("T1-"))
+    rows = list(csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+    column = [c["key"] for c in table["columns"]].index(key)
+    assert rows[1][column] == "" and rows[len(table["rows"])][column] == ""
+    assert "< 3" not in archive.read(name).decode("utf-8-sig")
+    notes = archive.read("catatan.txt").decode("utf-8-sig")
+    assert note in notes and name in notes
+    sheet = list(book["t1"].iter_rows(values_only=True))
+    assert sheet[2][column] is None and sheet[1 + len(table["rows"])][column] is None
+    assert any(r[0] and note in str(r[0]) for r in sheet)
+    assert all(r[column] is None or isinstance(r[column], (int, float)) for r in sheet[2:2 + len(table["rows"])])

@@ -105,3 +105,17 @@ def test_api_answers_in_the_accept_language(client, published):
     assert report["report"]["tables"]["t1"]["title"] == "T1. Complaints per channel"
     assert report["report"]["tables"]["t1"]["rows"][0]["received"] == client.get(
         f"/api/v1/reports/{published['month']}").get_json()["report"]["tables"]["t1"]["rows"][0]["received"]
+
+
+def test_english_visitor_downloads_zip_with_english_headers_and_notes(app, published):
+    """Issue 20: the zipped CSVs speak the visitor's language, like the single CSV."""
+    import zipfile
+
+    english = app.test_client()
+    english.get("/bahasa/en")
+    response = english.get(f"/laporan/{published['month']}.zip")
+    assert response.status_code == 200 and "-en.zip" in response.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    t1 = next(n for n in archive.namelist() if n.startswith("T1-"))
+    assert _rows(archive.read(t1))[0][:4] == ["Channel code", "Channel", "Opening balance", "Received"]
+    assert "Period" in archive.read("catatan.txt").decode("utf-8-sig")

@@ -182,3 +182,32 @@ def test_public_report_speaks_of_the_reporter_not_to_them(app, tips, as_role):
     for url in (f"/laporan/{report_id}", f"/laporan/{report_id}.csv"):
         page = client.get(url).get_data(as_text=True)
         assert "dari Anda" not in page and "dari pelapor" in page
+
+
+def test_zip_and_xlsx_downloads_blank_suppressed_counts_with_a_note(app, tips, as_role):
+    """Issue 20: a suppressed or hidden count is an empty cell in the zipped CSVs and the XLSX,
+    never text in a number column; the notes say why."""
+    import csv
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from publish_support import Publisher
+
+    report_id = Publisher(app, as_role).publish("wbs", "2026-S1")
+    client = app.test_client()
+    tables = client.get(f"/api/v1/reports/{report_id}").get_json()["report"]["tables"]
+    withheld = [(key, i, column) for key, t in tables.items() for i, row in enumerate(t["rows"])
+                for column, c in enumerate(t["columns"]) if row.get(c["key"]) in (SUPPRESSED, HIDDEN)]
+    assert withheld, "the tips fixture needs a suppressed count"
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/laporan/{report_id}.zip").data))
+    files = {name.split("-")[0].lower(): name for name in archive.namelist() if name.endswith(".csv")}
+    book = load_workbook(io.BytesIO(client.get(f"/laporan/{report_id}.xlsx").data))
+    for key, i, column in withheld:
+        data = archive.read(files[key])
+        assert data.startswith(b"\xef\xbb\xbf")
+        assert list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1 + i][column] == ""
+        assert list(book[key].iter_rows(values_only=True))[2 + i][column] is None
+    assert "Sel kosong pada kolom angka" in archive.read("catatan.txt").decode("utf-8-sig")
+    assert any("Sel kosong pada kolom angka" in str(r[0]) for r in book[withheld[0][0]].iter_rows(values_only=True))
