@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import zipfile
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -91,6 +92,9 @@ def _texts(client, url: str) -> str:
         book = load_workbook(io.BytesIO(response.data), read_only=True)
         return "\n".join(" ".join("" if v is None else str(v) for v in row)
                          for sheet in book.worksheets for row in sheet.iter_rows(values_only=True))
+    if url.endswith(".zip"):
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+        return "\n".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
     if url.endswith(".pdf"):
         reader = PdfReader(io.BytesIO(response.data))
         meta = " ".join(str(v) for v in (reader.metadata or {}).values())
@@ -112,7 +116,7 @@ def test_no_published_page_download_or_answer_identifies_anyone(app, client, as_
     urls = ["/", "/laporan", "/laporan/feed.atom", "/api/v1/reports"]
     urls += [f"/laporan?kanal={c}" for c in ("complaints", "gratification", "wbs")]
     for report_id in ids:
-        urls += [f"/laporan/{report_id}", f"/laporan/{report_id}.csv", f"/laporan/{report_id}.xlsx",
+        urls += [f"/laporan/{report_id}", f"/laporan/{report_id}.csv", f"/laporan/{report_id}.zip", f"/laporan/{report_id}.xlsx",
                  f"/laporan/{report_id}.pdf", f"/api/v1/reports/{report_id}"]
 
     # The figures are really there (the scan is not of empty pages).
