@@ -50,24 +50,34 @@ def reports_build(channel: str, period: str, fmt: str):
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", "roles", required=True, multiple=True,
-              type=click.Choice(["admin", "complaints", "gratification", "wbs", "leader"]),
+              type=click.Choice(["admin", "complaints", "gratification", "wbs", "leader", "liaison"]),
               help="Repeat for several roles.")
+@click.option("--unit", "unit_code", default=None, metavar="KODE",
+              help="The liaison officer's unit (its code, e.g. capil); only with --role liaison.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_create(email: str, name: str, roles: tuple, password_stdin: bool):
+def users_create(email: str, name: str, roles: tuple, unit_code: str | None, password_stdin: bool):
     """Create a back-office account; the last line printed is the TOTP enrolment URI."""
     import sys
 
     from .auth import services
+    from .cases import CaseError
+    from .units.services import unit_for_new_account
 
+    try:  # before the password prompt: a refused unit asks for nothing and stores nothing
+        unit = unit_for_new_account(set(roles), unit_code)
+    except CaseError as exc:
+        raise click.ClickException(exc.message) from None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
     try:
-        user, uri = services.create_user(email, name, set(roles), password, enrolled_secret=True)
+        user, uri = services.create_user(email, name, set(roles), password, enrolled_secret=True,
+                                         unit_id=unit.id if unit else None)
     except services.AuthError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"akun dibuat: {user.email} ({', '.join(sorted(user.roles))})")
+    click.echo(f"akun dibuat: {user.email} ({', '.join(sorted(user.roles))})"
+               + (f", unit {unit.code}" if unit else ""))
     click.echo("Pindai URI berikut dengan aplikasi autentikator (hanya ditampilkan sekali):")
     click.echo(uri)
 

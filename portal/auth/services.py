@@ -210,8 +210,9 @@ def change_password(user_id: int, current: str, new: str, confirm: str) -> dict[
 
 
 def create_user(email: str, name: str, roles, password: str, *, actor: User | None = None,
-                enrolled_secret: bool = False) -> tuple[User, str | None]:
-    """Create an account; returns (user, otpauth URI when a TOTP secret was issued)."""
+                enrolled_secret: bool = False, unit_id: int | None = None) -> tuple[User, str | None]:
+    """Create an account (a liaison officer with `unit_id`, checked by the caller); returns (user,
+    otpauth URI when a TOTP secret was issued)."""
     email = (email or "").strip()
     if find_user(email) is not None:
         raise AuthError(_("Surel sudah dipakai akun lain."))
@@ -221,6 +222,7 @@ def create_user(email: str, name: str, roles, password: str, *, actor: User | No
     with write_transaction() as session:
         user = User(email=email, name=name.strip(), password_hash=password_hashes.hash_password(password))
         user.roles = roles
+        user.unit_id = unit_id
         uri = None
         if enrolled_secret:
             user.totp_secret = totp.new_secret()
@@ -228,7 +230,8 @@ def create_user(email: str, name: str, roles, password: str, *, actor: User | No
             uri = totp.provisioning_uri(user.totp_secret, user.email)
         session.add(user)
         session.flush()
-        audit.log("account_create", actor=actor, detail={"user_id": user.id, "roles": sorted(user.roles)})
+        audit.log("account_create", actor=actor, detail={"user_id": user.id, "roles": sorted(user.roles),
+                                                         **({"unit_id": unit_id} if unit_id else {})})
     return user, uri
 
 

@@ -1,5 +1,6 @@
-"""Mail to the citizen about a complaint: a public step (opt-in), a new access code, and the
-signed one-click way to stop the step mails. A confidential or anonymous case's mail names only the ticket."""
+"""Mail to the citizen about a complaint: a public step (opt-in; a disposition names the unit), a new
+access code, and the signed one-click way to stop the step mails. A confidential or anonymous case's
+mail names only the ticket."""
 from __future__ import annotations
 
 from flask import current_app, url_for
@@ -36,8 +37,9 @@ def _discreet(complaint: Complaint) -> bool:
     return complaint.privacy in ("anonymous", "confidential")
 
 
-def queue_step(complaint: Complaint, what: str):
-    """Queue (in the caller's transaction) the mail about a public step, when the citizen asked for it."""
+def queue_step(complaint: Complaint, what: str, *, unit: str | None = None):
+    """Queue (in the caller's transaction) the mail about a public step, when the citizen asked for it;
+    `unit` is the name of the unit a disposition sent the case to (never a member of its staff)."""
     if not (complaint.notify_by_email and complaint.email):
         return None
     if _discreet(complaint):
@@ -47,7 +49,8 @@ def queue_step(complaint: Complaint, what: str):
         subject = _("Perkembangan pengaduan %(ticket)s: %(status)s", ticket=complaint.ticket,
                     status=COMPLAINTS.public_label(complaint.status))
         lines = [_("Ada perkembangan pada pengaduan Anda (nomor tiket %(ticket)s).", ticket=complaint.ticket),
-                 STEP_WORDS.get(what, STEP_WORDS["status"])(),
+                 _("Pengaduan Anda didisposisikan ke %(unit)s untuk ditindaklanjuti.", unit=unit) if unit
+                 else STEP_WORDS.get(what, STEP_WORDS["status"])(),
                  _("Status sekarang: %(status)s", status=COMPLAINTS.public_label(complaint.status))]
     body = "\n".join(lines + [
         "",

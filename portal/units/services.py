@@ -7,10 +7,11 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, notify
 from ..cases import CaseError, clean_text
 from ..clock import local_today
 from ..complaints import casework
+from ..complaints.mailing import queue_step
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Complaint, ComplaintEvent, Unit, User
@@ -70,9 +71,27 @@ def appoint_liaison(user_id: int, unit_id: int | None, actor: User) -> None:
                   detail={"akun": user.email, "unit": unit.code if unit else None})
 
 
+def unit_for_new_account(roles, code: str | None) -> Unit | None:
+    """The unit a new account belongs to (`flask users create --unit`): a liaison officer names an active
+    unit by its code, and no other account names one. Refused as a CaseError before anything is stored."""
+    if LIAISON not in roles:
+        if code is not None:
+            raise CaseError("unit", _("Opsi --unit hanya untuk peran liaison (pejabat penghubung)."))
+        return None
+    unit = db.session.scalar(select(Unit).where(Unit.code == (code or "").strip().lower(), Unit.active.is_(True)))
+    if unit is None:
+        known = ", ".join(u.code for u in units(active_only=True))
+        if code is None:
+            raise CaseError("unit", _("Pejabat penghubung memerlukan unitnya: --unit KODE (%(known)s).", known=known))
+        raise CaseError("unit", _("Unit «%(code)s» tidak dikenal. Kode unit yang ada: %(known)s.", code=code,
+                                  known=known))
+    return unit
+
+
 def dispose(complaint_id: int, unit_id: int | None, actor: User) -> None:
-    """Disposition to a unit: the case names its unit (an internal history line), and a case still
-    waiting for verification becomes Terdisposisi with that step's deadline."""
+    """Disposition to a unit: the case names its unit (an internal history line), a case still waiting
+    for verification becomes Terdisposisi with that step's deadline, and the citizen who asked for the
+    step mails is told the unit's name (only its name). Needs a request context (the mail's links)."""
     with write_transaction() as session:
         complaint = casework._load(session, complaint_id)
         unit = session.get(Unit, unit_id) if unit_id is not None else None
@@ -88,6 +107,10 @@ def dispose(complaint_id: int, unit_id: int | None, actor: User) -> None:
             casework.enter_status(complaint, "dispositioned", None, actor_id=actor.id, now=now, today=today)
         audit.log("disposition", actor=actor, channel=casework.CHANNEL, case_ref=complaint.ticket,
                   detail={"unit": unit.code})
+        item = queue_step(complaint, "disposition", unit=unit.name)
+        session.flush()
+        mail_ids = [item.id] if item else []
+    notify.deliver_soon(mail_ids)
 
 
 # --- the liaison officer's side: only what is dispositioned to their own unit ----------------------------

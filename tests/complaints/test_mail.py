@@ -70,3 +70,57 @@ def test_queued_mail_is_encrypted_at_rest(app_factory, tmp_path):
 def test_no_mail_without_an_address(client, app):
     client.post("/api/v1/complaints", json={k: v for k, v in GOOD.items() if k != "email"})
     assert queued(app) == 0
+
+
+def test_disposition_mail_names_only_the_unit_and_respects_opt_in_and_unsubscribe(app, staff, smtp_server):
+    """A disposition tells the citizen who asked for step mails the unit's name — no officer's name or
+    address; a confidential case's mail names only the ticket; no opt-in or a one-click stop: no mail."""
+    from portal.complaints.mailing import unsubscribe_token
+    from portal.extensions import mail
+    from portal.models import Unit, User
+    from portal.units import services as units
+    from staff import ROLE_EMAILS, csrf
+
+    app.config["MAIL_PORT"] = smtp_server.port
+    mail.init_app(app)
+    client = app.test_client()
+
+    def filed(**extra) -> str:
+        response = client.post("/api/v1/complaints", json={**GOOD, **extra})
+        assert response.status_code == 201
+        return response.get_json()["ticket"]
+
+    told, secret, quiet, stopped = (filed(notify=True), filed(notify=True, privacy="confidential"), filed(),
+                                    filed(notify=True))
+    with app.app_context():
+        stop_link = f"/pengaduan/berhenti-surel/{unsubscribe_token(stopped)}"
+    client.post(stop_link, data={"csrf_token": csrf(client.get(stop_link).get_data(as_text=True))})
+    with app.app_context():
+        assert db.session.scalar(select(Complaint.notify_by_email).where(Complaint.ticket == stopped)) is False
+        assert deliver_pending() == (4, 0)  # the receipts
+    smtp_server.messages.clear()
+
+    with app.test_request_context():  # the mail's links
+        officer = db.session.scalar(select(User).where(User.email == ROLE_EMAILS["complaints"]))
+        officer.name = "Rahmat Hidayat"
+        db.session.commit()
+        unit = db.session.scalar(select(Unit).where(Unit.code == "capil"))
+        for ticket in (told, secret, quiet, stopped):
+            units.dispose(db.session.scalar(select(Complaint.id).where(Complaint.ticket == ticket)), unit.id, officer)
+        assert deliver_pending() == (2, 0)
+        officer_words = (officer.name, officer.email)
+    mails = {}
+    for envelope in smtp_server.messages:
+        assert envelope.rcpt_tos == ["siti@example.org"]
+        message = message_from_bytes(envelope.content)
+        ticket = next(t for t in (told, secret, quiet, stopped) if t in message["Subject"])
+        mails[ticket] = (str(message["Subject"]), message.get_payload(decode=True).decode())
+    assert set(mails) == {told, secret}
+    subject, body = mails[told]
+    assert "Pengaduan Anda didisposisikan ke Bidang Pelayanan Pencatatan Sipil untuk ditindaklanjuti." in body
+    assert "/pengaduan/berhenti-surel/" in body
+    subject, body = mails[secret]
+    assert secret in body and "Bidang Pelayanan" not in subject + body and "didisposisikan" not in body
+    for subject, body in mails.values():
+        assert not any(word in subject + body for word in officer_words)
+        assert GOOD["name"] not in body and GOOD["nik"] not in body

@@ -170,3 +170,34 @@ def test_running_worker_follows_a_key_rotation_done_by_the_cli(app_factory):
     with restarted.app_context():
         complaint = db.session.scalar(select(Complaint).where(Complaint.ticket == ticket))
         assert complaint.name == "Siti Aminah"
+
+
+def test_users_create_sets_the_liaison_officers_unit_and_refuses_a_wrong_unit(app):
+    from portal.models import AuditEntry, Unit, User
+
+    password = "Sandi-Contoh-Panjang-2026!\n"
+    runner = app.test_cli_runner()
+
+    def create(email, *args):
+        return runner.invoke(args=["users", "create", "--email", email, "--name", "Dewi Lestari", *args,
+                                   "--password-stdin"], input=password)
+
+    refused = [create("a@serangkab.go.id", "--role", "liaison", "--unit", "bidang-x"),
+               create("b@serangkab.go.id", "--role", "complaints", "--unit", "capil"),
+               create("c@serangkab.go.id", "--role", "liaison")]
+    for result, words in zip(refused, ("Unit «bidang-x» tidak dikenal", "hanya untuk peran liaison",
+                                       "memerlukan unitnya")):
+        assert result.exit_code != 0 and words in result.output, result.output
+    assert "capil" in refused[0].output  # the codes that do exist
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)
+                                 .where(AuditEntry.action == "account_create")) == 0
+
+    made = create("d@serangkab.go.id", "--role", "liaison", "--unit", "capil")
+    assert made.exit_code == 0, made.output
+    assert made.output.strip().splitlines()[-1].startswith("otpauth://totp/")
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "d@serangkab.go.id"))
+        assert user.roles == {"liaison"}
+        assert user.unit_id == db.session.scalar(select(Unit.id).where(Unit.code == "capil"))
