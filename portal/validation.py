@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -44,7 +45,7 @@ def _required() -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class Rule:
+class Rule(ABC):
     """A field type: `check(raw, context)` → clean value; `json_schema()` → its JSON Schema.
 
     `required_message` names the message for a missing value (a callable, so it is translated in the
@@ -55,11 +56,13 @@ class Rule:
     description: Any = field(default=None, compare=False)  # text or a lazy translation
     required_message: Callable[[], str] = field(default=_required, compare=False)
 
-    def check(self, value, context: Mapping) -> Any:  # pragma: no cover - every rule overrides it
-        raise NotImplementedError
+    @abstractmethod
+    def check(self, value, context: Mapping) -> Any:
+        """The clean value, or PydanticCustomError with the field's message."""
 
-    def schema(self) -> dict:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def schema(self) -> dict:
+        """The rule's JSON Schema (without the description)."""
 
     def json_schema(self) -> dict:
         schema = self.schema()
