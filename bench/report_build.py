@@ -153,6 +153,182 @@ def load(app, rows: int, last: Period, now: date, seed: int) -> float:
     return time.perf_counter() - t0
 
 
+DEFAULT_DATA_DIR = Path("/work/bench-data") if Path("/work").is_dir() else Path("/var/tmp/portal-bench")
+SECRET = "bench-" + "x" * 32
+
+
+def dataset_name(rows: int) -> str:
+    """complaints-1m, complaints-100k, complaints-12345 (file stem and PostgreSQL schema)."""
+    for unit, size in (("m", 1_000_000), ("k", 1_000)):
+        if rows >= size and rows % size == 0:
+            return f"complaints-{rows // size}{unit}"
+    return f"complaints-{rows}"
+
+
+def dataset_url(rows: int, data_dir: Path | None = None, database_url: str | None = None) -> tuple[str, str]:
+    """(SQLAlchemy URL, a human description) of the kept dataset of ROWS complaints.
+
+    SQLite: DATA_DIR/complaints-1m.db; PostgreSQL: schema bench_1m in DATABASE_URL's database."""
+    if database_url:
+        from portal.config import normalise_database_url
+
+        base = normalise_database_url(database_url)
+        schema = "bench_" + dataset_name(rows).split("-", 1)[1]
+        return f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}", f"schema {schema}"
+    path = Path(data_dir or DEFAULT_DATA_DIR) / f"{dataset_name(rows)}.db"
+    return f"sqlite:///{path}", str(path)
+
+
+def dataset_app(url: str, instance: str, **config):
+    return create_app({"PORTAL_ENV": "testing", "instance_path": instance, "SQLALCHEMY_DATABASE_URI": url,
+                       "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False, **config})
+
+
+def dataset_ready(app, rows: int) -> bool:
+    """The kept dataset exists and was completed (its marker row in bench_dataset)."""
+    from sqlalchemy import inspect
+
+    with app.app_context():
+        try:
+            if "bench_dataset" not in inspect(db.engine).get_table_names():
+                return False
+            return db.session.scalar(text("SELECT rows FROM bench_dataset")) == rows
+        finally:
+            db.session.remove()
+
+
+def ensure_dataset(rows: int = 1_000_000, data_dir: Path | None = None, database_url: str | None = None,
+                   month: str = "2026-10", seed: int = 2026, log=print) -> str:
+    """The URL of a complete kept dataset of ROWS complaints, built first if it is missing.
+
+    Built as a real install is (`db upgrade`: every table, index, the full-text index and its
+    triggers), then the generated complaints and their history bulk-loaded with the indexes and
+    search triggers set aside, the open cases given deadlines, and everything rebuilt. A marker table
+    (bench_dataset) is written last, so an interrupted build is started again, not reused."""
+    import flask_migrate
+
+    url, where = dataset_url(rows, data_dir, database_url)
+    period = Period.parse(month)
+    now = period.end + timedelta(days=5)
+    with tempfile.TemporaryDirectory() as tmp:
+        if database_url:
+            from sqlalchemy import create_engine
+
+            schema = where.split()[-1]
+            admin = create_engine(url.split("?")[0] if "options=" in url else url, isolation_level="AUTOCOMMIT")
+            app = dataset_app(url, tmp)
+            if dataset_ready_pg(admin, schema, rows):
+                admin.dispose()
+                return url
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+                conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+            admin.dispose()
+        else:
+            path = Path(url.removeprefix("sqlite:///"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            app = dataset_app(url, tmp)
+            if path.exists() and dataset_ready(app, rows):
+                return url
+            for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                stale.unlink(missing_ok=True)
+        log(f"building the {rows:,}-complaint dataset in {where} (minutes) ...")
+        t0 = time.perf_counter()
+        with app.app_context():
+            flask_migrate.upgrade()
+            if database_url:
+                _bulk_postgresql(rows, period, now, seed)
+            else:
+                _bulk_sqlite(rows, period, now, seed)
+            from portal import workdays
+            workdays.rebuild_calendar_table()
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("CREATE TABLE bench_dataset (rows integer NOT NULL, month varchar(7) NOT NULL, "
+                                     "seed integer NOT NULL)")
+                conn.exec_driver_sql(f"INSERT INTO bench_dataset VALUES ({int(rows)}, '{period.code}', {int(seed)})")
+            db.session.remove()
+            db.engine.dispose()
+        log(f"built {rows:,} complaints (+ history, deadlines, full-text index) in {where} in "
+            f"{time.perf_counter() - t0:.0f} s")
+    return url
+
+
+def dataset_ready_pg(admin, schema: str, rows: int) -> bool:
+    with admin.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = 'bench_dataset'",
+            (schema,)).first()
+        if not found:
+            return False
+        return conn.exec_driver_sql(f'SELECT rows FROM "{schema}".bench_dataset').scalar() == rows
+
+
+def _open_statuses() -> str:
+    from portal.workflow import COMPLAINTS
+
+    return ", ".join(f"'{s}'" for s in COMPLAINTS.open)
+
+
+def _bulk_sqlite(rows: int, period: Period, now: date, seed: int) -> None:
+    """Indexes and the search triggers of complaints/complaint_events set aside, rows inserted in
+    large transactions, then indexes, triggers and the FTS5 index rebuilt from their own DDL."""
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        saved = cur.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('complaints', 'complaint_events') "
+            "AND type IN ('index', 'trigger') AND sql IS NOT NULL").fetchall()
+        for kind, name, _sql in saved:
+            cur.execute(f'DROP {kind.upper()} "{name}"')
+        cur.execute("PRAGMA synchronous = OFF")
+        cur.execute("BEGIN")
+        batch, events = [], []
+        for complaint, evs in generate(rows, period, now, seed):
+            batch.append(complaint)
+            events.extend(evs)
+            if len(batch) >= 50_000:
+                cur.executemany(COMPLAINT_SQL, batch)
+                cur.executemany(EVENT_SQL, events)
+                batch, events = [], []
+        if batch:
+            cur.executemany(COMPLAINT_SQL, batch)
+            cur.executemany(EVENT_SQL, events)
+        cur.execute(f"UPDATE complaints SET due_on = date(submitted_on, '+' || (id % 200) || ' days') "
+                    f"WHERE status IN ({_open_statuses()})")
+        cur.execute("COMMIT")
+        for _kind, _name, sql in saved:
+            cur.execute(sql)
+        cur.execute("INSERT INTO complaints_search(complaints_search) VALUES ('rebuild')")
+        cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cur.close()
+    finally:
+        raw.close()
+
+
+def _bulk_postgresql(rows: int, period: Period, now: date, seed: int) -> None:
+    """Rows through COPY (the indexes, GIN included, kept: PostgreSQL builds them as it goes)."""
+    columns = COMPLAINT_SQL.split("(", 1)[1].split(")", 1)[0]
+    event_columns = EVENT_SQL.split("(", 1)[1].split(")", 1)[0]
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        with cur.copy(f"COPY complaints ({columns}) FROM STDIN") as copy:
+            for complaint, _evs in generate(rows, period, now, seed):
+                copy.write_row(complaint)
+        with cur.copy(f"COPY complaint_events ({event_columns}) FROM STDIN") as copy:
+            for _complaint, evs in generate(rows, period, now, seed):  # the same rows again (same seed)
+                for ev in evs:
+                    copy.write_row(ev)
+        cur.execute(f"UPDATE complaints SET due_on = submitted_on + (id % 200) WHERE status IN ({_open_statuses()})")
+        cur.execute("SELECT setval(pg_get_serial_sequence('complaints', 'id'), (SELECT max(id) FROM complaints))")
+        raw.commit()
+        cur.execute("ANALYZE complaints")
+        cur.execute("ANALYZE complaint_events")
+        raw.commit()
+    finally:
+        raw.close()
+
+
 def timed(fn, repeats: int = REPEATS) -> tuple[float, float, float, object]:
     """(first run ms, median wall ms and median CPU ms of the following runs, last result).
 
@@ -173,23 +349,35 @@ def main() -> None:
     parser.add_argument("--also", default="", help="comma-separated extra months to time, e.g. 2025-06")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", help="keep the database at this path (reused when it exists)")
+    parser.add_argument("--data-dir", type=Path, help=f"build (once) and use the kept dataset of a real install's "
+                        f"schema in this folder (default {DEFAULT_DATA_DIR} when --dataset is given)")
+    parser.add_argument("--dataset", action="store_true", help="use the kept dataset (built when missing)")
+    parser.add_argument("--database-url", help="PostgreSQL: the kept dataset in schema bench_<rows> there")
+    parser.add_argument("--build-only", action="store_true", help="build the kept dataset and stop")
     args = parser.parse_args()
     month = Period.parse(args.month)
     now = month.end + timedelta(days=5)
+    kept = args.dataset or args.data_dir or args.database_url or args.build_only
+    if kept:
+        url = ensure_dataset(args.rows, args.data_dir, args.database_url, args.month, args.seed)
+        if args.build_only:
+            print(f"dataset ready: {url}")
+            return
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.keep) if args.keep else Path(tmp) / "bench.db"
         app = create_app({
             "PORTAL_ENV": "testing", "instance_path": str(Path(tmp) / "instance"),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench-" + "x" * 32,
+            "SQLALCHEMY_DATABASE_URI": url if kept else f"sqlite:///{path}", "SECRET_KEY": "bench-" + "x" * 32,
         })
-        if not path.exists() or path.stat().st_size == 0:
+        if not kept and (not path.exists() or path.stat().st_size == 0):
             seconds = load(app, args.rows, month, now, args.seed)
             print(f"loaded {args.rows:,} complaints (+ history) and the calendar in {seconds:.1f} s")
         with app.app_context():
             n = db.session.scalar(text("SELECT count(*) FROM complaints"))
             events = db.session.scalar(text("SELECT count(*) FROM complaint_events"))
-            print(f"database: {n:,} complaints, {events:,} events, {path.stat().st_size / 1e6:.0f} MB")
+            size = f", {path.stat().st_size / 1e6:.0f} MB" if not kept else ""
+            print(f"database ({db.engine.dialect.name}): {n:,} complaints, {events:,} events{size}")
             for code in [args.month] + [m for m in args.also.split(",") if m]:
                 period = Period.parse(code)
                 bare = text("SELECT channel, count(*) FROM complaints WHERE submitted_on BETWEEN :s AND :e "
