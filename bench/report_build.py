@@ -179,9 +179,23 @@ def dataset_url(rows: int, data_dir: Path | None = None, database_url: str | Non
     return f"sqlite:///{path}", str(path)
 
 
-def dataset_app(url: str, instance: str, **config):
-    return create_app({"PORTAL_ENV": "testing", "instance_path": instance, "SQLALCHEMY_DATABASE_URI": url,
-                       "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False, **config})
+def dataset_instance(url: str, data_dir: Path | None = None) -> str:
+    """The kept instance folder of a dataset (its key ring: what the benches encrypt stays readable)."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        folder = path.with_name(path.stem + ".instance")
+    else:
+        schema = url.rsplit("search_path%3D", 1)[-1]
+        folder = Path(data_dir or DEFAULT_DATA_DIR) / f"{schema}.instance"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
+
+
+def dataset_app(url: str, instance: str | None = None, **config):
+    """An app on a kept dataset (testing configuration, no rate limits)."""
+    return create_app({"PORTAL_ENV": "testing", "instance_path": instance or dataset_instance(url),
+                       "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False,
+                       **config})
 
 
 def dataset_ready(app, rows: int) -> bool:
@@ -210,46 +224,45 @@ def ensure_dataset(rows: int = 1_000_000, data_dir: Path | None = None, database
     url, where = dataset_url(rows, data_dir, database_url)
     period = Period.parse(month)
     now = period.end + timedelta(days=5)
-    with tempfile.TemporaryDirectory() as tmp:
-        if database_url:
-            from sqlalchemy import create_engine
+    if database_url:
+        from sqlalchemy import create_engine
 
-            schema = where.split()[-1]
-            admin = create_engine(url.split("?")[0] if "options=" in url else url, isolation_level="AUTOCOMMIT")
-            app = dataset_app(url, tmp)
-            if dataset_ready_pg(admin, schema, rows):
-                admin.dispose()
-                return url
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-                conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        schema = where.split()[-1]
+        admin = create_engine(url.split("?")[0] if "options=" in url else url, isolation_level="AUTOCOMMIT")
+        app = dataset_app(url, dataset_instance(url, data_dir))
+        if dataset_ready_pg(admin, schema, rows):
             admin.dispose()
+            return url
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        admin.dispose()
+    else:
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        app = dataset_app(url, dataset_instance(url))
+        if path.exists() and dataset_ready(app, rows):
+            return url
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
+    log(f"building the {rows:,}-complaint dataset in {where} (minutes) ...")
+    t0 = time.perf_counter()
+    with app.app_context():
+        flask_migrate.upgrade()
+        if database_url:
+            _bulk_postgresql(rows, period, now, seed)
         else:
-            path = Path(url.removeprefix("sqlite:///"))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            app = dataset_app(url, tmp)
-            if path.exists() and dataset_ready(app, rows):
-                return url
-            for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                stale.unlink(missing_ok=True)
-        log(f"building the {rows:,}-complaint dataset in {where} (minutes) ...")
-        t0 = time.perf_counter()
-        with app.app_context():
-            flask_migrate.upgrade()
-            if database_url:
-                _bulk_postgresql(rows, period, now, seed)
-            else:
-                _bulk_sqlite(rows, period, now, seed)
-            from portal import workdays
-            workdays.rebuild_calendar_table()
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("CREATE TABLE bench_dataset (rows integer NOT NULL, month varchar(7) NOT NULL, "
-                                     "seed integer NOT NULL)")
-                conn.exec_driver_sql(f"INSERT INTO bench_dataset VALUES ({int(rows)}, '{period.code}', {int(seed)})")
-            db.session.remove()
-            db.engine.dispose()
-        log(f"built {rows:,} complaints (+ history, deadlines, full-text index) in {where} in "
-            f"{time.perf_counter() - t0:.0f} s")
+            _bulk_sqlite(rows, period, now, seed)
+        from portal import workdays
+        workdays.rebuild_calendar_table()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE bench_dataset (rows integer NOT NULL, month varchar(7) NOT NULL, "
+                                 "seed integer NOT NULL)")
+            conn.exec_driver_sql(f"INSERT INTO bench_dataset VALUES ({int(rows)}, '{period.code}', {int(seed)})")
+        db.session.remove()
+        db.engine.dispose()
+    log(f"built {rows:,} complaints (+ history, deadlines, full-text index) in {where} in "
+        f"{time.perf_counter() - t0:.0f} s")
     return url
 
 
