@@ -12,6 +12,9 @@ same at a thousand cases and at a million.
   the ticket.
 - Paging is by keyset (the case id, newest first): `?setelah=<id>` (older than), `?sebelum=<id>`
   (newer than), `?terakhir=1` (the oldest page); no OFFSET, so the last page costs what the first does.
+- A word search counts its matches up to COUNT_CAP: a common word at a million cases matches a
+  hundred thousand of them, and counting them all (PostgreSQL visits every matching row) costs more
+  than the page; the page then says "more than 1000" and pages through every match as before.
 """
 from __future__ import annotations
 
@@ -126,6 +129,8 @@ class Window:
     total: int
     has_prev: bool
     has_next: bool
+    capped: bool = False  # total is COUNT_CAP and the result holds more
+
 
     @property
     def first_id(self):
@@ -141,6 +146,8 @@ class Window:
 # overestimates the matches (a rare word: to_tsvector computed for every row, seconds at 100k).
 # Above it the matches are dense enough (≥ 5 % at a million) for that walk to stop early.
 FENCE_BELOW = 50_000
+# A word search's matches are counted up to this many (Window.capped above it).
+COUNT_CAP = 1000
 
 
 class _Keys:
@@ -163,8 +170,10 @@ class _Keys:
     def exists(self, condition) -> bool:
         return bool(db.session.scalar(select(exists(self.query.where(condition).limit(1)))))
 
-    def count(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(self.query.subquery())) or 0
+    def count(self, cap: int | None = None) -> int:
+        """The number of keys, or cap + 1 when there are more than `cap`."""
+        query = self.query if cap is None else self.query.limit(cap + 1)
+        return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def _keys(query, model) -> _Keys:
@@ -184,9 +193,13 @@ def keyset_page(query, model, cursor: Cursor, size: int, *, count: bool = True) 
     whole result (0 when count is False)."""
     keys = _keys(query, model)
     key = keys.key
-    total = keys.count() if count else 0
-    keys.fenced = (count and total < FENCE_BELOW and _dialect() == "postgresql"
-                   and "to_tsvector" in str(query.whereclause))
+    words = _is_word_search(query)
+    total = keys.count(COUNT_CAP if words else None) if count else 0
+    capped = words and total > COUNT_CAP
+    total = min(total, COUNT_CAP) if capped else total
+    # PostgreSQL: a small word search is fetched whole through the GIN index; a large one (capped)
+    # walks the primary key, where matches are dense enough for the walk to stop early.
+    keys.fenced = count and not capped and total < FENCE_BELOW and words and _dialect() == "postgresql"
     if cursor.after is not None:
         ids = keys.ids(key < cursor.after, True, size + 1)
         has_next, ids = len(ids) > size, ids[:size]
@@ -204,7 +217,17 @@ def keyset_page(query, model, cursor: Cursor, size: int, *, count: bool = True) 
         has_next, has_prev, ids = len(ids) > size, False, ids[:size]
     found = {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
     return Window(rows=[found[i] for i in ids if i in found], total=total,
-                  has_prev=has_prev, has_next=has_next)
+                  has_prev=has_prev, has_next=has_next, capped=capped)
+
+
+def _is_word_search(query) -> bool:
+    """Whether the query holds a full-text condition (text_match)."""
+    where = query.whereclause
+    if where is None:
+        return False
+    if getattr(where, "_casequery_fts", None) is not None:
+        return True
+    return SEARCH_TABLE in str(where) or "to_tsvector" in str(where)
 
 
 def forget_erased_words() -> None:

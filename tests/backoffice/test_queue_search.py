@@ -169,3 +169,19 @@ def test_upgrade_indexes_the_cases_already_there(app):
         assert found("ketika pencarian") == [ticket]
         assert found("pembaruan") == [ticket]
         assert found("Kramatwatu") == []  # the sample's first description, replaced before the upgrade
+
+
+def test_a_common_word_says_more_than_the_cap_and_still_pages_through_every_match(app, handler, monkeypatch):
+    monkeypatch.setattr(casequery, "COUNT_CAP", 3)
+    monkeypatch.setattr(casedesk, "PER_PAGE", 2)
+    blangko = [file_complaint(app, subject="Blangko kosong" if i < 3 else "Blangko habis")[0] for i in range(5)]
+    other, _ = file_complaint(app, subject="Antrean panjang", description="Loket buka terlambat.")
+    html = page_of(handler, "q=blangko")
+    assert "<p>Lebih dari 3 pengaduan</p>" in html
+    assert sum(walk(handler, "q=blangko", "Berikutnya"), []) == list(reversed(blangko))
+    assert sum(reversed(walk(handler, "q=blangko&terakhir=1", "Sebelumnya")), []) == list(reversed(blangko))
+    # At or under the cap the count is exact; filters and the whole queue are always counted exactly.
+    assert "<p>3 pengaduan</p>" in page_of(handler, "q=kosong")
+    assert "<p>1 pengaduan</p>" in page_of(handler, "q=antrean")
+    assert "<p>6 pengaduan</p>" in page_of(handler, "")
+    assert other not in sum(walk(handler, "q=blangko", "Berikutnya"), [])
