@@ -131,6 +131,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="PostgreSQL: the kept dataset in schema bench_<rows> there")
     parser.add_argument("--rounds", type=int, default=5, help="approvals timed (the median is printed)")
     parser.add_argument("--quick", action="store_true", help="3 rounds, no baseline (the old approval)")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip the old approval (minutes at 1M on a loaded machine)")
     parser.add_argument("--documents", action="store_true", help="also the PDF/HTML/XLSX and home page figures")
     parser.add_argument("--requests", type=int, default=200, help="home page requests per measurement")
     args = parser.parse_args()
@@ -148,8 +150,8 @@ def main() -> None:
         print(f"database ({db.engine.dialect.name}): {n:,} complaints; month {month.code}", flush=True)
         marks = _marks()
         try:
-            run(app, month, 3 if args.quick else args.rounds, baseline=not args.quick, documents=args.documents,
-                requests=args.requests, marks=marks)
+            run(app, month, 3 if args.quick else args.rounds, baseline=not (args.quick or args.no_baseline),
+                documents=args.documents, requests=args.requests, marks=marks)
         finally:
             _forget_published(marks)
             db.session.remove()

@@ -140,6 +140,8 @@ def command_for(script: Path, backend: str, args) -> tuple[list[str], bool]:
     takes_rounds = "--rounds" in have
     if takes_rounds:
         argv += ["--rounds", str(args.rounds)]
+    if args.no_slow_baselines and "--no-baseline" in have:
+        argv += ["--no-baseline"]
     if args.quick:
         if "--quick" in have:
             argv += ["--quick"]
@@ -232,6 +234,8 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="where the kept dataset lives")
     parser.add_argument("--rounds", type=int, default=5, help="rounds per figure (medians); at least 5 for the issue")
     parser.add_argument("--quick", action="store_true", help="2 rounds, short windows, no slow baselines")
+    parser.add_argument("--no-slow-baselines", action="store_true",
+                        help="skip baselines that take minutes (the old approval in one write transaction)")
     parser.add_argument("--only", default="", help="comma-separated bench names to run (e.g. backoffice,publish)")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per bench script run")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed or not measured")
