@@ -276,7 +276,7 @@ def main() -> int:
     print("|---|---|" + "---|---|---|" * len(backends))
     missed = 0
     for figure in FIGURES:
-        row = f"| {figure.label} | {figure.goal} |"
+        row, first_reason = f"| {figure.label} | {figure.goal} |", None
         for b in backends:
             items, reason = None, ""
             sources = [p for p in found[figure.key] if not only or p.stem in only]
@@ -292,6 +292,10 @@ def main() -> int:
                     reason = "; ".join(run.problems) or f"{path.name} printed no RESULT {figure.key}"
             value, baseline, verdict = cell(figure, items, reason)
             missed += verdict != "met"
+            if not items and b != backends[0] and verdict == first_reason:
+                verdict = "(as above)" if len(backends) == 1 else "(same reason)"
+            if b == backends[0]:
+                first_reason = verdict
             row += f" {value} | {baseline} | {verdict} |"
         print(row)
     print()
