@@ -9,6 +9,8 @@ No JavaScript; charts are inline SVG.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from datetime import timezone
 from xml.sax.saxutils import escape as xml_escape
 
@@ -18,6 +20,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..auth.access import public
+from .. import pagecache
 from ..pagecache import cached_page
 from ..params import parse_int
 from . import publication as pub
@@ -112,20 +115,49 @@ def download_csv(report_id: int):
     return _download(report_id, "csv")
 
 
+# The zip is made from the frozen snapshot (0.6 s for a month of 25k T6 rows at a million cases): each
+# worker keeps the last few it made, keyed by the page cache's generation (a publication or a settings
+# change starts afresh), the version and the language; PORTAL_PAGE_CACHE=0 keeps none.
+ZIPS_KEPT = 4
+_zips: OrderedDict[tuple, bytes] = OrderedDict()
+_zips_lock = threading.Lock()
+
+
+def _kept_zip(key: tuple, make) -> bytes:
+    if key[0] is None or not current_app.config.get("PORTAL_PAGE_CACHE", True):
+        return make()
+    with _zips_lock:
+        data = _zips.get(key)
+        if data is not None:
+            _zips.move_to_end(key)
+            return data
+    data = make()
+    with _zips_lock:
+        _zips[key] = data
+        while len(_zips) > ZIPS_KEPT:
+            _zips.popitem(last=False)
+    return data
+
+
 @bp.get("/<int:report_id>.zip")
 def download_zip(report_id: int):
-    """One CSV per table, zipped (render.render_csv_zip): made from the frozen snapshot on request,
-    in Indonesian from the stored one, so it needs no stored column and says what the CSV says.
-    `/laporan/<id>.csv` keeps answering with the single CSV for links made before."""
-    r = _found(report_id, "snapshot").report
+    """One CSV per table, zipped (render.render_csv_zip): made from the frozen snapshot, in Indonesian
+    from the stored one, so it needs no stored column and says what the CSV says (kept per worker,
+    _kept_zip). `/laporan/<id>.csv` keeps answering with the single CSV for links made before."""
+    r = _found(report_id).report  # the snapshot is loaded only when the zip is made
     name = f"laporan-{r.channel}-{r.period}-v{r.version}"
-    snap = _translated_snapshot(r)
-    if snap is None:
-        with force_locale(translate.DEFAULT_LANGUAGE):
-            data = render.render_csv_zip(json.loads(r.snapshot))
-    else:
-        data = render.render_csv_zip(snap)
-        name += f"-{translate.language()}"
+    language = translate.language()
+    if language != translate.DEFAULT_LANGUAGE:
+        name += f"-{language}"
+
+    def make() -> bytes:
+        snap = _translated_snapshot(r)
+        if snap is None:
+            with force_locale(translate.DEFAULT_LANGUAGE):
+                return render.render_csv_zip(json.loads(r.snapshot))
+        return render.render_csv_zip(snap)
+
+    data = _kept_zip((pagecache.generation()[0], r.id, language), make)
     response = Response(data, mimetype=ZIP_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.zip"'
     return response

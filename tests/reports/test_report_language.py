@@ -119,3 +119,20 @@ def test_english_visitor_downloads_zip_with_english_headers_and_notes(app, publi
     t1 = next(n for n in archive.namelist() if n.startswith("T1-"))
     assert _rows(archive.read(t1))[0][:4] == ["Channel code", "Channel", "Opening balance", "Received"]
     assert "Period" in archive.read("catatan.txt").decode("utf-8-sig")
+
+
+def test_a_kept_zip_is_the_same_download_and_never_another_languages(app, published):
+    """The zip a worker keeps after the first download is the same file, per language."""
+    import zipfile
+
+    def headers(client) -> list[str]:
+        archive = zipfile.ZipFile(io.BytesIO(client.get(f"/laporan/{published['month']}.zip").data))
+        return _rows(archive.read(next(n for n in archive.namelist() if n.startswith("T1-"))))[0][:4]
+
+    indonesian, english = app.test_client(), app.test_client()
+    english.get("/bahasa/en")
+    first = indonesian.get(f"/laporan/{published['month']}.zip").data
+    assert indonesian.get(f"/laporan/{published['month']}.zip").data == first
+    assert headers(english) == ["Channel code", "Channel", "Opening balance", "Received"]
+    assert headers(indonesian)[:4] != headers(english)
+    assert indonesian.get(f"/laporan/{published['month']}.zip").data == first
