@@ -29,9 +29,11 @@ TOKENS = re.compile(r'(name="(?:csrf_token|submission_key)" value=")[^"]+"')
 @pytest.fixture
 def dispatched(app, monkeypatch):
     """How many requests went through Flask's request machinery (the fast path skips it)."""
+    from flask import request
+
     calls = []
     real = app.full_dispatch_request
-    monkeypatch.setattr(app, "full_dispatch_request", lambda: calls.append(1) or real())
+    monkeypatch.setattr(app, "full_dispatch_request", lambda: calls.append((request.method, request.path)) or real())
     return calls
 
 
@@ -212,3 +214,24 @@ def test_hostile_requests_never_fail_nor_poison_the_stored_pages(app, published)
             assert after.get_data() == before.get_data(), path
         else:
             assert TOKENS.sub(r'\1"', after.get_data(as_text=True)) == TOKENS.sub(r'\1"', before.get_data(as_text=True))
+
+
+@pytest.mark.browser
+def test_the_form_from_the_fast_path_works_in_chromium_without_javascript(app, live_server, page_nojs, dispatched):
+    app.config["WTF_CSRF_ENABLED"] = True
+    # An earlier visitor, on the same host and asking for gzip as Chromium does: the form is stored.
+    _visitor(app).get("/pengaduan/baru", base_url=live_server.url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    before = len(dispatched)
+    page_nojs.goto(live_server.url + "/pengaduan/baru")
+    assert ("GET", "/pengaduan/baru") not in dispatched[before:]  # served by the fast path
+    page_nojs.get_by_label("Klasifikasi").select_option("pengaduan")
+    page_nojs.get_by_label("Layanan yang diadukan").select_option("ktp-el")
+    page_nojs.get_by_label("Jenis masalah").select_option("sistem")
+    page_nojs.get_by_label("Isi pengaduan / kronologi").fill(
+        "KTP-el sudah direkam di UPT Kec. Kramatwatu bulan Januari, sudah 6 minggu belum dicetak.")
+    page_nojs.get_by_label("Saya menyatakan isi pengaduan ini benar").check()
+    page_nojs.get_by_role("button", name="Kirim pengaduan").click()
+    page_nojs.wait_for_load_state()
+    assert page_nojs.get_by_role("heading", name="Pengaduan Anda diterima").is_visible()
+    assert ("POST", "/pengaduan/baru") in dispatched[before:]
+    assert _complaints(app) == 1
