@@ -25,12 +25,13 @@ import secrets
 from collections import OrderedDict
 from functools import wraps
 from pathlib import Path
+import threading
 from threading import Lock
 
 from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from werkzeug.http import http_date
 
 from .extensions import db
@@ -328,13 +329,77 @@ def _form_mark(response):
     return None if token is None else ("form", token, signed, raw, keys[0].decode("ascii"))
 
 
+class _GenerationReader:
+    """Reads the generation token over a connection of its own, one per thread and process, taken out of
+    the pool once: one statement per request (autocommit on PostgreSQL, so no BEGIN/ROLLBACK and no pre-ping
+    round trips, and never a transaction left open); closed when the engine is disposed. A broken connection
+    is dropped and the request goes the normal way; the next one opens a new connection."""
+
+    def __init__(self, app):
+        self.app = app
+        self.sql = f"SELECT token FROM {PageGeneration.__tablename__} WHERE id = 1"
+        self.engine = None
+        self.local = threading.local()
+        self.opened: list = []
+
+    def read(self):
+        conn = getattr(self.local, "conn", None)
+        if conn is None or self.local.pid != os.getpid():
+            conn = self._open()
+        try:
+            cursor = conn.cursor()
+            try:
+                cursor.execute(self.sql)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        except Exception:
+            self._drop(conn)
+            raise
+        return row[0] if row else None
+
+    def _open(self):
+        if self.engine is None:
+            with self.app.app_context():
+                self.engine = db.engine
+            event.listen(self.engine, "engine_disposed", self.close_all)
+        fairy = self.engine.raw_connection()
+        fairy.detach()  # ours now: the pool neither resets nor recycles it
+        conn = fairy.dbapi_connection
+        if self.engine.dialect.name == "postgresql":
+            conn.autocommit = True
+        self.local.conn, self.local.pid = conn, os.getpid()
+        with _lock:
+            self.opened.append(conn)
+        return conn
+
+    def _drop(self, conn) -> None:
+        self.local.conn = None
+        with _lock:
+            if conn in self.opened:
+                self.opened.remove(conn)
+        try:
+            conn.close()
+        except Exception:
+            pass
+
+    def close_all(self, _engine=None) -> None:
+        with _lock:
+            opened, self.opened = self.opened, []
+        for conn in opened:
+            try:
+                conn.close()
+            except Exception:
+                pass
+        self.local = threading.local()
+
+
 class FastPath:
     """WSGI middleware in front of the Flask app: serves the stored responses (see above)."""
 
     def __init__(self, app, wsgi_app):
         self.app, self.wsgi_app = app, wsgi_app
-        self._sql = f"SELECT token FROM {PageGeneration.__tablename__} WHERE id = 1"
-        self._engine = None
+        self._generation = _GenerationReader(app).read
 
     def _key(self, environ):
         """The request's key without the generation; None when the fast path must not serve it."""
@@ -362,23 +427,6 @@ class FastPath:
         return (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
                 environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME", ""), path, environ.get("QUERY_STRING", ""),
                 language, "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "").lower())
-
-    def _generation(self):
-        """The generation token with one plain read (no ORM session, no transaction of ours)."""
-        if self._engine is None:
-            with self.app.app_context():
-                self._engine = db.engine
-        connection = self._engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(self._sql)
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
-        finally:
-            connection.close()  # back to the pool, which ends the read transaction
-        return row[0] if row else None
 
     def __call__(self, environ, start_response):
         if not self.app.config.get("PORTAL_PAGE_CACHE", True):
