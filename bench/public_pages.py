@@ -225,11 +225,11 @@ def main(argv=None) -> int:
           f"({client}); {args.rounds} rounds × {args.seconds:.0f} s; page cache {args.page_cache}; "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     base = statistics.median(rates["hello"])
-    print(f"{'page':<10} {'median req/s':>12} {'÷ hello':>8}   per round")
+    print(f"{'page':<10} {'median req/s':>12} {'÷ hello':>8} {'median of rounds':>17}   ÷ hello per round")
     for name in rates:
-        per_round = " ".join(f"{v / h:.2f}" for v, h in zip(rates[name], rates["hello"]))
-        print(f"{name:<10} {statistics.median(rates[name]):>12.0f} {statistics.median(rates[name]) / base:>8.2f}   "
-              f"{per_round}")
+        ratios = [v / h for v, h in zip(rates[name], rates["hello"])]
+        print(f"{name:<10} {statistics.median(rates[name]):>12.0f} {statistics.median(rates[name]) / base:>8.2f} "
+              f"{statistics.median(ratios):>17.2f}   {' '.join(f'{r:.2f}' for r in ratios)}")
     note = (f"gunicorn -w 2, {args.connections} conns ({client}), median of {args.rounds} interleaved rounds, "
             f"page cache {args.page_cache}, load {load[0]:.1f}")
     for name, _ in FIGURES:
