@@ -217,8 +217,10 @@ def _mark_shareable(token: str) -> None:
 #
 # It only stores what a view marked as shareable (`cached_page` when it kept or served its copy; `token_form`
 # for a form page) and only for a request it would itself serve: GET, no conditional or range header, no
-# cookie but the language choice. Anything else — a session cookie (a signed-in staff member, flash messages,
-# an earlier CSRF token), HEAD, If-None-Match, /static, /kantor, /api — goes the normal way.
+# cookie but the language choice and a session that holds nothing but a CSRF token (a citizen who opened a
+# form before; kept apart from visitors without a session). Anything else — any other session (a signed-in
+# staff member, flash messages, kept form input), HEAD, If-None-Match, /static, /kantor, /api — goes the
+# normal way.
 #
 # A form page (`token_form`) is kept as its bytes around the CSRF token and the submission key; each visitor
 # gets a fresh raw token in a new session cookie, the token signed from it and a fresh submission key,
@@ -242,28 +244,33 @@ class _Page:
     def size(self) -> int:
         return len(self.body)
 
-    def serve(self, app, start_response):
+    def serve(self, app, start_response, raw=None):
         start_response(self.status, list(self.headers))
         return [self.body]
 
 
 class _Form:
-    """A stored form page: its bytes around the visitor's own CSRF token and submission key."""
+    """A stored form page: its bytes around the visitor's own CSRF token and submission key. `cookie` is the
+    Set-Cookie header around a new session's value for a visitor without one; None for a visitor whose
+    session holds only a raw token (`raw`), whose page carries the token signed from it and sets no cookie."""
 
     __slots__ = ("status", "headers", "cookie", "parts")
 
-    def __init__(self, status: str, headers: list, cookie: tuple[str, str], parts: list):
+    def __init__(self, status: str, headers: list, cookie: tuple[str, str] | None, parts: list):
         self.status, self.headers, self.cookie, self.parts = status, headers, cookie, parts
 
     def size(self) -> int:
         return sum(len(p) for p in self.parts if isinstance(p, bytes))
 
-    def serve(self, app, start_response):
-        raw, signed, cookie = _fresh_csrf(app)
+    def serve(self, app, start_response, raw=None):
+        if self.cookie is None:
+            signed, set_cookie = _signers(app)[0].dumps(raw), None
+        else:
+            _raw, signed, cookie = _fresh_csrf(app)
+            set_cookie = self.cookie[0] + cookie + self.cookie[1]
         values = {"csrf": signed.encode("ascii"), "key": secrets.token_urlsafe(SUBMISSION_KEY_BYTES).encode("ascii")}
         body = b"".join(values[p] if isinstance(p, str) else p for p in self.parts)
-        prefix, suffix = self.cookie
-        filled = {"content-length": str(len(body)), "set-cookie": prefix + cookie + suffix}
+        filled = {"content-length": str(len(body)), "set-cookie": set_cookie}
         start_response(self.status, [(k, filled[k.lower()]) if v is None else (k, v) for k, v in self.headers])
         return [body]
 
@@ -402,36 +409,53 @@ class FastPath:
         self._generation = _GenerationReader(app).read
 
     def _key(self, environ):
-        """The request's key without the generation; None when the fast path must not serve it."""
+        """(the request's key without the generation, the raw CSRF token of a session that holds only that);
+        (None, None) when the fast path must not serve it."""
         if environ.get("REQUEST_METHOD") != "GET":
-            return None
+            return None, None
         path = environ.get("PATH_INFO", "")
         if path.startswith(SKIPPED_PREFIXES):
-            return None
+            return None, None
         for header in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
                        "HTTP_IF_RANGE", "HTTP_RANGE", "HTTP_AUTHORIZATION"):
             if header in environ:
-                return None
+                return None, None
         config = self.app.config
-        language = config["BABEL_DEFAULT_LOCALE"]
+        language, raw = config["BABEL_DEFAULT_LOCALE"], None
         if environ.get("HTTP_COOKIE"):
             from werkzeug.http import parse_cookie
 
             from .i18n import LANG_COOKIE
 
             cookies = parse_cookie(environ)
-            if set(cookies) - {LANG_COOKIE}:
-                return None  # a session (staff, flash messages, a token) or anything else: the normal way
+            name = config["SESSION_COOKIE_NAME"]
+            if set(cookies) - {LANG_COOKIE, name}:
+                return None, None  # a cookie the fast path knows nothing about: the normal way
+            if name in cookies:
+                raw = self._token_only(cookies[name])
+                if raw is None:
+                    return None, None  # a session with more (staff, flash messages, form input): the normal way
             if cookies.get(LANG_COOKIE) in config["PORTAL_LANGUAGES"]:
                 language = cookies[LANG_COOKIE]
         return (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
                 environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME", ""), path, environ.get("QUERY_STRING", ""),
-                language, "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "").lower())
+                language, "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "").lower(), raw is not None), raw
+
+    def _token_only(self, value: str):
+        """The raw CSRF token of a valid, non-permanent session cookie that holds nothing else; else None."""
+        _tokens, cookies, field = _signers(self.app)
+        try:
+            data = cookies.loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
+        except Exception:  # forged, expired, or made under another key: Flask would start an empty session
+            return None
+        if isinstance(data, dict) and set(data) == {field} and isinstance(data[field], str) and data[field]:
+            return data[field]
+        return None
 
     def __call__(self, environ, start_response):
         if not self.app.config.get("PORTAL_PAGE_CACHE", True):
             return self.wsgi_app(environ, start_response)
-        key = self._key(environ)
+        key, raw = self._key(environ)
         if key is None:
             return self.wsgi_app(environ, start_response)
         try:
@@ -446,10 +470,10 @@ class FastPath:
             if entry is not None:
                 store.fast.move_to_end((token, key))
         if entry is not None:
-            return entry.serve(self.app, start_response)
-        return self._record(environ, start_response, store, key)
+            return entry.serve(self.app, start_response, raw)
+        return self._record(environ, start_response, store, key, raw)
 
-    def _record(self, environ, start_response, store, key):
+    def _record(self, environ, start_response, store, key, raw):
         environ[FAST_ASKED] = True
         seen = []
 
@@ -466,32 +490,40 @@ class FastPath:
         finally:
             if hasattr(body_iter, "close"):
                 body_iter.close()
-        entry = self._entry(mark, seen[0], seen[1], body)
+        entry = self._entry(mark, seen[0], seen[1], body, raw)
         if entry is not None and entry.size() <= MAX_PAGE:
             _put_fast(store, (mark[1], key), entry)
         return [body]
 
-    def _entry(self, mark, status: str, headers: list, body: bytes):
+    def _entry(self, mark, status: str, headers: list, body: bytes, visitor_raw: str | None):
         cookies = [v for k, v in headers if k.lower() == "set-cookie"]
         if any(k.lower().startswith(("x-ratelimit", "retry-after")) for k, _ in headers):
             return None  # a rate-limit count belongs to one client
         if mark[0] == "page":
             return None if cookies else _Page(status, headers, body)
         _, _token, signed, raw, submission_key = mark
-        # The form's one cookie must be the fresh session holding the raw token and nothing else.
-        if len(cookies) != 1 or any(k.lower() == "content-encoding" for k, _ in headers):
+        if any(k.lower() == "content-encoding" for k, _ in headers):
             return None
-        name = self.app.config["SESSION_COOKIE_NAME"]
-        prefix = name + "="
-        if not cookies[0].startswith(prefix):
-            return None
-        value, _, rest = cookies[0][len(prefix):].partition(";")
-        _secret, field = _csrf_settings(self.app)
-        try:
-            if self.app.session_interface.get_signing_serializer(self.app).loads(value) != {field: raw}:
+        if visitor_raw is not None:
+            # A session that already held its token: the page carries that token and sets no cookie.
+            if cookies or raw != visitor_raw:
                 return None
-        except Exception:
-            return None
+            set_cookie = None
+        else:
+            # The form's one cookie must be the fresh session holding the raw token and nothing else.
+            if len(cookies) != 1:
+                return None
+            prefix = self.app.config["SESSION_COOKIE_NAME"] + "="
+            if not cookies[0].startswith(prefix):
+                return None
+            value, _, rest = cookies[0][len(prefix):].partition(";")
+            _tokens, serializer, field = _signers(self.app)
+            try:
+                if serializer.loads(value) != {field: raw}:
+                    return None
+            except Exception:
+                return None
+            set_cookie = (prefix, (";" + rest) if rest else "")
         if raw.encode() in body:
             return None
         parts: list = []
@@ -507,7 +539,7 @@ class FastPath:
         if sum(k.lower() == "content-length" for k, _ in headers) != 1:
             return None
         kept = [(k, None) if k.lower() in ("set-cookie", "content-length") else (k, v) for k, v in headers]
-        return _Form(status, kept, (prefix, (";" + rest) if rest else ""), parts)
+        return _Form(status, kept, set_cookie, parts)
 
 
 def _put_fast(store: _Store, key, entry) -> None:

@@ -235,3 +235,46 @@ def test_the_form_from_the_fast_path_works_in_chromium_without_javascript(app, l
     assert page_nojs.get_by_role("heading", name="Pengaduan Anda diterima").is_visible()
     assert ("POST", "/pengaduan/baru") in dispatched[before:]
     assert _complaints(app) == 1
+
+
+def _returning(app):
+    """A citizen who opened a form before: a session holding only their CSRF token."""
+    client = _visitor(app)
+    client.get("/pengaduan/baru")
+    return client
+
+
+def test_a_returning_visitor_with_only_a_token_gets_stored_pages_and_keeps_their_token(app, dispatched):
+    app.config["WTF_CSRF_ENABLED"] = True
+    a, b = _returning(app), _returning(app)
+    home_a = a.get("/")
+    before = len(dispatched)
+    home_b = b.get("/")
+    assert len(dispatched) == before  # served by the fast path
+    assert home_b.get_data() == home_a.get_data() and home_b.headers.to_wsgi_list() == home_a.headers.to_wsgi_list()
+    assert "Set-Cookie" not in home_b.headers
+
+    form_a = a.get("/pengaduan/baru")
+    before = len(dispatched)
+    form_b = b.get("/pengaduan/baru")
+    assert len(dispatched) == before
+    assert "Set-Cookie" not in form_a.headers and "Set-Cookie" not in form_b.headers  # each keeps their session
+    assert [k for k, _ in form_b.headers.to_wsgi_list()] == [k for k, _ in form_a.headers.to_wsgi_list()]
+    html_a, html_b = form_a.get_data(as_text=True), form_b.get_data(as_text=True)
+    assert TOKENS.sub(r'\1"', html_a) == TOKENS.sub(r'\1"', html_b)
+    key = re.search(r'name="submission_key" value="([^"]+)"', html_b)[1]
+    refused = b.post("/pengaduan/baru", data={**FORM, "csrf_token": csrf(html_a), "submission_key": key})
+    assert refused.status_code == 400 and _complaints(app) == 0
+    done = b.post("/pengaduan/baru", data={**FORM, "csrf_token": csrf(html_b), "submission_key": key})
+    assert done.status_code == 200 and _complaints(app) == 1
+
+
+def test_a_session_holding_more_than_a_token_goes_the_normal_way(app, dispatched):
+    client = _returning(app)
+    _returning(app).get("/")
+    with client.session_transaction() as visitor_session:
+        visitor_session["kept"] = "something of this visitor"
+    before = len(dispatched)
+    client.get("/")
+    client.get("/pengaduan/baru")
+    assert len(dispatched) == before + 2
