@@ -321,7 +321,7 @@ def token_form(view):
 def _form_mark(response):
     """("form", generation, signed token, raw token, submission key) when this render can serve anyone
     without a session with their own token and key spliced in; else None."""
-    secret, field = _csrf_settings(current_app)
+    _secret, field = _csrf_settings(current_app)
     visitor = session._get_current_object()
     raw, signed = visitor.get(field), g.get(field)
     if (response.status_code != 200 or response.is_streamed or response.direct_passthrough or not raw or not signed
