@@ -26,6 +26,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Uploads stay in memory (bounded by MAX_CONTENT_LENGTH): no plaintext temp file on disk.
     app.request_class = InMemoryRequest
+    from . import pagecache
+
+    pagecache.init_app(app)  # stored public pages served before the request machinery (inside ProxyFix)
     hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
     if hops:
         # Behind a reverse proxy, rate limits must key on the citizen's address, not the proxy's.

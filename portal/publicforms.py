@@ -16,6 +16,7 @@ from flask import render_template, request
 from . import intake, replies
 from .crypto import codes
 from .extensions import limiter
+from .pagecache import token_form
 
 
 def form_page(template: str, values=None, errors=None, status=200, submission_key=None, **context):
@@ -136,6 +137,8 @@ class TicketedPages:
         )
         for rule, method, endpoint, handler, limit in routes:
             view = _view(handler, bp.import_name, endpoint)
+            if endpoint == new:  # the empty form: its bytes kept, each visitor's token and key spliced in
+                view = token_form(view)
             bp.add_url_rule(rule, endpoint, limit(view) if limit else view, methods=[method])
 
 
