@@ -394,6 +394,7 @@ def main(argv=None) -> int:
         time.sleep(0.5)
         after = portal.memory()
         portal.stop()
+        errors = [block for block in portal.log.read_text(errors="replace").split("\n[") if "Traceback" in block]
 
         hello = Server({k: v for k, v in deployment.env.items()}, deployment.workdir,
                        ["-w", "2", "--pythonpath", str(HERE), "_hello:app"], "hello").start()
@@ -416,6 +417,8 @@ def main(argv=None) -> int:
     show("bare Flask hello", hello_start, hello_after)
     for key, n in sorted(bad.items()):
         print(f"  unexpected: {key} × {n}")
+    for block in errors[:3]:
+        print("  server error:\n    " + "\n    ".join(block.strip().splitlines()[-12:]))
     rss_start = max(m["rss"] for m in start.values()) / 1024
     rss_after = max((m["rss"] for m in after.values()), default=0) / 1024
     bare = max(m["rss"] for m in hello_after.values()) / 1024
