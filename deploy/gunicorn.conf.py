@@ -9,12 +9,15 @@ GUNICORN_TIMEOUT (seconds, default 60), GUNICORN_MAX_REQUESTS (default 5000; 0 n
 worker) and GUNICORN_MAX_REQUESTS_JITTER (default 500), MALLOC_MMAP_THRESHOLD_ (glibc's own; when
 set, this file leaves the allocator alone). Anything else on the command line wins over this file.
 
-Measured with bench/memory.py (2 workers, 10,000 mixed requests, SQLite; issue 20):
-- sync workers, not gthread: the portal is CPU-bound (templates, Argon2id receipts, report files)
-  and each sync worker owns one core; SQLite takes one writer at a time anyway.
-- no preload: preloading shares the imported code copy-on-write at start, but CPython's reference
-  counts write to those pages again as soon as requests run, the shared part shrinks to what the
-  worker never touches, and a `systemctl reload` (HUP) would no longer load new code.
+Measured with bench/memory.py (2 workers, 10,000 mixed requests, SQLite, recycling off, one
+loaded 2-core machine; worker RSS / PSS / USS after, in MB):
+- sync workers, not gthread: sync 121 / 96 / 94, gthread (4 threads) 128 / 104 / 101, and under
+  the same load gthread answered 7 requests 500 "database is locked" where sync answered 1. The
+  portal is CPU-bound (templates, Argon2id receipts, report files); a sync worker owns one core.
+- no preload (yet): --preload measured 117 / 79 / 67 (start 76 / 32 / 13): ~18 MB less PSS per
+  worker, and a replaced worker would cost no imports. Not switched on here because the master
+  then opens the database (hosts.check_agreement) before forking, which needs the engine disposed
+  first, and `systemctl reload` (HUP) would no longer load new code (a restart would be needed).
 - allocator: large blocks (an Argon2id receipt derivation holds 24 MiB; report downloads, uploads)
   go to their own mappings and back to the system when freed; otherwise glibc raised its
   threshold after the first derivation and kept ~25 MB of freed heap in every worker.
