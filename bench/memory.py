@@ -418,7 +418,9 @@ def main(argv=None) -> int:
     for key, n in sorted(bad.items()):
         print(f"  unexpected: {key} × {n}")
     for block in errors[:3]:
-        print("  server error:\n    " + "\n    ".join(block.strip().splitlines()[-12:]))
+        lines = block.strip().splitlines()
+        ours = [line.strip() for line in lines if "/portal/" in line or "/wsgi.py" in line][-4:]
+        print("  server error: " + lines[-1].strip() + "".join(f"\n      at {line}" for line in ours))
     rss_start = max(m["rss"] for m in start.values()) / 1024
     rss_after = max((m["rss"] for m in after.values()), default=0) / 1024
     bare = max(m["rss"] for m in hello_after.values()) / 1024
