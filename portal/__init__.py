@@ -64,6 +64,8 @@ def load_config(app: Flask, overrides: dict) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # fpdf2's font subsetting logs every glyph list at INFO: dozens of lines per rendered PDF.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     hide_client_addresses(logging.getLogger("werkzeug"))
 
 
@@ -87,7 +89,8 @@ def hide_client_addresses(logger: logging.Logger) -> None:
 def register_extensions(app: Flask) -> None:
     from . import database, i18n, security
     from .crypto import appkey
-    from .extensions import csrf, db, limiter, mail, migrate
+    from .extensions import csrf, db, limiter, mail
+    from .upgrade import MigrateConfig
 
     appkey.init_app(app)
     from . import hosts
@@ -96,9 +99,10 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         database.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
-                     render_item=database.render_item, include_name=database.include_name,
-                     compare_type=True)
+    # Flask-Migrate's configuration, without importing Flask-Migrate and Alembic (see MigrateConfig).
+    app.extensions["migrate"] = MigrateConfig(db, str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                                              render_item=database.render_item, include_name=database.include_name,
+                                              compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
     mail.init_app(app)

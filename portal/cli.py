@@ -149,10 +149,8 @@ def init_app(app: Flask) -> None:
     for group in (demo_cli, mail_cli, keys_cli, users_cli, setup_cli, audit_cli, reports_cli, cases_cli, backup_cli,
                   calendar_cli, complaints_cli):
         app.cli.add_command(group)
-    from .upgrade import db_group_with_prepare
-    migrate_group = app.cli.commands.get("db")
-    if isinstance(migrate_group, click.Group):  # registered by Flask-Migrate in register_extensions
-        app.cli.add_command(db_group_with_prepare(migrate_group))
+    from .upgrade import LazyDbGroup
+    app.cli.add_command(LazyDbGroup())  # Flask-Migrate's `db` group, imported when a `db` command runs
     from .whistle.cli import wbs_cli
     app.cli.add_command(wbs_cli)
     from .zi.cli import zi_cli

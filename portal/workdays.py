@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
-import holidays as holidays_pkg
 from flask import g
 from sqlalchemy import delete, func, insert, select, text
 
@@ -54,6 +53,10 @@ def package_holidays(year: int) -> Mapping[date, Holiday]:
     # The package files cuti bersama (and its "Pengganti Cuti Bersama" replacements) under the
     # "government" category and statutory holidays under "public"; asking for each category
     # separately is the only reliable way to tell them apart (names are not a contract).
+    # Imported here: the `holidays` package loads every country it knows (~300 modules, ~8 MB),
+    # needed only when a year's holidays are first asked for, never to serve a public page.
+    import holidays as holidays_pkg
+
     public = holidays_pkg.country_holidays("ID", years=year, categories=("public",), language="id")
     government = holidays_pkg.country_holidays("ID", years=year, categories=("government",), language="id")
     result = {day: Holiday(name, SOURCE_CUTI_BERSAMA) for day, name in government.items()}
