@@ -169,8 +169,9 @@ def drive(port: int, path: str, body: bytes, clients: int, seconds: float, warmu
           master_pid: int | None = None) -> Result:
     """CLIENTS threads POSTing BODY as fast as answers come; only the measured window counts.
 
-    With `master_pid` the workers' CPU over the whole drive (warm-up included) goes into
-    `result.cpu_seconds` and every answer in it into `result.answered`."""
+    With `master_pid` the workers' CPU over the measured window (read when it opens and closes, so the
+    first requests' one-time costs in the warm-up stay out) goes into `result.cpu_seconds`, and the
+    answers completed in that window, errors included, into `result.answered`."""
     result = Result(name)
     answered = [0]
     start_measure = time.monotonic() + warmup
@@ -211,15 +212,25 @@ def drive(port: int, path: str, body: bytes, clients: int, seconds: float, warmu
             result.ok += ok
             result.latencies.extend(latencies)
 
+    samples: list[tuple[float, int]] = []
+
+    def sample() -> None:
+        for moment in (start_measure, stop_at):
+            time.sleep(max(0.0, moment - time.monotonic()))
+            with result.lock:
+                count = answered[0]
+            samples.append((workers_cpu_seconds(master_pid), count))
+
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    cpu_before = workers_cpu_seconds(master_pid) if master_pid else 0.0
+    if master_pid:
+        threads.append(threading.Thread(target=sample, daemon=True))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    if master_pid:
-        result.cpu_seconds = workers_cpu_seconds(master_pid) - cpu_before
-        result.answered = answered[0]
+    if master_pid and len(samples) == 2:
+        result.cpu_seconds = samples[1][0] - samples[0][0]
+        result.answered = samples[1][1] - samples[0][1]
     result.seconds = seconds
     return result
 

@@ -69,23 +69,6 @@ with app.app_context():
 '''
 
 
-def workers_cpu_seconds(master_pid: int) -> float:
-    """utime+stime of the gunicorn workers (children of the master), from /proc: the machine may be
-    shared, so CPU per tip is the load-independent figure next to the wall-clock rate."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master_pid:  # ppid
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
 def one_latency(port: int, repeats: int = 15) -> float:
     body = json.dumps(TIP).encode()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -138,10 +121,9 @@ def main(argv=None) -> int:
             server.wait_ready()
             single = one_latency(server.port)
             load_before = os.getloadavg()[0]
-            cpu_before = workers_cpu_seconds(server.process.pid)
+            # The workers' CPU is read when the measured window opens and closes (warm-up left out).
             result = drive(server.port, "/api/v1/wbs/tips", json.dumps(TIP).encode(), args.clients, args.seconds,
-                           args.warmup, "wbs")
-            cpu_used = workers_cpu_seconds(server.process.pid) - cpu_before
+                           args.warmup, "wbs", master_pid=server.process.pid)
         finally:
             server.stop()
     finally:
@@ -154,11 +136,8 @@ def main(argv=None) -> int:
     errors = sum(result.errors.values())
     print(result.line().replace("submissions/s", "tips/s"))
     print(f"one submission (idle server, median of 15): {single:.1f} ms")
-    total = result.ok + sum(result.errors.values())
-    per_tip = None
-    if total and cpu_used > 0:
-        # The warm-up's requests are in the CPU figure too; count them at the measured rate.
-        per_tip = cpu_used / (total * (args.seconds + args.warmup) / args.seconds) * 1000
+    per_tip = result.cpu_ms_per_request
+    if per_tip:
         print(f"gunicorn workers' CPU per tip: {per_tip:.1f} ms -> capacity on {os.cpu_count()} idle cores "
               f"~{os.cpu_count() * 1000 / per_tip:.0f} tips/s (load average at start {load_before:.1f}: "
               f"other processes share this machine)")
