@@ -12,7 +12,10 @@
    that alternate with the bare app's so background load on the machine hits both alike.
 3. The same with bench/bare_app.py (one model, one POST route, insert + commit, the same
    SQLite settings) under the same `gunicorn -w 2`.
-4. Prints submissions/s, p50/p99 latency and errors for both, and their ratio (target >= 0.5).
+4. Prints submissions/s, p50/p99 latency and errors for both, and their ratio (target >= 0.5);
+   also the gunicorn workers' CPU per request of each side (utime+stime from /proc, read before and
+   after each window), the load-independent figure on a shared machine, and RESULT lines
+   (submit_ratio, submit_cpu_ms_per_submission) for bench/table.py.
 """
 from __future__ import annotations
 
@@ -93,6 +96,29 @@ class Server:
                 self.process.wait()
 
 
+def workers_cpu_seconds(master_pid: int) -> float:
+    """utime+stime of the gunicorn workers (children of the master), from /proc: the machine may be
+    shared, so CPU per request is the load-independent figure next to the wall-clock rate."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def result_line(figure: str, value, unit: str, backend: str, note: str, baseline=None, ratio=None) -> str:
+    """One figure for bench/table.py (the contract in issue 20: JSON after the word RESULT)."""
+    return "RESULT " + json.dumps({"figure": figure, "value": value, "baseline": baseline, "ratio": ratio,
+                                   "unit": unit, "backend": backend, "note": note})
+
+
 class Result:
     def __init__(self, name: str):
         self.name = name
@@ -100,12 +126,16 @@ class Result:
         self.ok = 0
         self.errors: dict[str, int] = {}
         self.seconds = 0.0
+        self.cpu_seconds = 0.0
+        self.answered = 0  # every answer in the CPU window (warm-up and errors included)
         self.lock = threading.Lock()
 
     def merge(self, other: "Result") -> None:
         self.latencies.extend(other.latencies)
         self.ok += other.ok
         self.seconds += other.seconds
+        self.cpu_seconds += other.cpu_seconds
+        self.answered += other.answered
         for kind, n in other.errors.items():
             self.errors[kind] = self.errors.get(kind, 0) + n
 
@@ -123,16 +153,27 @@ class Result:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
 
+    @property
+    def cpu_ms_per_request(self) -> float | None:
+        return self.cpu_seconds / self.answered * 1000 if self.answered and self.cpu_seconds else None
+
     def line(self) -> str:
         errors = sum(self.errors.values())
         detail = f" {self.errors}" if errors else ""
+        cpu = f"   CPU {self.cpu_ms_per_request:5.2f} ms/req" if self.cpu_ms_per_request else ""
         return (f"{self.name:<10} {self.rate:8.1f} submissions/s   p50 {self.percentile(50):7.1f} ms   "
-                f"p99 {self.percentile(99):7.1f} ms   ok {self.ok:6d}   errors {errors}{detail}")
+                f"p99 {self.percentile(99):7.1f} ms   ok {self.ok:6d}   errors {errors}{detail}{cpu}")
 
 
-def drive(port: int, path: str, body: bytes, clients: int, seconds: float, warmup: float, name: str) -> Result:
-    """CLIENTS threads POSTing BODY as fast as answers come; only the measured window counts."""
+def drive(port: int, path: str, body: bytes, clients: int, seconds: float, warmup: float, name: str,
+          master_pid: int | None = None) -> Result:
+    """CLIENTS threads POSTing BODY as fast as answers come; only the measured window counts.
+
+    With `master_pid` the workers' CPU over the measured window (read when it opens and closes, so the
+    first requests' one-time costs in the warm-up stay out) goes into `result.cpu_seconds`, and the
+    answers completed in that window, errors included, into `result.answered`."""
     result = Result(name)
+    answered = [0]
     start_measure = time.monotonic() + warmup
     stop_at = start_measure + seconds
     headers = {"Content-Type": "application/json", "Connection": "keep-alive"}
@@ -157,6 +198,8 @@ def drive(port: int, path: str, body: bytes, clients: int, seconds: float, warmu
                     result.error(type(exc).__name__)
                 continue
             ended = time.monotonic()
+            with result.lock:
+                answered[0] += 1
             if began < start_measure or ended > stop_at:
                 continue
             if status in (200, 201):
@@ -169,11 +212,25 @@ def drive(port: int, path: str, body: bytes, clients: int, seconds: float, warmu
             result.ok += ok
             result.latencies.extend(latencies)
 
+    samples: list[tuple[float, int]] = []
+
+    def sample() -> None:
+        for moment in (start_measure, stop_at):
+            time.sleep(max(0.0, moment - time.monotonic()))
+            with result.lock:
+                count = answered[0]
+            samples.append((workers_cpu_seconds(master_pid), count))
+
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    if master_pid:
+        threads.append(threading.Thread(target=sample, daemon=True))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if master_pid and len(samples) == 2:
+        result.cpu_seconds = samples[1][0] - samples[0][0]
+        result.answered = samples[1][1] - samples[0][1]
     result.seconds = seconds
     return result
 
@@ -249,7 +306,7 @@ def main(argv=None) -> int:
                 for side in sides:
                     warmup = args.warmup if _round == 0 else min(args.warmup, 0.5)
                     part = drive(servers[side].port, paths[side], body, args.clients, args.seconds / args.rounds,
-                                 warmup, side)
+                                 warmup, side, master_pid=servers[side].process.pid)
                     results.setdefault(side, Result(side)).merge(part)
         finally:
             for server in servers.values():
@@ -268,6 +325,16 @@ def main(argv=None) -> int:
         verdict = "OK" if ratio >= TARGET_RATIO else "BELOW TARGET"
         print(f"ratio      {ratio:8.2f}   (portal / bare; target >= {TARGET_RATIO}) {verdict}")
         errors = sum(sum(r.errors.values()) for r in results.values())
+        backend_key = "postgresql" if args.database_url else "sqlite"
+        note = f"{args.clients} clients, gunicorn -w {args.workers}, {args.seconds:g} s, errors {errors}"
+        print(result_line("submit_ratio", round(ratio, 3), "ratio", backend_key, note,
+                          baseline=round(results["bare"].rate, 1)))
+        portal_cpu, bare_cpu = results["portal"].cpu_ms_per_request, results["bare"].cpu_ms_per_request
+        if portal_cpu:
+            print(result_line("submit_cpu_ms_per_submission", round(portal_cpu, 2), "ms", backend_key,
+                              "gunicorn workers' CPU per answered submission; baseline = bare insert",
+                              baseline=round(bare_cpu, 2) if bare_cpu else None,
+                              ratio=round(bare_cpu / portal_cpu, 3) if bare_cpu else None))
         return 0 if ratio >= TARGET_RATIO and errors == 0 else 1
     return 0
 

@@ -1,13 +1,15 @@
 """Intake steps shared by the public channels: replay, look-up, the submit transaction and upload checks."""
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Callable
 
 from cryptography.exceptions import InvalidTag
 from flask import current_app, g, make_response, request
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 
 from . import notify, tickets, uploads
@@ -120,7 +122,7 @@ def lookup(model, ticket: str | None, access_code: str | None):
 
 def submit(submission_key: str | None, files: list, *, replay: Callable, prefix: str, today: Callable,
            build: Callable, event, attachment, mail: Callable, receipt: Callable, body_digest: bytes | None = None,
-           channel: str = "web"):
+           channel: str = "web", replay_checked: bool = False):
     """Store a ticketed submission and its attachments in one transaction; mail the receipt after commit.
 
     `channel` is how it reached the office (the citizen's own web/API intake is "web"); `today()` is the
@@ -128,8 +130,11 @@ def submit(submission_key: str | None, files: list, *, replay: Callable, prefix:
 
     `build(columns, day)` makes the channel's row from the columns every ticketed row shares,
     `mail(row, access_code)` queues the receipt mail (or returns None), `receipt(row, code, ...)` answers.
+    `replay_checked`: the caller has just looked for an earlier submission with this key and found none
+    (the form does, before validating), so it is not looked for twice; a key that races in after that
+    look is still caught by the unique hash (IntegrityError below).
     """
-    found = replay(submission_key)
+    found = None if replay_checked else replay(submission_key)
     if found:
         return found
     stored_names: list[str] = []
@@ -154,13 +159,16 @@ def submit(submission_key: str | None, files: list, *, replay: Callable, prefix:
                 "submitted_on": day,
                 "status_changed_at": now,
             }, day)
-            row.events.append(event(at=now, kind="submitted", public=True, status_to=row.status))
             for item, name in zip(files, stored_names):
                 row.attachments.append(attachment(storage_name=name, original_name=item.original_name,
                                                   content_type=item.content_type, size=item.size))
             session.add(row)
             mail_item = mail(row, access_code)
             session.flush()
+            # The first history line as one plain INSERT (not a second object for the unit of work to
+            # order after the case and read back): nothing in this request needs the row object.
+            session.execute(insert(event.__table__), {_case_column(type(row)): row.id, "at": now, "kind": "submitted",
+                                                      "public": True, "status_to": row.status})
             mail_ids = [mail_item.id] if mail_item else []
             answer = receipt(row, access_code, replayed=False, mail_queued=bool(mail_item))
     except IntegrityError:
@@ -176,6 +184,13 @@ def submit(submission_key: str | None, files: list, *, replay: Callable, prefix:
     # Only after commit: a mail must never go out for a submission that was rolled back.
     notify.deliver_soon(mail_ids)
     return answer
+
+
+@functools.cache
+def _case_column(model) -> str:
+    """The column of a channel's event table that names its case (complaint_id, report_id)."""
+    ((_case_id, column),) = sa_inspect(model).relationships["events"].local_remote_pairs
+    return column.key
 
 
 def _discard(names: list[str]) -> None:

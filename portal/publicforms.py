@@ -82,7 +82,8 @@ class TicketedPages:
         files, status = intake.form_files(errors)
         if errors:
             return self.form(form, errors, status, submission_key)
-        receipt = self.services.submit(clean, files, submission_key)
+        # The replay was looked for above, in this request: intake.submit need not look again.
+        receipt = self.services.submit(clean, files, submission_key, replay_checked=True)
         return render_template(f"{self.folder}/receipt.html", receipt=receipt)
 
     def status_form(self):

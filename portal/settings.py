@@ -6,13 +6,15 @@ its bounds; the admin page and every reader go through `value()`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
-from . import audit, pagecache
+from . import audit, configcache, pagecache
 from .database import write_transaction
 from .extensions import db
 from .models.settings import PortalSetting
@@ -142,21 +144,26 @@ def from_environment(env) -> dict:
     return values
 
 
-def _stored() -> dict[str, str]:
+def _read_stored() -> Mapping[str, str]:
+    # Working days are also computed while migrations run (the calendar table is built at
+    # upgrade), possibly before this table exists: then only the environment counts.
+    if inspect(db.session.connection()).has_table(PortalSetting.__tablename__):
+        return MappingProxyType(dict(db.session.execute(select(PortalSetting.key, PortalSetting.value)).all()))
+    return MappingProxyType({})
+
+
+def _stored() -> Mapping[str, str]:
     cached = g.get(_G_CACHE)
     if cached is None:
-        # Working days are also computed while migrations run (the calendar table is built at
-        # upgrade), possibly before this table exists: then only the environment counts.
-        if inspect(db.session.connection()).has_table(PortalSetting.__tablename__):
-            cached = dict(db.session.execute(select(PortalSetting.key, PortalSetting.value)).all())
-        else:
-            cached = {}
+        # Kept by the worker until a write to the table changes the configuration's key (portal.configcache).
+        cached = configcache.shared("portal_settings", _read_stored)
         setattr(g, _G_CACHE, cached)
     return cached
 
 
 def forget() -> None:
     g.pop(_G_CACHE, None)
+    configcache.forget()
 
 
 def source(key: str) -> str:

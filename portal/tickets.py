@@ -5,18 +5,15 @@ from sqlalchemy import text
 
 from .extensions import db
 
-_ENSURE = text(
-    "INSERT INTO ticket_counters (prefix, year, value) VALUES (:prefix, :year, 0) "
-    "ON CONFLICT (prefix, year) DO NOTHING"
-)
+# One statement: the first ticket of a prefix/year makes its counter row (value 1), every later one
+# increments it; the row lock it takes serialises concurrent submissions until their commit.
 _NEXT = text(
-    "UPDATE ticket_counters SET value = value + 1 WHERE prefix = :prefix AND year = :year RETURNING value"
+    "INSERT INTO ticket_counters (prefix, year, value) VALUES (:prefix, :year, 1) "
+    "ON CONFLICT (prefix, year) DO UPDATE SET value = ticket_counters.value + 1 RETURNING value"
 )
 
 
 def allocate(prefix: str, year: int) -> str:
     """Next ticket for prefix/year; call inside a write transaction (the row lock serialises)."""
-    params = {"prefix": prefix, "year": year}
-    db.session.execute(_ENSURE, params)
-    value = db.session.execute(_NEXT, params).scalar_one()
+    value = db.session.execute(_NEXT, {"prefix": prefix, "year": year}).scalar_one()
     return f"{prefix}-{year}-{value:06d}"

@@ -10,6 +10,7 @@ from typing import NamedTuple, Protocol
 from flask import g
 from sqlalchemy import delete, func, insert, select, text
 
+from . import configcache
 from .database import is_postgres, write_transaction
 from .extensions import db
 from .models.calendar import CalendarDay, CalendarOverride
@@ -197,18 +198,24 @@ def _days(first: date, last: date) -> Iterator[date]:
 # --- Application context -------------------------------------------------------------------
 
 
-def _load_overrides() -> dict[date, Override]:
+def _read_overrides() -> Mapping[date, Override]:
+    query = select(CalendarOverride.day, CalendarOverride.working, CalendarOverride.note)
+    rows = db.session.execute(query)
+    return MappingProxyType({day: Override(working, note or "") for day, working, note in rows})
+
+
+def _load_overrides() -> Mapping[date, Override]:
     overrides = g.get(_G_OVERRIDES)
     if overrides is None:
-        query = select(CalendarOverride.day, CalendarOverride.working, CalendarOverride.note)
-        rows = db.session.execute(query)
-        overrides = {day: Override(working, note or "") for day, working, note in rows}
+        # Kept by the worker until a write to the table changes the configuration's key (portal.configcache).
+        overrides = configcache.shared("calendar_overrides", _read_overrides)
         setattr(g, _G_OVERRIDES, overrides)
     return overrides
 
 
 def _forget_overrides() -> None:
     g.pop(_G_OVERRIDES, None)
+    configcache.forget()
 
 
 def calendar() -> WorkCalendar:

@@ -278,23 +278,35 @@ def _sla_settings() -> dict:
 
     cached = g.get(_G_SLA)
     if cached is None:
-        from sqlalchemy import select
+        from . import configcache
 
-        from .extensions import db
-        from .models.settings import SlaSetting
-
-        rows = db.session.execute(select(SlaSetting.channel, SlaSetting.status, SlaSetting.days, SlaSetting.basis,
-                                         SlaSetting.unit))
-        cached = {(channel, status): (days, basis, unit) for channel, status, days, basis, unit in rows}
+        # Kept by the worker until a write to the table changes the configuration's key.
+        cached = configcache.shared("sla_settings", _read_sla_settings)
         setattr(g, _G_SLA, cached)
     return cached
+
+
+def _read_sla_settings():
+    from types import MappingProxyType
+
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models.settings import SlaSetting
+
+    rows = db.session.execute(select(SlaSetting.channel, SlaSetting.status, SlaSetting.days, SlaSetting.basis,
+                                     SlaSetting.unit))
+    return MappingProxyType({(channel, status): (days, basis, unit) for channel, status, days, basis, unit in rows})
 
 
 def forget_sla_settings() -> None:
     """Call after changing SlaSetting rows so this context reads them again."""
     from flask import g
 
+    from . import configcache
+
     g.pop(_G_SLA, None)
+    configcache.forget()
 
 
 def sla(channel: str, status: str) -> Sla:

@@ -35,10 +35,13 @@ def find_replay(submission_key: str | None, body_digest: bytes | None = None) ->
     return intake.find_replay(Complaint, submission_key, _receipt, body_digest)
 
 
-def submit(clean: dict, files: list, submission_key: str | None = None, body_digest: bytes | None = None) -> Receipt:
-    """Store a validated complaint with its attachments; mail the receipt if an address was given."""
+def submit(clean: dict, files: list, submission_key: str | None = None, body_digest: bytes | None = None, *,
+           replay_checked: bool = False) -> Receipt:
+    """Store a validated complaint with its attachments; mail the receipt if an address was given.
+    `replay_checked`: the caller already looked for an earlier submission with this key (intake.submit)."""
     return intake.submit(submission_key, files, replay=lambda key: find_replay(key, body_digest),
                          prefix=TICKET_PREFIX, today=local_today, body_digest=body_digest,
+                         replay_checked=replay_checked,
                          build=lambda columns, today: new_complaint(clean, columns, today), event=ComplaintEvent, attachment=ComplaintAttachment, mail=_queue_receipt,
                          receipt=_receipt)
 

@@ -104,10 +104,12 @@ def find_replay(submission_key: str | None, body_digest: bytes | None = None) ->
 
 
 def submit(clean: dict, files: list, submission_key: str | None = None, *, today: date | None = None,
-           body_digest: bytes | None = None) -> Receipt:
-    """Store a validated report with its attachments; `today` (local day of the report) is for tests."""
+           body_digest: bytes | None = None, replay_checked: bool = False) -> Receipt:
+    """Store a validated report with its attachments; `today` (local day of the report) is for tests.
+    `replay_checked`: the caller already looked for an earlier submission with this key (intake.submit)."""
     return intake.submit(submission_key, files, replay=lambda key: find_replay(key, body_digest),
                          prefix=TICKET_PREFIX, today=lambda: today or local_today(), body_digest=body_digest,
+                         replay_checked=replay_checked,
                          build=lambda columns, day: new_report(clean, columns, day), event=GratificationEvent,
                          attachment=GratificationAttachment, mail=_queue_receipt, receipt=_receipt)
 

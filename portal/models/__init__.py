@@ -5,7 +5,7 @@ from .outbox import OutboxMail  # noqa: F401
 from .calendar import CalendarDay, CalendarOverride  # noqa: F401
 from .user import ROLES, LoginThrottle, RecoveryCode, User, UserSession  # noqa: F401
 from .audit import AuditEntry, AuditHead  # noqa: F401
-from .settings import PageGeneration, PortalSetting, SlaSetting  # noqa: F401
+from .settings import ConfigGeneration, PageGeneration, PortalSetting, SlaSetting  # noqa: F401
 from .wbs import (WbsAttachment, WbsDecree, WbsEvent, WbsExclusion, WbsHandler, WbsMessage,  # noqa: F401
                   WbsRecoveryKey, WbsTip, WbsTipKey)
 from .gratification import GratificationAttachment, GratificationEvent, GratificationReport  # noqa: F401

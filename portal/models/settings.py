@@ -49,3 +49,16 @@ class PageGeneration(db.Model):
     # random, not a counter: a restored database or another test database never reuses a key
     token: Mapped[str] = mapped_column(String(32), nullable=False)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ConfigGeneration(db.Model):
+    """The invalidation key of what workers keep of the admin's configuration (portal.configcache):
+    one row whose token database triggers (migration 0020) change on every write to
+    portal_settings, sla_settings and calendar_overrides, in the writing transaction itself, so
+    every worker and host sees a change at its commit, whichever code (or hand) made it."""
+
+    __tablename__ = "config_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # random, not a counter: a rolled-back change or another database never reuses a key
+    token: Mapped[str] = mapped_column(String(32), nullable=False)

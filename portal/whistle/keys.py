@@ -11,6 +11,7 @@ Every secret here exists in clear only in the memory of the request that uses it
 """
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -81,8 +82,28 @@ def is_endorsed(row: WbsHandler | None, roots: list[bytes] | None = None) -> boo
     """The handler's current key pair carries a certificate chain back to the pinned recovery key."""
     if row is None or row.public_key is None or row.signing_public is None or not row.endorsement:
         return False
-    return trust.chain_verifies(trust.load_chain(row.endorsement), user_id=row.user_id, public=bytes(row.public_key),
-                                signing_public=bytes(row.signing_public), roots=roots)
+    if roots is None:
+        root = trust.active_root()
+        roots = [root.signing_public] if root else []
+    return _chain_verifies(row.endorsement, row.user_id, bytes(row.public_key), bytes(row.signing_public),
+                           tuple(bytes(r) for r in roots))
+
+
+@functools.lru_cache(maxsize=512)
+def _chain_verifies(endorsement: str, user_id: int, public: bytes, signing_public: bytes,
+                    roots: tuple[bytes, ...]) -> bool:
+    """trust.chain_verifies, remembered by the worker: the answer depends on nothing but these values
+    (the stored chain, the row's account and keys, the pinned roots), so every tip need not verify
+    the same Ed25519 signatures again; any change to one of them is another question."""
+    return trust.chain_verifies(trust.load_chain(endorsement), user_id=user_id, public=public,
+                                signing_public=signing_public, roots=list(roots))
+
+
+# Built once: every tip submission runs it.
+_RECIPIENT_ROWS = (select(WbsHandler, User.roles_csv)
+                   .join(User, User.id == WbsHandler.user_id)
+                   .where(WbsHandler.appointed.is_(True), WbsHandler.public_key.is_not(None), User.active.is_(True))
+                   .order_by(WbsHandler.user_id))
 
 
 def recipients() -> list[tuple[str, int | None, bytes]]:
@@ -91,11 +112,7 @@ def recipients() -> list[tuple[str, int | None, bytes]]:
     in instance/, and that recovery key itself (read from the pinned file, not the database)."""
     root = trust.active_root()
     roots = [root.signing_public] if root else []
-    rows = db.session.execute(
-        select(WbsHandler, User.roles_csv)
-        .join(User, User.id == WbsHandler.user_id)
-        .where(WbsHandler.appointed.is_(True), WbsHandler.public_key.is_not(None), User.active.is_(True))
-        .order_by(WbsHandler.user_id)).all()
+    rows = db.session.execute(_RECIPIENT_ROWS).all()
     out: list[tuple[str, int | None, bytes]] = []
     for row, roles in rows:
         if ROLE not in (roles or "").split(","):

@@ -50,11 +50,33 @@ def pin_path() -> Path:
     return shared_file(RECOVERY_PIN) or Path(current_app.instance_path) / PIN_FILE
 
 
+_parsed: dict[Path, tuple[bytes, tuple]] = {}
+
+
 def pinned_keys() -> list[RootKey]:
-    """Every recovery key ever pinned on this server (the newest active), from instance/."""
+    """Every recovery key ever pinned on this server (the newest active), from instance/.
+
+    The file is read on every call (it may change under a running worker); only parsing it again is
+    spared while its bytes stay the same."""
+    path = pin_path()
     try:
-        data = json.loads(pin_path().read_text("utf-8"))
-    except (FileNotFoundError, ValueError, UnicodeDecodeError):
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    kept = _parsed.get(path)
+    if kept is not None and kept[0] == raw:
+        return list(kept[1])
+    keys = _parse_pinned_keys(raw)
+    if len(_parsed) >= 64:  # one entry per instance folder: only a test process has many
+        _parsed.clear()
+    _parsed[path] = (raw, tuple(keys))
+    return keys
+
+
+def _parse_pinned_keys(raw: bytes) -> list[RootKey]:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
         return []
     out = []
     for item in data.get("keys", []) if isinstance(data, dict) else []:
