@@ -12,7 +12,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from staff import ROLE_EMAILS, Accounts
-from support import BACKENDS, CHROMIUM, dispose_app, free_port, make_app
+from support import BACKENDS, BROWSER_CONTEXT, CHROMIUM, dispose_app, free_port, make_app
 
 # Hypothesis: `ci` (the default) keeps the suite quick; HYPOTHESIS_PROFILE=thorough runs every
 # property test with many more examples (tests scale their own counts with support.examples).
@@ -210,7 +210,7 @@ def chromium(_playwright):
 
 @pytest.fixture
 def page(chromium):
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=True)
+    context = chromium.new_context(**BROWSER_CONTEXT, viewport={"width": 390, "height": 844}, java_script_enabled=True)
     page = context.new_page()
     yield page
     context.close()
@@ -218,7 +218,7 @@ def page(chromium):
 
 @pytest.fixture
 def page_nojs(chromium):
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    context = chromium.new_context(**BROWSER_CONTEXT, viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()
     yield page
     context.close()

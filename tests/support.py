@@ -21,6 +21,11 @@ from portal.extensions import db
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 CHROMIUM = "/usr/bin/chromium"
+# Every browser context of the suite is a visitor who prefers reduced motion, so portal.css scrolls
+# instantly: under its smooth scrolling, a field that takes focus scrolls the page for a moment and
+# Playwright waits (up to a second and a half) for the next button to stop moving before it clicks.
+# Nothing a test checks depends on the motion.
+BROWSER_CONTEXT = {"reduced_motion": "reduce"}
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
