@@ -53,23 +53,26 @@ def pytest_runtest_logfinish(nodeid, location):
 # take from seconds to a minute each; the rest take a fraction of a second. xdist's work stealing
 # gives each worker a contiguous share of the collection and steals from the tail of a queue, so the
 # slow tests go at the head of the shares, spread evenly (largest first): no worker starts a
-# minute-long test while the others run out of work. Weights are rough CPU seconds; a test not
-# listed is fast, a browser test not listed weighs BROWSER_WEIGHT.
+# minute-long test while the others run out of work. Weights are seconds (durations of a quiet run
+# on two cores); a test not listed is fast, a test that drives Chromium weighs BROWSER_WEIGHT.
 SLOW_TESTS = {
-    "tests/foundation/test_readme_commands.py::test_every_readme_command_runs_on_a_fresh_instance": 50,
-    "tests/ops/test_production.py::test_every_public_form_works_over_https_under_gunicorn": 20,
-    "tests/ops/test_production.py::test_every_public_form_works_through_the_shipped_nginx": 12,
-    "tests/ops/test_production.py::test_a_tip_never_lands_in_nginx_temp_files_and_logs_name_no_client": 12,
-    "tests/ops/test_make_run.py::test_make_run_serves_with_gunicorn_workers_and_logs_no_client": 12,
-    "tests/ops/test_make_run.py::test_make_dev_request_log_names_no_client": 10,
-    "tests/foundation/test_fresh_instance.py::test_reports_build_right_after_db_upgrade": 5,
-    "tests/foundation/test_fresh_instance.py::test_skm_report_builds_right_after_db_upgrade": 2,
-    "tests/foundation/test_fresh_instance.py::test_conflict_of_interest_monev_builds_right_after_db_upgrade": 2,
-    "tests/ops/test_deploy_files.py::test_every_cron_line_runs_on_a_fresh_instance": 8,
-    "tests/ops/test_fuzz_smoke.py": 6,
-    "tests/ops/test_properties.py::test_any_json_object_gets_an_answer_below_500": 4,
-    "tests/reports/test_zi_evidence_pack.py::test_semester_pack_maps_every_indicator_to_its_files": 5,
-    "tests/reports/test_publication.py::test_a_correction_is_a_new_version_and_the_old_one_stays": 4,
+    "tests/foundation/test_readme_commands.py::test_every_readme_command_runs_on_a_fresh_instance": 27,
+    "tests/ops/test_deploy_files.py::test_every_cron_line_runs_on_a_fresh_instance": 10,
+    "tests/ops/test_production.py::test_every_public_form_works_over_https_under_gunicorn": 10,
+    "tests/ops/test_production.py::test_every_public_form_works_through_the_shipped_nginx": 5,
+    "tests/ops/test_production.py::test_a_tip_never_lands_in_nginx_temp_files_and_logs_name_no_client": 3,
+    "tests/ops/test_make_run.py::test_make_run_serves_with_gunicorn_workers_and_logs_no_client": 5,
+    "tests/ops/test_make_run.py::test_make_dev_request_log_names_no_client": 5,
+    "tests/backoffice/test_browser_flow.py": 6,
+    "tests/gratification/test_gratification_browser.py": 6,
+    "tests/reports/test_report_documents.py::test_a_long_list_is_whole_in_xlsx_and_zip_and_capped_in_pdf": 5,
+    "tests/ops/test_fuzz_smoke.py::test_generated_requests_get_no_5xx_and_documented_answers": 5,
+    "tests/ops/test_fuzz_smoke.py::test_deep_nesting_and_unicode_digits_get_no_5xx": 3,
+    "tests/backoffice/test_access_matrix.py::test_role_route_matrix": 2.5,
+    "tests/reports/test_zi_evidence_pack.py::test_semester_pack_maps_every_indicator_to_its_files": 2,
+    "tests/reports/test_privacy_scan.py::test_no_published_page_download_or_answer_identifies_anyone": 2,
+    "tests/foundation/test_fresh_instance.py::test_reports_build_right_after_db_upgrade": 2,
+    "tests/ops/test_properties.py::test_any_json_object_gets_an_answer_below_500": 1.5,
 }
 BROWSER_WEIGHT = 3
 # Slow tests that share something built once per test process go to the same worker: the production
@@ -81,7 +84,7 @@ def _weight(item) -> float:
     for prefix, weight in SLOW_TESTS.items():
         if item.nodeid.startswith(prefix):
             return weight
-    return BROWSER_WEIGHT if item.get_closest_marker("browser") else 0
+    return BROWSER_WEIGHT if "chromium" in getattr(item, "fixturenames", ()) else 0
 
 
 def _slow_units(items) -> list[list]:
@@ -189,7 +192,9 @@ class LiveServer:
         self.app = app
         self.port = free_port()
         self.server = make_server("127.0.0.1", self.port, app, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop to look at its flag: every poll_interval (0.5 s by default).
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
+                                       daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.port}"
 
