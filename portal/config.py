@@ -98,6 +98,8 @@ class BaseConfig:
     RECEIPT_REPLAY_SECONDS = 3600
     # `keys rotate` waits this long after adding the new key so requests begun under the old one commit.
     KEY_ROTATION_GRACE_SECONDS = 1.0
+    # A survey kiosk's thank-you page goes back to a blank form after this many seconds (meta refresh).
+    KIOSK_RETURN_SECONDS = 8
     # WBS Argon2id costs (time, memory KiB, lanes); None keeps envelope.PASSWORD_KDF / RECEIPT_KDF.
     WBS_PASSWORD_KDF: tuple[int, int, int] | None = None
     WBS_RECEIPT_KDF: tuple[int, int, int] | None = None
@@ -129,6 +131,8 @@ class TestingConfig(BaseConfig):
     WBS_RECEIPT_KDF = (1, 1024, 1)
     SQLITE_SYNCHRONOUS = "OFF"
     KEY_ROTATION_GRACE_SECONDS = 0.0
+    # The kiosk browser tests wait for the thank-you page to go back to the form by itself.
+    KIOSK_RETURN_SECONDS = 2
 
 
 class ProductionConfig(BaseConfig):

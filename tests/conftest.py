@@ -2,6 +2,7 @@
 a real SMTP server, a live HTTP server and headless Chromium."""
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import shutil
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from staff import ROLE_EMAILS, Accounts
-from support import BACKENDS, CHROMIUM, dispose_app, free_port, make_app
+from support import BACKENDS, BROWSER_CONTEXT, CHROMIUM, dispose_app, free_port, make_app
 
 # Hypothesis: `ci` (the default) keeps the suite quick; HYPOTHESIS_PROFILE=thorough runs every
 # property test with many more examples (tests scale their own counts with support.examples).
@@ -20,28 +21,58 @@ hypothesis_settings.register_profile("ci", deadline=None, database=None, max_exa
 hypothesis_settings.register_profile("thorough", deadline=None, max_examples=1000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# --- garbage collection ------------------------------------------------------------------------------
+# Each test's app (routes, extensions, engine, sessions) ends as cyclic garbage that only a full
+# collection frees, and every full collection also walked every object the test process keeps for good:
+# the imported libraries, portal and test modules, then the caches the first tests fill (SQLAlchemy's
+# per-mapper statements, Jinja's code): a fifth of a worker's CPU went to the collector. Objects
+# alive after collection and after the 1st, 10th and 100th test are frozen (gc.freeze: never walked
+# again, still freed by reference counting), so a full collection walks what the recent tests made.
+FREEZE_AFTER_TESTS = (1, 10, 100)
+_tests_done = 0
+
+
+def _freeze_survivors() -> None:
+    gc.collect()
+    gc.freeze()
+
+
+def pytest_collection_finish(session):
+    _freeze_survivors()
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    global _tests_done
+    _tests_done += 1
+    if _tests_done in FREEZE_AFTER_TESTS:
+        _freeze_survivors()
+
+
 # --- order of the tests under pytest-xdist ---------------------------------------------------------
 # Tests that start real processes (the `flask` executable, gunicorn, nginx, `make`) or drive Chromium
 # take from seconds to a minute each; the rest take a fraction of a second. xdist's work stealing
 # gives each worker a contiguous share of the collection and steals from the tail of a queue, so the
 # slow tests go at the head of the shares, spread evenly (largest first): no worker starts a
-# minute-long test while the others run out of work. Weights are rough CPU seconds; a test not
-# listed is fast, a browser test not listed weighs BROWSER_WEIGHT.
+# minute-long test while the others run out of work. Weights are seconds (durations of a quiet run
+# on two cores); a test not listed is fast, a test that drives Chromium weighs BROWSER_WEIGHT.
 SLOW_TESTS = {
-    "tests/foundation/test_readme_commands.py::test_every_readme_command_runs_on_a_fresh_instance": 50,
-    "tests/ops/test_production.py::test_every_public_form_works_over_https_under_gunicorn": 20,
-    "tests/ops/test_production.py::test_every_public_form_works_through_the_shipped_nginx": 12,
-    "tests/ops/test_production.py::test_a_tip_never_lands_in_nginx_temp_files_and_logs_name_no_client": 12,
-    "tests/ops/test_make_run.py::test_make_run_serves_with_gunicorn_workers_and_logs_no_client": 12,
-    "tests/ops/test_make_run.py::test_make_dev_request_log_names_no_client": 10,
-    "tests/foundation/test_fresh_instance.py::test_reports_build_right_after_db_upgrade": 5,
-    "tests/foundation/test_fresh_instance.py::test_skm_report_builds_right_after_db_upgrade": 2,
-    "tests/foundation/test_fresh_instance.py::test_conflict_of_interest_monev_builds_right_after_db_upgrade": 2,
-    "tests/ops/test_deploy_files.py::test_every_cron_line_runs_on_a_fresh_instance": 8,
-    "tests/ops/test_fuzz_smoke.py": 6,
-    "tests/ops/test_properties.py::test_any_json_object_gets_an_answer_below_500": 4,
-    "tests/reports/test_zi_evidence_pack.py::test_semester_pack_maps_every_indicator_to_its_files": 5,
-    "tests/reports/test_publication.py::test_a_correction_is_a_new_version_and_the_old_one_stays": 4,
+    "tests/foundation/test_readme_commands.py::test_every_readme_command_runs_on_a_fresh_instance": 27,
+    "tests/ops/test_deploy_files.py::test_every_cron_line_runs_on_a_fresh_instance": 10,
+    "tests/ops/test_production.py::test_every_public_form_works_over_https_under_gunicorn": 10,
+    "tests/ops/test_production.py::test_every_public_form_works_through_the_shipped_nginx": 5,
+    "tests/ops/test_production.py::test_a_tip_never_lands_in_nginx_temp_files_and_logs_name_no_client": 3,
+    "tests/ops/test_make_run.py::test_make_run_serves_with_gunicorn_workers_and_logs_no_client": 5,
+    "tests/ops/test_make_run.py::test_make_dev_request_log_names_no_client": 5,
+    "tests/backoffice/test_browser_flow.py": 6,
+    "tests/gratification/test_gratification_browser.py": 6,
+    "tests/reports/test_report_documents.py::test_a_long_list_is_whole_in_xlsx_and_zip_and_capped_in_pdf": 5,
+    "tests/ops/test_fuzz_smoke.py::test_generated_requests_get_no_5xx_and_documented_answers": 5,
+    "tests/ops/test_fuzz_smoke.py::test_deep_nesting_and_unicode_digits_get_no_5xx": 3,
+    "tests/backoffice/test_access_matrix.py::test_role_route_matrix": 2.5,
+    "tests/reports/test_zi_evidence_pack.py::test_semester_pack_maps_every_indicator_to_its_files": 2,
+    "tests/reports/test_privacy_scan.py::test_no_published_page_download_or_answer_identifies_anyone": 2,
+    "tests/foundation/test_fresh_instance.py::test_reports_build_right_after_db_upgrade": 2,
+    "tests/ops/test_properties.py::test_any_json_object_gets_an_answer_below_500": 1.5,
 }
 BROWSER_WEIGHT = 3
 # Slow tests that share something built once per test process go to the same worker: the production
@@ -53,7 +84,7 @@ def _weight(item) -> float:
     for prefix, weight in SLOW_TESTS.items():
         if item.nodeid.startswith(prefix):
             return weight
-    return BROWSER_WEIGHT if item.get_closest_marker("browser") else 0
+    return BROWSER_WEIGHT if "chromium" in getattr(item, "fixturenames", ()) else 0
 
 
 def _slow_units(items) -> list[list]:
@@ -161,7 +192,9 @@ class LiveServer:
         self.app = app
         self.port = free_port()
         self.server = make_server("127.0.0.1", self.port, app, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop to look at its flag: every poll_interval (0.5 s by default).
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
+                                       daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -210,7 +243,7 @@ def chromium(_playwright):
 
 @pytest.fixture
 def page(chromium):
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=True)
+    context = chromium.new_context(**BROWSER_CONTEXT, viewport={"width": 390, "height": 844}, java_script_enabled=True)
     page = context.new_page()
     yield page
     context.close()
@@ -218,7 +251,7 @@ def page(chromium):
 
 @pytest.fixture
 def page_nojs(chromium):
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    context = chromium.new_context(**BROWSER_CONTEXT, viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()
     yield page
     context.close()

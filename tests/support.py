@@ -21,6 +21,11 @@ from portal.extensions import db
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 CHROMIUM = "/usr/bin/chromium"
+# Every browser context of the suite is a visitor who prefers reduced motion, so portal.css scrolls
+# instantly: under its smooth scrolling, a field that takes focus scrolls the page for a moment and
+# Playwright waits (up to a second and a half) for the next button to stop moving before it clicks.
+# Nothing a test checks depends on the motion.
+BROWSER_CONTEXT = {"reduced_motion": "reduce"}
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
@@ -137,10 +142,50 @@ def _share_url_builders() -> None:
 _share_url_builders()
 
 
+def _share_rule_parsing() -> None:
+    """After the builders, parsing each route's text into its matching parts (regular expressions,
+    weights, converters) is most of a test app's creation. The result depends only on the text and
+    the map's converter classes, so each distinct rule is parsed once per test process; every app's
+    rule still gets its own converter objects, bound to its own map."""
+    from werkzeug.routing.rules import Rule
+
+    parse_rule = Rule._parse_rule
+    if getattr(parse_rule, "shared", False):
+        return
+    parsed: dict = {}
+
+    def shared_parse(self, rule: str):
+        key = (rule, tuple(self.map.converters.items()))
+        if key not in parsed:
+            trace, converters, arguments = len(self._trace), set(self._converters), set(self.arguments)
+            parts = list(parse_rule(self, rule))
+            parsed[key] = (parts, self._trace[trace:],
+                           {name: c for name, c in self._converters.items() if name not in converters},
+                           self.arguments - arguments)
+            return iter(parts)
+        parts, trace, converters, arguments = parsed[key]
+        self._trace.extend(trace)
+        for name, converter in converters.items():
+            converter = copy.copy(converter)
+            converter.map = self.map
+            self._converters[name] = converter
+        self.arguments.update(arguments)
+        return iter(parts)
+
+    shared_parse.shared = True
+    Rule._parse_rule = shared_parse
+
+
+_share_rule_parsing()
+
+
 def _copy_sqlite(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    # The backup API copies a consistent database whatever is still in the WAL file.
+    # The backup API copies a consistent database whatever is still in the WAL file. The copy is a
+    # test's throw-away database: written without waiting for the disk (the app then sets its own
+    # synchronous level on every connection).
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        dst.execute("PRAGMA synchronous=OFF")
         src.backup(dst)
     src.close()
     dst.close()

@@ -2,7 +2,7 @@
 /survei/ipkp, the kiosk mode of each for a counter tablet, the thanks."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from .. import catalog, publicforms
 from ..auth.access import public
@@ -10,7 +10,6 @@ from . import perception, services
 from .validation import SUGGESTION_MAX, SkmForm
 
 bp = Blueprint("surveys", __name__, url_prefix="/survei")
-KIOSK_RETURN_SECONDS = 8
 KIOSK_ENDPOINTS = ("surveys.kiosk", "surveys.perception_kiosk")
 
 
@@ -25,7 +24,8 @@ def _form(values=None, errors=None, status=200, submission_key=None):
 
 
 def _thanks(kiosk_url: str | None = None):
-    return render_template("surveys/thanks.html", kiosk=_kiosk(), kiosk_seconds=KIOSK_RETURN_SECONDS,
+    return render_template("surveys/thanks.html", kiosk=_kiosk(),
+                           kiosk_seconds=current_app.config["KIOSK_RETURN_SECONDS"],
                            kiosk_url=kiosk_url or url_for("surveys.kiosk"))
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from samples import COMPLAINT
 from staff import PASSWORD, ROLE_EMAILS
+from support import BROWSER_CONTEXT
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,7 @@ def case_status(page) -> str:
 
 
 def citizen_status(browser, base, ticket, code):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = browser.new_context(**BROWSER_CONTEXT, viewport={"width": 390, "height": 844})
     citizen = context.new_page()
     citizen.goto(base + "/pengaduan/status")
     citizen.get_by_label("Nomor tiket").fill(ticket)

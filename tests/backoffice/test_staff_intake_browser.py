@@ -7,6 +7,7 @@ import re
 import pytest
 
 from staff import ROLE_EMAILS
+from support import BROWSER_CONTEXT
 from test_gratification_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -49,7 +50,7 @@ def test_counter_intake_prints_a_receipt_the_citizen_can_use(page, chromium, liv
     # The case in the queue carries its channel; the citizen's code opens the status page.
     page.goto(base + f"/kantor/pengaduan/{ticket}")
     assert page.locator("#kanal").inner_text().strip() == "Tatap muka"
-    context = chromium.new_context()
+    context = chromium.new_context(**BROWSER_CONTEXT)
     try:
         citizen = context.new_page()
         citizen.goto(base + "/pengaduan/status")

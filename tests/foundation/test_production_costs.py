@@ -1,7 +1,8 @@
-"""The suite runs with cheap key derivations, no fsync and no key-rotation pause (TestingConfig), for
-speed only. A real install — `make run` (development settings) or PORTAL_ENV=production — keeps the
-costs SECURITY.md promises 2 and 6 rest on and SQLite's synchronous=FULL (an acknowledged
-submission survives power loss)."""
+"""The suite runs with cheap key derivations, no fsync, no key-rotation pause and a short kiosk return
+delay (TestingConfig), for speed only. A real install — `make run` (development settings) or
+PORTAL_ENV=production — keeps the costs SECURITY.md promises 2 and 6 rest on, SQLite's
+synchronous=FULL (an acknowledged submission survives power loss) and the kiosk's 8-second thank-you
+page."""
 from __future__ import annotations
 
 import secrets
@@ -41,6 +42,8 @@ def test_a_real_install_keeps_slow_key_derivations_and_full_sync(tmp_path, env):
             assert envelope.KdfParams.from_bytes(blob[2:2 + envelope.KdfParams.SIZE]) == password_kdf
             # `keys rotate` lets requests begun under the old key commit before it re-encrypts.
             assert app.config["KEY_ROTATION_GRACE_SECONDS"] >= 1.0
+            # A kiosk's thank-you page stays long enough to be read before the blank form returns.
+            assert app.config["KIOSK_RETURN_SECONDS"] == 8
         assert pragma_synchronous(app) == 2  # FULL
     finally:
         dispose_app(app)
@@ -55,5 +58,6 @@ def test_the_suite_runs_cheap_so_the_control_differs(app):
         assert not hash_password("sandi-uji").startswith("$argon2id$v=19$m=65536,t=3,")
         assert configured_kdf("WBS_RECEIPT_KDF", envelope.RECEIPT_KDF).memory_kib < envelope.RECEIPT_KDF.memory_kib
         assert configured_kdf("WBS_PASSWORD_KDF", envelope.PASSWORD_KDF).memory_kib < envelope.PASSWORD_KDF.memory_kib
+    assert app.config["KIOSK_RETURN_SECONDS"] < 8
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         assert pragma_synchronous(app) == 0  # OFF

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from staff import PASSWORD, ROLE_EMAILS
+from support import BROWSER_CONTEXT
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +91,7 @@ def test_report_from_public_form_to_kpk_decision(page, chromium, live_server, ap
     ticket, code = file_report(page, base, today - timedelta(days=3))
 
     # A UPG officer signs in (password + TOTP) and opens the report from the queue.
-    officer = chromium.new_context(viewport={"width": 390, "height": 844})
+    officer = chromium.new_context(**BROWSER_CONTEXT, viewport={"width": 390, "height": 844})
     upg = officer.new_page()
     sign_in(upg, base, staff, ROLE_EMAILS["gratification"])
     upg.locator("nav.office-nav").get_by_role("link", name="Gratifikasi").click()

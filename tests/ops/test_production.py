@@ -24,7 +24,7 @@ import pytest
 
 from served import (CLIENT_ADDRESS, NGINX, USER_AGENT, flask, fresh_env, gunicorn, nginx, production_env, request,
                     self_signed_certificate)
-from support import free_port
+from support import BROWSER_CONTEXT, free_port
 from test_gratification_browser import file_report
 
 pytestmark = pytest.mark.browser
@@ -63,8 +63,8 @@ def fresh_production_instance(tmp_path: Path, **extra: str) -> dict:
 @pytest.fixture
 def phone(chromium):
     """A phone-sized Chromium window with JavaScript off that accepts the throw-away certificate."""
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False,
-                                   ignore_https_errors=True)
+    context = chromium.new_context(**BROWSER_CONTEXT, viewport={"width": 390, "height": 844},
+                                   java_script_enabled=False, ignore_https_errors=True)
     yield context.new_page()
     context.close()
 
