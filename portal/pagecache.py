@@ -34,6 +34,7 @@ from flask_login import current_user
 from sqlalchemy import event, select, update
 from werkzeug.http import http_date
 
+from .crypto import tokens as crypto_tokens
 from .extensions import db
 from .models.settings import PageGeneration
 from .models.types import utcnow
@@ -229,7 +230,6 @@ def _mark_shareable(token: str) -> None:
 FAST_ASKED = "portal.pagecache.fast"  # environ: the fast path would serve this request; views may mark it
 FAST_MARK = "portal.pagecache.mark"  # environ: what the view found shareable
 SKIPPED_PREFIXES = ("/static/", "/kantor", "/api/", "/healthz")
-SUBMISSION_KEY_BYTES = 24  # portal.publicforms.form_page: secrets.token_urlsafe(24)
 _SUBMISSION_KEY = re.compile(rb'name="submission_key" value="([^"]+)"')
 
 
@@ -268,7 +268,7 @@ class _Form:
         else:
             _raw, signed, cookie = _fresh_csrf(app)
             set_cookie = self.cookie[0] + cookie + self.cookie[1]
-        values = {"csrf": signed.encode("ascii"), "key": secrets.token_urlsafe(SUBMISSION_KEY_BYTES).encode("ascii")}
+        values = {"csrf": signed.encode("ascii"), "key": crypto_tokens.submission_key().encode("ascii")}
         body = b"".join(values[p] if isinstance(p, str) else p for p in self.parts)
         filled = {"content-length": str(len(body)), "set-cookie": set_cookie}
         start_response(self.status, [(k, filled[k.lower()]) if v is None else (k, v) for k, v in self.headers])
@@ -288,11 +288,9 @@ def _signers(app):
     key = (id(app), secret, app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
     found = _serializers.get(key)
     if found is None:
-        from itsdangerous import URLSafeTimedSerializer
-
         if len(_serializers) > 64:  # test processes make many apps
             _serializers.clear()
-        found = _serializers[key] = (URLSafeTimedSerializer(secret, salt="wtf-csrf-token"),
+        found = _serializers[key] = (crypto_tokens.csrf_token_signer(secret),
                                      app.session_interface.get_signing_serializer(app), field)
     return found
 
@@ -301,7 +299,7 @@ def _fresh_csrf(app) -> tuple[str, str, str]:
     """(raw token, signed token, session cookie value) for a visitor without a session, as Flask-WTF's
     generate_csrf and Flask's SecureCookieSessionInterface make them."""
     tokens, cookies, field = _signers(app)
-    raw = hashlib.sha1(os.urandom(64)).hexdigest()
+    raw = crypto_tokens.raw_csrf_token()
     return raw, tokens.dumps(raw), cookies.dumps({field: raw})
 
 
@@ -330,7 +328,7 @@ def _form_mark(response):
         return None
     body = response.get_data()
     keys = _SUBMISSION_KEY.findall(body)
-    if len(keys) != 1 or len(keys[0]) != len(secrets.token_urlsafe(SUBMISSION_KEY_BYTES)) or signed.encode() not in body:
+    if len(keys) != 1 or len(keys[0]) != len(crypto_tokens.submission_key()) or signed.encode() not in body:
         return None
     token = generation()[0]
     return None if token is None else ("form", token, signed, raw, keys[0].decode("ascii"))

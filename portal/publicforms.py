@@ -7,14 +7,13 @@ A channel names its templates, its validation and its services; the steps are wr
 from __future__ import annotations
 
 import functools
-import secrets
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask import render_template, request
 
 from . import intake, replies
-from .crypto import codes
+from .crypto import codes, tokens
 from .extensions import limiter
 from .pagecache import token_form
 
@@ -22,7 +21,7 @@ from .pagecache import token_form
 def form_page(template: str, values=None, errors=None, status=200, submission_key=None, **context):
     """A form page holding `values` and `errors`, with a fresh submission key unless one is given."""
     return render_template(template, values=values or {}, errors=errors or {},
-                           submission_key=submission_key or secrets.token_urlsafe(24), **context), status
+                           submission_key=submission_key or tokens.submission_key(), **context), status
 
 
 def keep_input(render: Callable) -> Callable:

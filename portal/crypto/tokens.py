@@ -51,3 +51,20 @@ def submission_key() -> str:
 def file_name() -> str:
     """A stored file's random name (128 bits): names say nothing about content or order."""
     return hex_token(16)
+
+
+def raw_csrf_token() -> str:
+    """A raw CSRF token exactly as Flask-WTF's generate_csrf makes one (40 hex digits from 64 random
+    bytes), for the page cache's fast path, which hands a new visitor a form without running Flask-WTF."""
+    import hashlib
+    import os
+
+    return hashlib.sha1(os.urandom(64)).hexdigest()
+
+
+def csrf_token_signer(secret):
+    """Flask-WTF's serializer of form tokens (the same salt), so a token signed here is one that
+    Flask-WTF's validate_csrf accepts."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
