@@ -247,12 +247,25 @@ def total_balance(per_channel: dict[str, dict]) -> dict:
 
 
 def service_problem(w: Window) -> dict[tuple[str, str], int]:
+    return received_counts(w)[0]
+
+
+def received_counts(w: Window) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+    """(T2's counts per (service, problem), T3's received per unit code) from one pass over the
+    complaints received in the window, read from the covering index ix_complaints_report_received."""
     stmt = (
-        select(Complaint.category, Complaint.problem, func.count())
+        select(Complaint.category, Complaint.problem, Complaint.unit_id, func.count())
         .where(Complaint.submitted_on.between(w.start, w.end))
-        .group_by(Complaint.category, Complaint.problem)
+        .group_by(Complaint.category, Complaint.problem, Complaint.unit_id)
     )
-    return {(category, problem): n for category, problem, n in db.session.execute(stmt)}
+    units = _unit_codes()
+    per_pair: dict[tuple[str, str], int] = {}
+    per_unit_code: dict[str, int] = {}
+    for category, problem, unit_id, n in db.session.execute(stmt):
+        per_pair[(category, problem)] = per_pair.get((category, problem), 0) + n
+        code = units.get(unit_id, NO_UNIT)
+        per_unit_code[code] = per_unit_code.get(code, 0) + n
+    return per_pair, per_unit_code
 
 
 # --- T3: per bidang ----------------------------------------------------------------------
@@ -261,18 +274,28 @@ NO_UNIT = ""
 NO_UNIT_LABEL = "Belum didisposisikan ke bidang"
 
 
-def per_unit(w: Window) -> dict[str, dict[str, int]]:
+def per_unit(w: Window, received: dict[str, int] | None = None) -> dict[str, dict[str, int]]:
     """{unit code: {"received": n, "completed": n}}: received in the window, and completed in it, by the
-    bidang/UPT each is dispositioned to (NO_UNIT: not yet dispositioned)."""
-    key = func.coalesce(Unit.code, literal(NO_UNIT))
+    bidang/UPT each is dispositioned to (NO_UNIT: not yet dispositioned, or a unit no longer in the
+    register). `received`: received_counts(w)[1] when the caller has it already."""
+    if received is None:
+        received = received_counts(w)[1]
+    units = _unit_codes()
     out: dict[str, dict[str, int]] = {}
-    base = select(key, func.count()).select_from(Complaint).outerjoin(Unit, Unit.id == Complaint.unit_id)
-    received = base.where(Complaint.submitted_on.between(w.start, w.end)).group_by(key)
-    completed = base.where(Complaint.status.in_(RESOLVED), Complaint.completed_on.between(w.start, w.end)).group_by(key)
-    for name, stmt in (("received", received), ("completed", completed)):
-        for code, n in db.session.execute(stmt):
-            out.setdefault(code or NO_UNIT, {"received": 0, "completed": 0})[name] += n
+    # Covered by ix_complaints_status_completed (status, completed_on, …, unit_id).
+    completed = (select(Complaint.unit_id, func.count())
+                 .where(Complaint.status.in_(RESOLVED), Complaint.completed_on.between(w.start, w.end))
+                 .group_by(Complaint.unit_id))
+    for code, n in received.items():
+        out.setdefault(code, {"received": 0, "completed": 0})["received"] += n
+    for unit_id, n in db.session.execute(completed):
+        out.setdefault(units.get(unit_id, NO_UNIT), {"received": 0, "completed": 0})["completed"] += n
     return out
+
+
+def _unit_codes() -> dict[int, str]:
+    """Unit id -> code (the units register is small; the counts group by unit_id off an index)."""
+    return dict(db.session.execute(select(Unit.id, Unit.code)).all())
 
 
 def _unit_labels() -> dict[str, str]:
@@ -612,7 +635,9 @@ TREND = [
 def build(period: Period) -> Report:
     w, _, t1, t1_status, total, t = _core(period)
     summary = _summary(total, t)
-    tables = [t1, t1_status, _t2_table(service_problem(w)), _t3_table(per_unit(w)), _t4_table(t), _t5_table(t1)]
+    pairs, received_per_unit = received_counts(w)
+    tables = [t1, t1_status, _t2_table(pairs), _t3_table(per_unit(w, received_per_unit)), _t4_table(t),
+              _t5_table(t1)]
     if period.is_month:
         title = f"Laporan Bulanan Tindak Lanjut Pengaduan Masyarakat — {period.label}"
         tables.append(_t6_table(public_list(w)))
