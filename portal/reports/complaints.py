@@ -433,9 +433,9 @@ def public_list(w: Window) -> list[dict]:
             "summary": public_summary(staff_summary, f"{services.get(category, category)} — "
                                                      f"{problems.get(problem, problem)}"),
             "follow_ups": int(n or 0),
-            "status": status,
             "status_label": status_labels.get(status, status),
-        }
+            "status": status,
+        }  # in _t6_table's column order: Report.as_dict copies such a row as it is
         for ticket, submitted_on, category, problem, staff_summary, n, status in db.session.execute(stmt)
     ]
 
