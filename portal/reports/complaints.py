@@ -451,14 +451,26 @@ def public_list(w: Window) -> list[dict]:
     services = {code: str(label) for code, label in COMPLAINT_SERVICES.items()}
     problems = {code: str(label) for code, label in COMPLAINT_PROBLEMS.items()}
     status_labels = {code: COMPLAINTS.public_label(code) for code in COMPLAINTS.statuses}
+    # The line of a complaint without a staff summary depends only on its service and problem: made once
+    # per pair (public_line's text), not once per row.
+    default_lines: dict[tuple[str, str], str] = {}
+
+    def line(staff_summary, category, problem):
+        if staff_summary:
+            return public_summary(staff_summary, f"{services.get(category, category)} — "
+                                                 f"{problems.get(problem, problem)}")
+        found = default_lines.get((category, problem))
+        if found is None:
+            found = default_lines[(category, problem)] = public_summary(
+                None, f"{services.get(category, category)} — {problems.get(problem, problem)}")
+        return found
+
     return [
         {
             "ticket": ticket,
             "submitted_on": submitted_on.isoformat(),
             "service": services.get(category, category),
-            # public_line's text, with the labels looked up above
-            "summary": public_summary(staff_summary, f"{services.get(category, category)} — "
-                                                     f"{problems.get(problem, problem)}"),
+            "summary": line(staff_summary, category, problem),
             "follow_ups": int(n or 0),
             "status_label": status_labels.get(status, status),
             "status": status,
