@@ -4,6 +4,7 @@ draft, whole (signed in, through the app: routing, queries, template), beside th
 
     .venv/bin/python bench/backoffice.py [--rows 1000000] [--data-dir DIR] [--rounds 5] [--quick]
     .venv/bin/python bench/backoffice.py --rows 1000000 --database-url postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/backoffice.py --only draft      # one figure (keys of --only: ticket, search_hit, …, draft)
 
 Uses the kept dataset of bench/report_build.py (built once when missing: SQLite DIR/complaints-1m.db,
 or schema bench_1m on PostgreSQL; a real install's schema with the full-text index). For each queue
@@ -96,11 +97,17 @@ def main() -> None:
     parser.add_argument("--database-url", help="PostgreSQL: the kept dataset in schema bench_<rows> there")
     parser.add_argument("--rounds", type=int, default=5, help="timed runs per figure (the median is printed)")
     parser.add_argument("--quick", action="store_true", help="3 rounds, no old query shapes")
+    parser.add_argument("--only", default="", help="comma-separated figures to measure (ticket, search_hit, search_miss, "
+                                                   "overdue, service, last_page, dashboard, draft); default all")
     args = parser.parse_args()
     rounds = 3 if args.quick else args.rounds
     url = ensure_dataset(args.rows, args.data_dir, args.database_url, MONTH, args.seed)
     app = dataset_app(url, dataset_instance(url, args.data_dir))
-    measure(app, rounds, old=not args.quick)
+    only = {k.strip() for k in args.only.split(",") if k.strip()}
+    unknown = only - set(GOALS)
+    if unknown:
+        parser.error(f"--only: unknown figure(s) {', '.join(sorted(unknown))}")
+    measure(app, rounds, old=not args.quick, only=only or set(GOALS))
 
 
 def _get(client, url: str) -> int:
@@ -110,7 +117,7 @@ def _get(client, url: str) -> int:
     return len(response.data)
 
 
-def measure(app, rounds: int, old: bool = True) -> None:
+def measure(app, rounds: int, old: bool = True, only: set[str] = frozenset(GOALS)) -> None:
     backend = "postgresql" if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else "sqlite"
     user_id, _secret = account(app, "complaints")
     client = signed_in(app, "complaints")
@@ -131,6 +138,8 @@ def measure(app, rounds: int, old: bool = True) -> None:
     print(f"database ({backend}): {n:,} complaints; medians of {rounds} runs, wall ms: page | its database work "
           "now | old query shapes (database work only) | goal", flush=True)
     for key, label, args in cases:
+        if key not in only:
+            continue
         page_ms, size = timed(lambda: _get(client, "/kantor/pengaduan?" + urlencode(args)), rounds)
         with app.test_request_context():
             new_ms, new_result = timed(lambda: new_page(args, user, today), rounds)
@@ -148,6 +157,16 @@ def measure(app, rounds: int, old: bool = True) -> None:
         result(f"backoffice_{key}_ms", page_ms, baseline=old_ms, unit="ms", backend=backend,
                note=f"{label}: whole page; baseline = old query shapes' database work; goal <= {GOALS[key]}")
 
+    if "dashboard" in only:
+        _dashboard(app, client, rounds, user, today, backend)
+    if "draft" in only:
+        _draft(app, client, rounds, backend)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _dashboard(app, client, rounds: int, user, today, backend: str) -> None:
     page_ms, size = timed(lambda: _get(client, "/kantor/"), rounds)
     with app.test_request_context():
         db_ms, numbers = timed(lambda: dashboard.complaint_numbers(user, today), rounds)
@@ -157,15 +176,14 @@ def measure(app, rounds: int, old: bool = True) -> None:
     result("backoffice_dashboard_ms", page_ms, unit="ms", backend=backend,
            note=f"dashboard page (its complaint counts {db_ms:.1f} ms); goal <= {GOALS['dashboard']}")
 
+
+def _draft(app, client, rounds: int, backend: str) -> None:
     draft_ms, prepare_ms, view_ms, size, cpu_ms = draft_round(app, client, rounds)
     print(f"  {'draft preparation + its page':<36} {draft_ms:8.1f} | prepare {prepare_ms:.1f} + page {view_ms:.1f} "
           f"| <= {GOALS['draft']} (page {size / 1000:.0f} kB; CPU of this process {cpu_ms:.0f} ms)", flush=True)
     result("backoffice_draft_ms", draft_ms, unit="ms", backend=backend,
            note=f"POST /kantor/laporan ({MONTH}) {prepare_ms:.0f} ms + GET the draft page {view_ms:.0f} ms; "
                 f"CPU of the bench process {cpu_ms:.0f} ms; goal <= {GOALS['draft']}")
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _drop_bench_drafts(app) -> None:

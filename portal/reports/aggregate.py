@@ -48,9 +48,16 @@ class Table:
             "title": self.title,
             "note": self.note,
             "columns": [{"key": c.key, "label": c.label} for c in self.columns],
-            "rows": [{c.key: row.get(c.key) for c in self.columns} for row in self.rows],
+            "rows": _rows_in_column_order(self.rows, tuple(c.key for c in self.columns)),
             "total": None if self.total is None else {c.key: self.total.get(c.key) for c in self.columns},
         }
+
+
+def _rows_in_column_order(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Each row as a new dict with exactly the columns' keys, in their order (None for a missing one). A
+    row that already has them in that order (T6's 25k rows at a million cases) is copied as it is,
+    without a lookup per cell."""
+    return [dict(row) if tuple(row) == keys else {k: row.get(k) for k in keys} for row in rows]
 
 
 @dataclass

@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Integer, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Integer, and_, case, func, literal, or_, select, text, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import FunctionElement
@@ -47,7 +47,7 @@ from ..clock import local_tz
 from .. import workdays, workflow
 from ..workflow import COMPLAINTS
 from . import register
-from .aggregate import Column, Report, ReportError, Table, change, median, ordered_codes, pct, rounded, sum_rows
+from .aggregate import Column, Report, ReportError, Table, change, ordered_codes, pct, rounded, sum_rows
 from .periods import Period
 
 CHANNEL = "complaints"
@@ -247,12 +247,25 @@ def total_balance(per_channel: dict[str, dict]) -> dict:
 
 
 def service_problem(w: Window) -> dict[tuple[str, str], int]:
+    return received_counts(w)[0]
+
+
+def received_counts(w: Window) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+    """(T2's counts per (service, problem), T3's received per unit code) from one pass over the
+    complaints received in the window, read from the covering index ix_complaints_report_received."""
     stmt = (
-        select(Complaint.category, Complaint.problem, func.count())
+        select(Complaint.category, Complaint.problem, Complaint.unit_id, func.count())
         .where(Complaint.submitted_on.between(w.start, w.end))
-        .group_by(Complaint.category, Complaint.problem)
+        .group_by(Complaint.category, Complaint.problem, Complaint.unit_id)
     )
-    return {(category, problem): n for category, problem, n in db.session.execute(stmt)}
+    units = _unit_codes()
+    per_pair: dict[tuple[str, str], int] = {}
+    per_unit_code: dict[str, int] = {}
+    for category, problem, unit_id, n in db.session.execute(stmt):
+        per_pair[(category, problem)] = per_pair.get((category, problem), 0) + n
+        code = units.get(unit_id, NO_UNIT)
+        per_unit_code[code] = per_unit_code.get(code, 0) + n
+    return per_pair, per_unit_code
 
 
 # --- T3: per bidang ----------------------------------------------------------------------
@@ -261,18 +274,28 @@ NO_UNIT = ""
 NO_UNIT_LABEL = "Belum didisposisikan ke bidang"
 
 
-def per_unit(w: Window) -> dict[str, dict[str, int]]:
+def per_unit(w: Window, received: dict[str, int] | None = None) -> dict[str, dict[str, int]]:
     """{unit code: {"received": n, "completed": n}}: received in the window, and completed in it, by the
-    bidang/UPT each is dispositioned to (NO_UNIT: not yet dispositioned)."""
-    key = func.coalesce(Unit.code, literal(NO_UNIT))
+    bidang/UPT each is dispositioned to (NO_UNIT: not yet dispositioned, or a unit no longer in the
+    register). `received`: received_counts(w)[1] when the caller has it already."""
+    if received is None:
+        received = received_counts(w)[1]
+    units = _unit_codes()
     out: dict[str, dict[str, int]] = {}
-    base = select(key, func.count()).select_from(Complaint).outerjoin(Unit, Unit.id == Complaint.unit_id)
-    received = base.where(Complaint.submitted_on.between(w.start, w.end)).group_by(key)
-    completed = base.where(Complaint.status.in_(RESOLVED), Complaint.completed_on.between(w.start, w.end)).group_by(key)
-    for name, stmt in (("received", received), ("completed", completed)):
-        for code, n in db.session.execute(stmt):
-            out.setdefault(code or NO_UNIT, {"received": 0, "completed": 0})[name] += n
+    # Covered by ix_complaints_status_completed (status, completed_on, …, unit_id).
+    completed = (select(Complaint.unit_id, func.count())
+                 .where(Complaint.status.in_(RESOLVED), Complaint.completed_on.between(w.start, w.end))
+                 .group_by(Complaint.unit_id))
+    for code, n in received.items():
+        out.setdefault(code, {"received": 0, "completed": 0})["received"] += n
+    for unit_id, n in db.session.execute(completed):
+        out.setdefault(units.get(unit_id, NO_UNIT), {"received": 0, "completed": 0})["completed"] += n
     return out
+
+
+def _unit_codes() -> dict[int, str]:
+    """Unit id -> code (the units register is small; the counts group by unit_id off an index)."""
+    return dict(db.session.execute(select(Unit.id, Unit.code)).all())
 
 
 def _unit_labels() -> dict[str, str]:
@@ -309,33 +332,60 @@ def timeliness(w: Window) -> dict:
                                         func.count(), on_time("first_response"),
                                         where=[Complaint.first_response_on.between(w.start, w.end)])).one()
 
+    # Completion and ratings (T4, T7) from one pass over the month's completed cases: a histogram of
+    # (working days to complete, on time?, rating) from which the count, the on-time count, the mean
+    # and median days and the ratings follow (was an aggregate query plus a second walk for the median).
     completed_where = (Complaint.status.in_(RESOLVED), Complaint.completed_on.between(w.start, w.end))
     rated = Complaint.rating.between(RATINGS[0], RATINGS[-1])
-    completed = db.session.execute(step(
+    limit = sla["completion"]
+    if limit is None:
+        in_time = literal(0)
+    else:
+        elapsed = date_diff(cal_a.day, cal_b.day) if units["completion"] == workflow.CALENDAR_DAYS else days
+        in_time = case((elapsed <= limit, 1), else_=0)
+    histogram = db.session.execute(step(
         Complaint.submitted_on, Complaint.completed_on,
-        func.count(),
-        on_time("completion"),
-        func.avg(days),
-        func.count(case((rated, 1))),
-        func.avg(case((rated, Complaint.rating))),
-        *(func.sum(case((Complaint.rating == k, 1), else_=0)) for k in RATINGS),
+        days, in_time, case((rated, Complaint.rating)), func.count(),
         where=completed_where,
-    )).one()
-    n_completed = completed[0]
-    middle = median(step(Complaint.submitted_on, Complaint.completed_on, days.label("x"), where=completed_where),
-                    n_completed)
+    ).group_by(text("1, 2, 3"))).all()  # by position: the same expressions, bound parameters and all
+    n_completed = sum(n for *_, n in histogram)
+    on_time_completed = None if limit is None else sum(n for _, ok, _, n in histogram if ok)
+    by_days: dict[int, int] = {}
+    ratings = {k: 0 for k in RATINGS}
+    for elapsed_days, _, rating, n in histogram:
+        by_days[elapsed_days] = by_days.get(elapsed_days, 0) + n
+        if rating is not None:
+            ratings[rating] += n
+    n_rated = sum(ratings.values())
     return {
         "verification": _share(verified[0], verified[1]),
         "first_response": _share(responded[0], responded[1]),
-        "completion": _share(n_completed, completed[1]),
-        "mean_workdays_to_complete": rounded(completed[2], 1),
-        "median_workdays_to_complete": rounded(middle, 1),
+        "completion": _share(n_completed, on_time_completed),
+        "mean_workdays_to_complete": rounded(sum(d * n for d, n in by_days.items()) / n_completed, 1)
+        if n_completed else None,
+        "median_workdays_to_complete": rounded(_median_of(by_days, n_completed), 1),
         "ratings": {
-            "count": int(completed[3] or 0),
-            "mean": rounded(completed[4], 2),
-            "distribution": {str(k): int(v or 0) for k, v in zip(RATINGS, completed[5:])},
+            "count": n_rated,
+            "mean": rounded(sum(k * n for k, n in ratings.items()) / n_rated, 2) if n_rated else None,
+            "distribution": {str(k): ratings[k] for k in RATINGS},
         },
     }
+
+
+def _median_of(counts: dict[int, int], total: int) -> float | None:
+    """The median of `total` values given as {value: how many}: the middle one, or the mean of the two
+    middle ones for an even total (as aggregate.median gives it in SQL)."""
+    if not total:
+        return None
+    wanted = ((total - 1) // 2, total // 2)  # 0-based positions of the middle value(s)
+    found, seen = [], 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while len(found) < 2 and seen > wanted[len(found)]:
+            found.append(value)
+        if len(found) == 2:
+            break
+    return (found[0] + found[1]) / 2
 
 
 def _share(total: int | None, on_time: int | None) -> dict:
@@ -401,18 +451,30 @@ def public_list(w: Window) -> list[dict]:
     services = {code: str(label) for code, label in COMPLAINT_SERVICES.items()}
     problems = {code: str(label) for code, label in COMPLAINT_PROBLEMS.items()}
     status_labels = {code: COMPLAINTS.public_label(code) for code in COMPLAINTS.statuses}
+    # The line of a complaint without a staff summary depends only on its service and problem: made once
+    # per pair (public_line's text), not once per row.
+    default_lines: dict[tuple[str, str], str] = {}
+
+    def line(staff_summary, category, problem):
+        if staff_summary:
+            return public_summary(staff_summary, f"{services.get(category, category)} — "
+                                                 f"{problems.get(problem, problem)}")
+        found = default_lines.get((category, problem))
+        if found is None:
+            found = default_lines[(category, problem)] = public_summary(
+                None, f"{services.get(category, category)} — {problems.get(problem, problem)}")
+        return found
+
     return [
         {
             "ticket": ticket,
             "submitted_on": submitted_on.isoformat(),
             "service": services.get(category, category),
-            # public_line's text, with the labels looked up above
-            "summary": public_summary(staff_summary, f"{services.get(category, category)} — "
-                                                     f"{problems.get(problem, problem)}"),
+            "summary": line(staff_summary, category, problem),
             "follow_ups": int(n or 0),
-            "status": status,
             "status_label": status_labels.get(status, status),
-        }
+            "status": status,
+        }  # in _t6_table's column order: Report.as_dict copies such a row as it is
         for ticket, submitted_on, category, problem, staff_summary, n, status in db.session.execute(stmt)
     ]
 
@@ -612,7 +674,9 @@ TREND = [
 def build(period: Period) -> Report:
     w, _, t1, t1_status, total, t = _core(period)
     summary = _summary(total, t)
-    tables = [t1, t1_status, _t2_table(service_problem(w)), _t3_table(per_unit(w)), _t4_table(t), _t5_table(t1)]
+    pairs, received_per_unit = received_counts(w)
+    tables = [t1, t1_status, _t2_table(pairs), _t3_table(per_unit(w, received_per_unit)), _t4_table(t),
+              _t5_table(t1)]
     if period.is_month:
         title = f"Laporan Bulanan Tindak Lanjut Pengaduan Masyarakat — {period.label}"
         tables.append(_t6_table(public_list(w)))

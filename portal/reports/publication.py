@@ -157,7 +157,7 @@ def prepare(user, channel: str, period_code: str, follow_up_plan: str | None = N
         now = utcnow()
         draft = ReportDraft(channel=channel, period=period.code, status=DRAFT_PENDING, follow_up_plan=plan or None,
                             correction_note=correction or None, prepared_by_id=user.id, prepared_at=now,
-                            figures=built.to_json(indent=None), built_at=now)
+                            figures=_stored(built), built_at=now)
         session.add(draft)
         session.flush()
         audit.log("report_draft_prepared", actor=user, channel=channel, case_ref=_ref(channel, period.code),
@@ -208,7 +208,7 @@ def rebuild(user, draft_id: int) -> ReportDraft:
     channel, period = draft.channel, Period.parse(draft.period)
     _read_snapshot()
     try:
-        figures = build_report(channel, period).to_json(indent=None)
+        figures = _stored(build_report(channel, period))
     except ReportError as exc:
         raise PublicationError({"status": [str(exc)]}) from exc
     finally:
@@ -221,6 +221,12 @@ def rebuild(user, draft_id: int) -> ReportDraft:
         audit.log("report_draft_rebuilt", actor=user, channel=channel, case_ref=_ref(channel, period.code),
                   detail={"draft_id": draft.id})
     return draft
+
+
+def _stored(report) -> str:
+    """A draft's figures as stored: Report.as_dict as compact JSON (no blanks after , and :), which
+    encodes a month's 25k T6 rows faster; read back, the same dict (stored_figures)."""
+    return json.dumps(report.as_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def stored_figures(draft: ReportDraft) -> dict | None:
