@@ -71,7 +71,7 @@ class Complaint(TicketedCase, db.Model):
         Index("ix_complaints_report_closed", "status", "closed_on", "submitted_on", "channel", "verified_on",
               "first_response_on", "status_changed_at"),
         Index("ix_complaints_status_completed", "status", "completed_on", "submitted_on", "rating", "unit_id"),
-        # T2 and T3's received counts in one pass (migration 0020_draft_report_indexes).
+        # T2 and T3's received counts in one pass (migration 0021_draft_report_indexes).
         Index("ix_complaints_report_received", "submitted_on", "category", "problem", "unit_id"),
         Index("ix_complaints_verified_on", "verified_on", "submitted_on"),
         Index("ix_complaints_first_response_on", "first_response_on", "verified_on"),

@@ -1,7 +1,7 @@
 """covering indexes for the monthly complaint report's T2/T3 counts (draft preparation, issue 20)
 
-Revision ID: 0020_draft_report_indexes
-Revises: 0019_search
+Revision ID: 0021_draft_report_indexes
+Revises: 0020_intake_config_generation
 Create Date: 2026-11-29 11:00:00
 
 - ix_complaints_report_received (submitted_on, category, problem, unit_id): the complaints received in
@@ -15,8 +15,8 @@ Plain CREATE/DROP INDEX (no batch mode): SQLite's table is not rebuilt, 0019's s
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0020_draft_report_indexes'
-down_revision = '0019_search'
+revision = '0021_draft_report_indexes'
+down_revision = '0020_intake_config_generation'
 branch_labels = None
 depends_on = None
 
