@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import delete, select, update
 
 from ..crypto import sessions as session_crypto
+from ..database import write_transaction
 from ..extensions import db, login_manager
 from ..models import User, UserSession
 from ..models.types import utcnow
@@ -52,8 +53,8 @@ def current_session() -> UserSession | None:
         idle = timedelta(seconds=current_app.config["SESSION_IDLE_SECONDS"] if record is None or record.verified
                          else current_app.config["LOGIN_PENDING_SECONDS"])
         if record is not None and utcnow() - record.last_seen > idle:
-            db.session.delete(record)
-            db.session.commit()
+            with write_transaction() as session_:  # (the read above must not turn into a writer: see _load_user)
+                session_.execute(delete(UserSession).where(UserSession.id == record.id))
             record = None
             g.session_expired = True
     g.user_session = record
@@ -63,8 +64,8 @@ def current_session() -> UserSession | None:
 def end_session() -> None:
     record = current_session()
     if record is not None:
-        db.session.execute(delete(UserSession).where(UserSession.id == record.id))
-        db.session.commit()
+        with write_transaction() as session_:
+            session_.execute(delete(UserSession).where(UserSession.id == record.id))
     session.clear()
     g.user_session = None
 
@@ -84,10 +85,13 @@ def _load_user(_request):
     user = db.session.get(User, record.user_id)
     if user is None or not user.active:
         return None
-    # Touch at most once a minute: idle expiry needs minutes, not a write per request.
+    # Touch at most once a minute: idle expiry needs minutes, not a write per request. In its own write
+    # transaction (BEGIN IMMEDIATE, which waits for the lock): on SQLite the read transaction that found the
+    # session cannot become a writer once another request has committed since its first read — it fails at
+    # once with "database is locked", without waiting (a GET answered 500 under load, bench/memory.py).
     if utcnow() - record.last_seen > timedelta(seconds=60):
-        db.session.execute(update(UserSession).where(UserSession.id == record.id).values(last_seen=utcnow()))
-        db.session.commit()
+        with write_transaction() as session_:
+            session_.execute(update(UserSession).where(UserSession.id == record.id).values(last_seen=utcnow()))
     return user
 
 

@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 import pyotp
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from portal.extensions import db
 from portal.models import User, UserSession
@@ -206,6 +206,59 @@ def test_idle_session_expires(app, staff):
         db.session.execute(update(UserSession).values(last_seen=utcnow() - timedelta(hours=1)))
         db.session.commit()
     assert client.get("/kantor/pengaduan").status_code == 302
+
+
+def _commit_elsewhere_after_reading(engine, table: str, write):
+    """Run `write` on another connection, committed, right after the first statement that reads `table`:
+    another request's commit landing while this request reads."""
+    fired = []
+
+    def hook(_conn, _cursor, statement, *_args):
+        if not fired and statement.lstrip().upper().startswith("SELECT") and f"FROM {table}" in statement:
+            fired.append(True)
+            with engine.connect() as other:
+                write(other)
+                other.commit()
+
+    event.listen(engine, "after_cursor_execute", hook)
+    return fired, lambda: event.remove(engine, "after_cursor_execute", hook)
+
+
+def test_a_session_touch_waits_for_another_requests_commit_instead_of_failing(app, staff):
+    # The once-a-minute touch of last_seen writes after the session was read; another request committing
+    # in between (here: an admin renaming an account) must make it wait, never answer 500 "database is locked".
+    client = staff.login(app.test_client(), ROLE_EMAILS["complaints"])
+    with app.app_context():
+        db.session.execute(update(UserSession).values(last_seen=utcnow() - timedelta(minutes=2)))
+        db.session.commit()
+        engine = db.engine
+    rename = update(User).where(User.email == ROLE_EMAILS["admin"]).values(name="Admin Baru")
+    fired, stop = _commit_elsewhere_after_reading(engine, UserSession.__tablename__, lambda c: c.execute(rename))
+    try:
+        response = client.get("/kantor/pengaduan")
+    finally:
+        stop()
+    assert fired and response.status_code == 200
+    with app.app_context():
+        assert utcnow() - db.session.scalar(select(UserSession.last_seen)) < timedelta(minutes=1)
+        assert db.session.scalar(select(User.name).where(User.email == ROLE_EMAILS["admin"])) == "Admin Baru"
+
+
+def test_an_idle_session_ends_while_another_request_commits(app, staff):
+    client = staff.login(app.test_client(), ROLE_EMAILS["complaints"])
+    with app.app_context():
+        db.session.execute(update(UserSession).values(last_seen=utcnow() - timedelta(hours=1)))
+        db.session.commit()
+        engine = db.engine
+    rename = update(User).where(User.email == ROLE_EMAILS["admin"]).values(name="Admin Baru")
+    fired, stop = _commit_elsewhere_after_reading(engine, UserSession.__tablename__, lambda c: c.execute(rename))
+    try:
+        response = client.get("/kantor/pengaduan")
+    finally:
+        stop()
+    assert fired and response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(UserSession.id)) is None
 
 
 def test_disabled_account_is_signed_out_at_once(app, staff):
