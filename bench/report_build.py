@@ -211,6 +211,26 @@ def dataset_ready(app, rows: int) -> bool:
             db.session.remove()
 
 
+def _upgrade_kept(app, log) -> None:
+    """A kept dataset follows the code: migrations added since it was built (new indexes, say) are
+    applied to it as `flask db upgrade` applies them to a real install (nothing runs at head)."""
+    import flask_migrate
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from portal.extensions import db
+
+    with app.app_context():
+        with db.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        migrate = app.extensions["migrate"]
+        config = (migrate.migrate if hasattr(migrate, "migrate") else migrate).get_config()
+        head = ScriptDirectory.from_config(config).get_current_head()
+        if current != head:
+            log(f"kept dataset at {current}: applying the migrations up to {head} ...")
+            flask_migrate.upgrade()
+
+
 def ensure_dataset(rows: int = 1_000_000, data_dir: Path | None = None, database_url: str | None = None,
                    month: str = "2026-10", seed: int = 2026, log=print) -> str:
     """The URL of a complete kept dataset of ROWS complaints, built first if it is missing.
@@ -232,6 +252,7 @@ def ensure_dataset(rows: int = 1_000_000, data_dir: Path | None = None, database
         app = dataset_app(url, dataset_instance(url, data_dir))
         if dataset_ready_pg(admin, schema, rows):
             admin.dispose()
+            _upgrade_kept(app, log)
             return url
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
@@ -242,6 +263,7 @@ def ensure_dataset(rows: int = 1_000_000, data_dir: Path | None = None, database
         path.parent.mkdir(parents=True, exist_ok=True)
         app = dataset_app(url, dataset_instance(url))
         if path.exists() and dataset_ready(app, rows):
+            _upgrade_kept(app, log)
             return url
         for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             stale.unlink(missing_ok=True)
