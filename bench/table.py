@@ -217,6 +217,13 @@ def cell(figure: Figure, items: list[dict] | None, reason: str) -> tuple[str, st
     if value is None:
         return "not measured", "", "RESULT without a value"
     unit = items[0].get("unit") or figure.unit
+    ratio = median_of(items, "ratio")
+    if figure.unit == "×" and unit not in ("×", "ratio") and ratio is not None:
+        # A ratio figure whose script printed the rates (req/s) beside each other: judged on the ratio.
+        shown = f"{fmt(ratio, figure.unit)} ({fmt(value)} {unit})"
+        base = f"{fmt(baseline)} {unit}" if baseline is not None else "–"
+        runs = f" (median of {len(items)} runs)" if len(items) > 1 else ""
+        return shown + runs, base, "met" if figure.met(ratio) else "**missed**"
     shown = f"{fmt(value, figure.unit)} {unit if unit not in ('×', 'count', '') else ''}".strip()
     base = f"{fmt(baseline, figure.unit)}" if baseline is not None else "–"
     runs = f" (median of {len(items)} runs)" if len(items) > 1 else ""
