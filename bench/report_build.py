@@ -116,6 +116,21 @@ EVENT_SQL = ("INSERT INTO complaint_events (complaint_id, at, kind, public, stat
              "VALUES (?, ?, ?, ?, ?, ?)")
 
 
+def _insert_generated(cur, generated, batch_size: int = 50_000) -> None:
+    """Insert generated (complaint, events) pairs with executemany, BATCH_SIZE complaints at a time."""
+    batch, events = [], []
+    for complaint, evs in generated:
+        batch.append(complaint)
+        events.extend(evs)
+        if len(batch) >= batch_size:
+            cur.executemany(COMPLAINT_SQL, batch)
+            cur.executemany(EVENT_SQL, events)
+            batch, events = [], []
+    if batch:
+        cur.executemany(COMPLAINT_SQL, batch)
+        cur.executemany(EVENT_SQL, events)
+
+
 def load(app, rows: int, last: Period, now: date, seed: int) -> float:
     t0 = time.perf_counter()
     tables = [Complaint.__table__, ComplaintEvent.__table__]
@@ -130,17 +145,7 @@ def load(app, rows: int, last: Period, now: date, seed: int) -> float:
             cur = raw.cursor()
             cur.execute("PRAGMA synchronous = OFF")
             cur.execute("BEGIN")
-            batch, events = [], []
-            for complaint, evs in generate(rows, last, now, seed):
-                batch.append(complaint)
-                events.extend(evs)
-                if len(batch) >= 50_000:
-                    cur.executemany(COMPLAINT_SQL, batch)
-                    cur.executemany(EVENT_SQL, events)
-                    batch, events = [], []
-            if batch:
-                cur.executemany(COMPLAINT_SQL, batch)
-                cur.executemany(EVENT_SQL, events)
+            _insert_generated(cur, generate(rows, last, now, seed))
             cur.execute("COMMIT")
             cur.close()
         finally:
@@ -317,17 +322,7 @@ def _bulk_sqlite(rows: int, period: Period, now: date, seed: int) -> None:
             cur.execute(f'DROP {kind.upper()} "{name}"')
         cur.execute("PRAGMA synchronous = OFF")
         cur.execute("BEGIN")
-        batch, events = [], []
-        for complaint, evs in generate(rows, period, now, seed):
-            batch.append(complaint)
-            events.extend(evs)
-            if len(batch) >= 50_000:
-                cur.executemany(COMPLAINT_SQL, batch)
-                cur.executemany(EVENT_SQL, events)
-                batch, events = [], []
-        if batch:
-            cur.executemany(COMPLAINT_SQL, batch)
-            cur.executemany(EVENT_SQL, events)
+        _insert_generated(cur, generate(rows, period, now, seed))
         cur.execute(f"UPDATE complaints SET due_on = date(submitted_on, '+' || (id % 200) || ' days') "
                     f"WHERE status IN ({_open_statuses()})")
         cur.execute("COMMIT")

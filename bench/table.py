@@ -222,10 +222,10 @@ def cell(figure: Figure, items: list[dict] | None, reason: str) -> tuple[str, st
         # A ratio figure whose script printed the rates (req/s) beside each other: judged on the ratio.
         shown = f"{fmt(ratio, figure.unit)} ({fmt(value)} {unit})"
         base = f"{fmt(baseline)} {unit}" if baseline is not None else "–"
-        runs = f" (median of {len(items)} runs)" if len(items) > 1 else ""
-        return shown + runs, base, "met" if figure.met(ratio) else "**missed**"
-    shown = f"{fmt(value, figure.unit)} {unit if unit not in ('×', 'count', '') else ''}".strip()
-    base = f"{fmt(baseline, figure.unit)}" if baseline is not None else "–"
+        value = ratio
+    else:
+        shown = f"{fmt(value, figure.unit)} {unit if unit not in ('×', 'count', '') else ''}".strip()
+        base = f"{fmt(baseline, figure.unit)}" if baseline is not None else "–"
     runs = f" (median of {len(items)} runs)" if len(items) > 1 else ""
     return shown + runs, base, "met" if figure.met(value) else "**missed**"
 

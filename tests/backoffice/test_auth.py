@@ -224,20 +224,26 @@ def _commit_elsewhere_after_reading(engine, table: str, write):
     return fired, lambda: event.remove(engine, "after_cursor_execute", hook)
 
 
-def test_a_session_touch_waits_for_another_requests_commit_instead_of_failing(app, staff):
-    # The once-a-minute touch of last_seen writes after the session was read; another request committing
-    # in between (here: an admin renaming an account) must make it wait, never answer 500 "database is locked".
+def _queue_while_an_admin_renames_an_account(app, staff, last_seen_ago: timedelta):
+    """A signed-in officer last seen LAST_SEEN_AGO opens the queue while another request (an admin renaming
+    an account) commits right after this one read its session: (the answer, whether the commit landed there)."""
     client = staff.login(app.test_client(), ROLE_EMAILS["complaints"])
     with app.app_context():
-        db.session.execute(update(UserSession).values(last_seen=utcnow() - timedelta(minutes=2)))
+        db.session.execute(update(UserSession).values(last_seen=utcnow() - last_seen_ago))
         db.session.commit()
         engine = db.engine
     rename = update(User).where(User.email == ROLE_EMAILS["admin"]).values(name="Admin Baru")
     fired, stop = _commit_elsewhere_after_reading(engine, UserSession.__tablename__, lambda c: c.execute(rename))
     try:
-        response = client.get("/kantor/pengaduan")
+        return client.get("/kantor/pengaduan"), bool(fired)
     finally:
         stop()
+
+
+def test_a_session_touch_waits_for_another_requests_commit_instead_of_failing(app, staff):
+    # The once-a-minute touch of last_seen writes after the session was read; another request committing
+    # in between (here: an admin renaming an account) must make it wait, never answer 500 "database is locked".
+    response, fired = _queue_while_an_admin_renames_an_account(app, staff, timedelta(minutes=2))
     assert fired and response.status_code == 200
     with app.app_context():
         assert utcnow() - db.session.scalar(select(UserSession.last_seen)) < timedelta(minutes=1)
@@ -245,17 +251,7 @@ def test_a_session_touch_waits_for_another_requests_commit_instead_of_failing(ap
 
 
 def test_an_idle_session_ends_while_another_request_commits(app, staff):
-    client = staff.login(app.test_client(), ROLE_EMAILS["complaints"])
-    with app.app_context():
-        db.session.execute(update(UserSession).values(last_seen=utcnow() - timedelta(hours=1)))
-        db.session.commit()
-        engine = db.engine
-    rename = update(User).where(User.email == ROLE_EMAILS["admin"]).values(name="Admin Baru")
-    fired, stop = _commit_elsewhere_after_reading(engine, UserSession.__tablename__, lambda c: c.execute(rename))
-    try:
-        response = client.get("/kantor/pengaduan")
-    finally:
-        stop()
+    response, fired = _queue_while_an_admin_renames_an_account(app, staff, timedelta(hours=1))
     assert fired and response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(UserSession.id)) is None
