@@ -26,22 +26,46 @@ def pub(app, as_role):
     return Publisher(app, as_role)
 
 
+class Paused:
+    """A renderer of portal.reports.render whose first call after arm() waits (in its thread) until
+    the test releases it; calls before arm() (the draft page renders the body too) run through."""
+
+    def __init__(self, monkeypatch, name: str):
+        self.started, self.release, self.armed = threading.Event(), threading.Event(), threading.Event()
+        original, calls = getattr(render, name), []
+
+        def paused(*args, **kwargs):
+            if self.armed.is_set():
+                calls.append(1)
+                if len(calls) == 1:
+                    self.started.set()
+                    assert self.release.wait(WAIT), f"the test never released the paused {name}"
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(render, name, paused)
+
+    def arm(self) -> "Paused":
+        self.armed.set()
+        return self
+
+
 @pytest.fixture
-def paused_pdf(monkeypatch):
-    """render_pdf's first call waits (in its thread) until the test releases it."""
-    started, release = threading.Event(), threading.Event()
-    original, calls = render.render_pdf, []
+def paused_render(monkeypatch):
+    made: list[Paused] = []
 
-    def paused(snapshot):
-        calls.append(1)
-        if len(calls) == 1:
-            started.set()
-            assert release.wait(WAIT), "the test never released the paused PDF"
-        return original(snapshot)
+    def pause(name: str) -> Paused:
+        made.append(Paused(monkeypatch, name))
+        return made[-1]
 
-    monkeypatch.setattr(render, "render_pdf", paused)
-    yield started, release
-    release.set()
+    yield pause
+    for paused in made:
+        paused.release.set()
+
+
+@pytest.fixture
+def paused_pdf(paused_render):
+    paused = paused_render("render_pdf").arm()
+    return paused.started, paused.release
 
 
 def _approve_in_thread(client, draft_id: int, token: str, out: dict) -> threading.Thread:
@@ -53,14 +77,18 @@ def _approve_in_thread(client, draft_id: int, token: str, out: dict) -> threadin
     return thread
 
 
-def test_a_complaint_is_accepted_while_a_publication_is_being_built(app, pub, paused_pdf):
-    started, release = paused_pdf
+@pytest.mark.parametrize("renderer", ["render_body", "render_csv", "render_xlsx", "render_pdf"])
+def test_a_complaint_is_accepted_while_a_publication_is_being_built(app, pub, paused_render, renderer):
+    """Whichever stored file the approval is rendering (the report page, CSV, XLSX, PDF), a citizen's
+    complaint is answered 201 meanwhile, and the approval then publishes."""
+    paused = paused_render(renderer)
     draft = pub.draft_id(pub.prepare("complaints", MONTH))
     leader = pub.client("leader")
     token = csrf(leader.get(f"/kantor/laporan/draf/{draft}").get_data(as_text=True))
+    paused.arm()
     approval: dict = {}
     approving = _approve_in_thread(leader, draft, token, approval)
-    assert started.wait(WAIT), "the approval never reached the PDF"
+    assert paused.started.wait(WAIT), f"the approval never reached {renderer}"
 
     submitted: dict = {}
 
@@ -71,10 +99,10 @@ def test_a_complaint_is_accepted_while_a_publication_is_being_built(app, pub, pa
     submitting.start()
     submitting.join(5)
     blocked = submitting.is_alive()
-    release.set()
+    paused.release.set()
     submitting.join(WAIT)
     approving.join(WAIT)
-    assert not blocked, "the complaint waited for the publication's build"
+    assert not blocked, f"the complaint waited for the publication's {renderer}"
     assert submitted["response"].status_code == 201, submitted["response"].get_data(as_text=True)[:500]
     assert approval["response"].status_code == 302
     assert re.search(r"/laporan/\d+$", approval["response"].headers["Location"])
