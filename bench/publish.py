@@ -17,6 +17,7 @@
    302); meanwhile a client (a thread of this process, its own connection per request, as a browser
    of another citizen) submits a complaint through POST /api/v1/complaints every 0.25 s: count,
    statuses, median, p99 and worst latency. The version published is deleted after each round.
+   For comparison the same client first submits for 4 s with no approval running.
 4. Baseline (once, not with --quick/--no-baseline): the same through bench/_old_approval_wsgi.py,
    the approval as it was before issue 20 (figures built, HTML/CSV/XLSX and a PDF of every T6 row
    rendered inside one write transaction), with GUNICORN_TIMEOUT raised so it can finish.
@@ -331,6 +332,12 @@ def approvals(deployment: Deployment, server: Server, month: str, rounds: int, l
     app = deployment.app
     team = signed_in(app, server.base, "complaints")
     leader = signed_in(app, server.base, "leader")
+    quiet = Submitter(server.port)
+    quiet.start()
+    time.sleep(4.0)
+    quiet.stop.set()
+    quiet.join(120)
+    print(f"{label}: submissions with no approval running (4 s): {quiet.summary()}", flush=True)
     seconds, submissions, received = [], [], 0
     for i in range(0 if warm_up else 1, rounds + 1):  # round 0 warms up (imports, fonts) and is not counted
         draft_id = prepare(team, server.base, month)
