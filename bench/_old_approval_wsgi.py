@@ -48,8 +48,8 @@ def old_approve(leader, draft_id: int) -> PublishedReport:
         draft.status, draft.published_id = DRAFT_PUBLISHED, row.id
         draft.reviewed_by_id, draft.reviewed_at = leader.id, now
         pagecache.bump()
-        audit.log("report_published", actor=leader, channel=draft.channel, case_ref=f"laporan:{draft.channel}:{period.code}",
-                  detail={"draft_id": draft.id, "published_id": row.id, "version": version})
+        audit.log("report_published", actor=leader, channel=draft.channel,
+                  case_ref=f"laporan:{draft.channel}:{period.code}", detail={"draft_id": draft.id, "published_id": row.id, "version": version})
     return row
 
 
