@@ -214,8 +214,8 @@ def _mark_shareable(token: str) -> None:
 # every header the normal path emitted, body) that the normal path produced for a visitor without a session,
 # keyed by the generation, the URL as received (scheme, host, path, query), the language and whether gzip was
 # asked for. Later such visitors get those bytes after one read of the generation (a plain DB-API cursor, no
-# ORM), so the headers (security headers, Content-Language, Vary, ETag, Cache-Control) are those the normal
-# path emitted, by construction.
+# ORM; on PostgreSQL a statement prepared once and run through libpq), so the headers (security headers,
+# Content-Language, Vary, ETag, Cache-Control) are those the normal path emitted, by construction.
 #
 # It only stores what a view marked as shareable (`cached_page` when it kept or served its copy; `token_form`
 # for a form page) and only for a request it would itself serve: GET, no conditional or range header, no
@@ -226,7 +226,8 @@ def _mark_shareable(token: str) -> None:
 #
 # A form page (`token_form`) is kept as its bytes around the CSRF token and the submission key; each visitor
 # gets a fresh raw token in a new session cookie, the token signed from it and a fresh submission key,
-# made the way Flask-WTF, Flask's cookie session and portal.publicforms make them. Forms are never gzipped.
+# made the way Flask-WTF, Flask's cookie session and portal.publicforms make them (the two signatures by
+# portal.crypto.tokens.PresignedSerializer: the libraries' bytes, their key derived once). Forms are never gzipped.
 
 FAST_ASKED = "portal.pagecache.fast"  # environ: the fast path would serve this request; views may mark it
 FAST_MARK = "portal.pagecache.mark"  # environ: what the view found shareable
