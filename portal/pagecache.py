@@ -398,7 +398,8 @@ class _GenerationReader:
             if pgconn is not None:
                 result = pgconn.exec_prepared(self._STATEMENT, None)
                 if result.status != self._tuples_ok:
-                    raise OSError("the generation read failed: " + (result.error_message or b"").decode(errors="replace"))
+                    message = (result.error_message or b"").decode(errors="replace")
+                    raise OSError(f"the generation read failed: {message}")
                 value = result.get_value(0, 0) if result.ntuples else None
                 return None if value is None else value.decode("utf-8")
             cursor = conn.cursor()
