@@ -54,16 +54,39 @@ def package_holidays(year: int) -> Mapping[date, Holiday]:
     # The package files cuti bersama (and its "Pengganti Cuti Bersama" replacements) under the
     # "government" category and statutory holidays under "public"; asking for each category
     # separately is the only reliable way to tell them apart (names are not a contract).
-    # Imported here: the `holidays` package loads every country it knows (~300 modules, ~8 MB),
-    # needed only when a year's holidays are first asked for, never to serve a public page.
+    # Imported here, when a year's holidays are first asked for, never to serve a public page.
     import holidays as holidays_pkg
 
+    _import_indonesia_alone()
     public = holidays_pkg.country_holidays("ID", years=year, categories=("public",), language="id")
     government = holidays_pkg.country_holidays("ID", years=year, categories=("government",), language="id")
     result = {day: Holiday(name, SOURCE_CUTI_BERSAMA) for day, name in government.items()}
     # A national holiday is non-working whatever the cuti bersama setting, so it wins a clash.
     result.update((day, Holiday(name, SOURCE_NATIONAL)) for day, name in public.items())
     return MappingProxyType(dict(sorted(result.items())))
+
+
+def _import_indonesia_alone() -> None:
+    """Import the package's Indonesia without its ~300 other countries: holidays/countries/__init__.py
+    imports every country (~7 MB in each worker, issue 20), where the package's registry needs only
+    holidays.countries.indonesia. That module is imported under a stand-in of its parent package that
+    is not executed, then the stand-in is removed: a later `import holidays.countries` runs the real
+    one, which finds Indonesia already loaded. tests/workdays/test_holidays_alone.py checks the dates
+    and names equal the whole package's."""
+    import importlib
+    import importlib.util
+    import sys
+
+    if "holidays.countries" in sys.modules or "holidays.countries.indonesia" in sys.modules:
+        return
+    spec = importlib.util.find_spec("holidays.countries")
+    stand_in = importlib.util.module_from_spec(spec)
+    sys.modules["holidays.countries"] = stand_in
+    try:
+        importlib.import_module("holidays.countries.indonesia")
+    finally:
+        if sys.modules.get("holidays.countries") is stand_in:
+            del sys.modules["holidays.countries"]
 
 
 class _PackageHolidays:

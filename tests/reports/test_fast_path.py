@@ -278,3 +278,71 @@ def test_a_session_holding_more_than_a_token_goes_the_normal_way(app, dispatched
     client.get("/")
     client.get("/pengaduan/baru")
     assert len(dispatched) == before + 2
+
+
+@pytest.mark.parametrize("fallbacks", [None, ["an-older-session-secret-that-was-rotated-out"]])
+def test_the_fast_paths_tokens_and_cookies_are_byte_for_byte_flasks_own(app, monkeypatch, fallbacks):
+    """portal.crypto.tokens.PresignedSerializer signs with the key derived once: what it makes for a new visitor
+    is exactly what Flask-WTF's generate_csrf and Flask's session would make at the same second, including
+    tokens whose payload the library compresses, and under a rotated secret (signed with the current one)."""
+    import hashlib
+    import os
+    import time
+
+    from flask import session
+    from flask_wtf.csrf import generate_csrf
+
+    from portal import pagecache
+
+    app.config["SECRET_KEY_FALLBACKS"] = fallbacks or []
+    monkeypatch.setattr(time, "time", lambda: 1_790_000_000.5)
+    signers = pagecache._signers(app)
+    raws = [hashlib.sha1(os.urandom(64)).hexdigest() for _ in range(200)] + ["0" * 40, "ab" * 20, "x", "é\"<"]
+    compressed = 0
+    for raw in raws:
+        with app.test_request_context("/pengaduan/baru"):
+            session["csrf_token"] = raw
+            token = generate_csrf()
+            cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
+        assert signers.sign_token(raw) == token, raw
+        assert signers.session_cookie(raw) == cookie, raw
+        compressed += cookie.startswith(".")
+    assert compressed  # the zlib branch was taken and matched too
+
+
+def test_a_lost_database_connection_sends_one_visitor_the_normal_way_and_no_one_an_error(app, dispatched):
+    """The fast path's own connection (PostgreSQL: a prepared statement run through libpq) is lost — the server
+    ended it, or it was closed: that request is answered by the normal path, the next ones by the fast path again."""
+    import time
+
+    from sqlalchemy import text
+
+    from portal.extensions import db
+    from portal.pagecache import FastPath
+
+    fast = app.wsgi_app
+    while not isinstance(fast, FastPath):
+        fast = fast.app
+    reader = fast._generation.__self__
+    _visitor(app).get("/pengaduan/baru")
+    _visitor(app).get("/pengaduan/baru")
+    before = len(dispatched)
+    assert _visitor(app).get("/pengaduan/baru").status_code == 200 and len(dispatched) == before
+    conn = reader.local.conn
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pid = conn.info.backend_pid
+        with app.app_context():
+            assert db.session.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            for _ in range(100):  # the server ends it asynchronously
+                if not db.session.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}):
+                    break
+                time.sleep(0.05)
+            db.session.remove()
+    else:
+        conn.close()
+    lost = _visitor(app).get("/pengaduan/baru")
+    assert lost.status_code == 200 and len(dispatched) == before + 1
+    assert csrf(lost.get_data(as_text=True)) and "Set-Cookie" in lost.headers
+    again = _visitor(app).get("/pengaduan/baru")
+    assert again.status_code == 200 and len(dispatched) == before + 1
+    assert reader.local.conn is not conn
