@@ -10,7 +10,8 @@
 3. `gunicorn -w 2` serving wsgi:app (RATELIMIT_ENABLED=0: limits are not what is measured).
 4. The latency of one submission on the idle server (median of 15 sequential ones), then CLIENTS
    connections POSTing JSON tips for SECONDS seconds. Prints tips/s, p50/p99, errors (every answer
-   but 201 and every socket error or timeout: must be 0), the RECEIPT_KDF parameters and what they
+   but 201 — the Python threads also pass a 200, which this endpoint never gives — and every socket
+   error or timeout: must be 0), the RECEIPT_KDF parameters and what they
    cost an attacker; exit 1 below TARGET tips/s or on errors.
    The load generator: `wrk` (one thread, CLIENTS connections, a Lua script that posts the tip and
    counts every status but 201) where it is installed, else CLIENTS Python http.client threads
