@@ -393,24 +393,29 @@ class _GenerationReader:
         conn = getattr(local, "conn", None)
         if conn is None or local.pid != os.getpid():
             conn = self._open()
-        try:
-            pgconn = local.pgconn
-            if pgconn is not None:
-                result = pgconn.exec_prepared(self._STATEMENT, None)
-                if result.status != self._tuples_ok:
-                    message = (result.error_message or b"").decode(errors="replace")
-                    raise OSError(f"the generation read failed: {message}")
-                value = result.get_value(0, 0) if result.ntuples else None
-                return None if value is None else value.decode("utf-8")
-            cursor = conn.cursor()
+            local = self.local
+        # The connection's own lock: close_all (engine disposed, e.g. by another thread) waits for a read in
+        # progress instead of closing the connection under it (a closed SQLite handle mid-statement crashes
+        # the process); a read that finds it closed raises, is dropped, and the request goes the normal way.
+        with local.lock:
             try:
-                cursor.execute(self.sql)
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
-        except Exception:
-            self._drop(conn)
-            raise
+                pgconn = local.pgconn
+                if pgconn is not None:
+                    result = pgconn.exec_prepared(self._STATEMENT, None)
+                    if result.status != self._tuples_ok:
+                        message = (result.error_message or b"").decode(errors="replace")
+                        raise OSError(f"the generation read failed: {message}")
+                    value = result.get_value(0, 0) if result.ntuples else None
+                    return None if value is None else value.decode("utf-8")
+                cursor = conn.cursor()
+                try:
+                    cursor.execute(self.sql)
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
+            except Exception:
+                self._drop(local, conn)
+                raise
         return row[0] if row else None
 
     def _open(self):
@@ -438,16 +443,18 @@ class _GenerationReader:
         except Exception:
             conn.close()
             raise
-        self.local.conn, self.local.pgconn, self.local.pid = conn, pgconn, os.getpid()
+        lock = threading.Lock()
+        local = self.local
+        local.conn, local.pgconn, local.pid, local.lock = conn, pgconn, os.getpid(), lock
         with _lock:
-            self.opened.append(conn)
+            self.opened.append((conn, lock))
         return conn
 
-    def _drop(self, conn) -> None:
-        self.local.conn = self.local.pgconn = None
+    def _drop(self, local, conn) -> None:
+        """Forget and close this thread's connection (called holding its lock)."""
+        local.conn = local.pgconn = None
         with _lock:
-            if conn in self.opened:
-                self.opened.remove(conn)
+            self.opened = [(c, lock) for c, lock in self.opened if c is not conn]
         try:
             conn.close()
         except Exception:
@@ -456,12 +463,13 @@ class _GenerationReader:
     def close_all(self, _engine=None) -> None:
         with _lock:
             opened, self.opened = self.opened, []
-        for conn in opened:
-            try:
-                conn.close()
-            except Exception:
-                pass
-        self.local = threading.local()
+            self.local = threading.local()
+        for conn, lock in opened:
+            with lock:  # never under a read in progress on another thread
+                try:
+                    conn.close()
+                except Exception:
+                    pass
 
 
 class FastPath:
