@@ -161,10 +161,11 @@ def _population(w: Window):
     the status each had at the end of the window (columns channel, status, n, opening, verified), as
     disjoint parts that each walk one index.
 
-    Most cases' status at the end is their current one: those are counted in the order of the index
-    they walk (ix_complaints_report_open: status, channel, …; ix_complaints_report_closed: status,
-    closed_on, channel, …), so the counting needs no sort of their rows. Only the cases whose status
-    changed after the end (a few thousand) read their history, row by row."""
+    Most cases' status at the end is their current one: those are counted per group, the open ones
+    per (status, day filed, channel), the order of ix_complaints_report_open that SQLite walks without
+    sorting 75k rows at a million cases (a few thousand groups come out). Only the cases whose status
+    changed after the end (a few thousand) read their history, row by row. The caller adds the parts'
+    counts per channel and status."""
     history = _status_from_history(w)
     filed = Complaint.submitted_on <= w.end
     changed_before_end = Complaint.status_changed_at < w.end_utc
@@ -206,7 +207,7 @@ def _population(w: Window):
     return union_all(
         # Open now, its current status held at the end.
         counted(Complaint.status, [Complaint.status.in_(OPEN), filed, changed_before_end],
-                [Complaint.status, Complaint.channel]),
+                [Complaint.status, Complaint.submitted_on, Complaint.channel]),
         # Finished in the window (closed_on): its status, but "completed" for a case closed only after the end.
         counted(Complaint.status, [Complaint.status.in_(FINISHED), finished_in_window, filed, ~closed_after_end],
                 [Complaint.status, Complaint.closed_on, Complaint.channel]),
