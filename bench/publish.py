@@ -36,7 +36,6 @@ import logging
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -61,7 +60,8 @@ from portal.extensions import db  # noqa: E402
 from portal.reports.periods import Period  # noqa: E402
 from _result import result  # noqa: E402
 from _staff import PASSWORD, account, csrf  # noqa: E402
-from complaint_submit import free_port, workers_cpu_seconds  # noqa: E402
+from complaint_submit import workers_cpu_seconds  # noqa: E402
+from crash_safety import Gunicorn  # noqa: E402
 from report_build import DEFAULT_DATA_DIR, SECRET, dataset_app, dataset_instance, ensure_dataset  # noqa: E402
 
 COMPLAINT = {"category": "ktp-el", "problem": "sistem", "privacy": "open", "name": "Siti Aminah",
@@ -114,23 +114,29 @@ class Deployment:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-class Server:
-    """`gunicorn -c deploy/gunicorn.conf.py <app>` in its own session, stopped by its process group."""
+class Server(Gunicorn):
+    """crash_safety.Gunicorn started as `make run` starts it: `gunicorn -c deploy/gunicorn.conf.py <app>`
+    (the config's workers and timeout unless given), ready once every worker has answered."""
 
     def __init__(self, deployment: Deployment, app: str = "wsgi:app", workers: int | None = None,
                  timeout: int | None = None, name: str = "portal"):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = deployment.workdir / f"gunicorn-{name}.log"
-        env = {**deployment.env, "PORT": str(self.port)}
+        env = dict(deployment.env)
         if workers:
             env["GUNICORN_WORKERS"] = str(workers)
         if timeout:
             env["GUNICORN_TIMEOUT"] = str(timeout)
+        super().__init__(env, deployment.workdir, name=name)
+        self.app = app
+        self.env["PORT"] = str(self.port)
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.start()
+
+    def start(self) -> "Server":
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "--pythonpath", str(ROOT / "bench"), app],
-                env=env, cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "--pythonpath", str(ROOT / "bench"), self.app],
+                env=self.env, cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return self
 
     def wait_ready(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
@@ -147,24 +153,8 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError("gunicorn did not answer in time")
 
-    def workers(self) -> int:
-        try:
-            pid = self.process.pid
-            return len(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
-        except OSError:
-            return 0
-
     def cpu_seconds(self) -> float:
         return workers_cpu_seconds(self.process.pid)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
 
 
 # --- staff over HTTP ------------------------------------------------------------------------------
@@ -403,7 +393,7 @@ def main() -> None:
         try:
             server.wait_ready()
             print(f"database ({backend}): {n:,} complaints; month {month.code}; gunicorn -c deploy/gunicorn.conf.py "
-                  f"wsgi:app, {server.workers()} workers, {os.cpu_count()} CPUs", flush=True)
+                  f"wsgi:app, {len(server.worker_pids())} workers, {os.cpu_count()} CPUs", flush=True)
             if baseline:
                 before_s = old[0] if old else None
             seconds, submissions, received = approvals(deployment, server, month.code, rounds, "approval")
