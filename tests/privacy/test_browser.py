@@ -25,6 +25,7 @@ def test_citizen_downloads_their_data_and_asks_for_deletion(app, live_server, pa
     page = page_nojs
     page.goto(live_server.url + "/privasi")
     page.get_by_role("link", name="Unduh data pribadi Anda").click()
+    page.wait_for_load_state()
     page.get_by_label("Nomor tiket").fill(ticket)
     page.get_by_label("Kode akses").fill(code)
     _fits_the_phone(page, page.get_by_role("button", name="Unduh PDF"))
@@ -40,12 +41,14 @@ def test_citizen_downloads_their_data_and_asks_for_deletion(app, live_server, pa
 
     page.goto(live_server.url + "/privasi")
     page.get_by_role("link", name="Minta perbaikan atau penghapusan data").click()
+    page.wait_for_load_state()
     page.get_by_label("Nomor tiket").fill(ticket)
     page.get_by_label("Kode akses").fill(code)
     page.get_by_label("Jenis permintaan").select_option(label="Penghapusan data")
     page.get_by_label("Keterangan").fill("Mohon hapus data saya setelah pengaduan selesai.")
     _fits_the_phone(page, page.get_by_role("button", name="Kirim permintaan"))
     page.get_by_role("button", name="Kirim permintaan").click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="Permintaan Anda diterima").is_visible()
     assert ticket in page.content() and "3×24 jam" in page.content()
     with app.app_context():
